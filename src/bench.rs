@@ -1,0 +1,254 @@
+//! `reglab bench`: times the reference workloads of `shared/bench/README.md`.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use clap::Args;
+use ndarray::Array2;
+use ndarray::linalg::general_mat_mul;
+use serde::Serialize;
+
+use crate::cli::CliError;
+use crate::data::{self, Dataset, Preparation, TaskKind};
+use crate::nn::{Activation, L1Rule, LambdaScale, Regularizer};
+use crate::train::{Batch, NetworkSpec, RunSpec, Session, TrainingSpec};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Workloads to time, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3")]
+    pub workloads: Vec<String>,
+    /// Timed repeats per workload; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub repeats: usize,
+}
+
+/// One reference workload.
+struct Workload {
+    id: &'static str,
+    name: &'static str,
+    data: fn() -> Dataset,
+    hidden: Vec<usize>,
+    activation: Activation,
+    batch: usize,
+    lr: f64,
+    epochs: usize,
+    runs: Vec<(Regularizer, f64)>,
+}
+
+fn workloads() -> Vec<Workload> {
+    let w1_data = || data::synthetic::workshop_classification(2000, 1001);
+    vec![
+        Workload {
+            id: "W1",
+            name: "workshop",
+            data: w1_data,
+            hidden: vec![32, 32],
+            activation: Activation::Tanh,
+            batch: 32,
+            lr: 0.1,
+            epochs: 50,
+            runs: vec![(Regularizer::L2, 1e-3)],
+        },
+        Workload {
+            id: "W2",
+            name: "wide",
+            data: || data::synthetic::prototype_classification(10_000, 784, 10, 2002),
+            hidden: vec![128],
+            activation: Activation::Relu,
+            batch: 64,
+            lr: 0.05,
+            epochs: 3,
+            runs: vec![(Regularizer::L1, 1e-4)],
+        },
+        Workload {
+            id: "W3",
+            name: "three-way",
+            data: w1_data,
+            hidden: vec![32, 32],
+            activation: Activation::Tanh,
+            batch: 32,
+            lr: 0.1,
+            epochs: 50,
+            runs: vec![(Regularizer::None, 0.0), (Regularizer::L1, 1e-3), (Regularizer::L2, 1e-3)],
+        },
+    ]
+}
+
+/// Timing of one workload.
+#[derive(Debug, Serialize)]
+pub struct WorkloadResult {
+    pub id: String,
+    pub name: String,
+    pub runs: usize,
+    pub threads: usize,
+    pub samples_per_s: f64,
+    pub us_per_step: f64,
+    pub seconds: f64,
+    pub seconds_per_epoch: f64,
+    pub gflop_per_s: f64,
+    pub fraction_of_gemm_peak: f64,
+    /// W3: samples/s of the same runs trained one after another, and the speed-up.
+    pub sequential_samples_per_s: Option<f64>,
+    pub parallel_speedup: Option<f64>,
+    pub repeats: Vec<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    gemm_peak_gflop_per_s: f64,
+    threads_available: usize,
+    workloads: Vec<WorkloadResult>,
+}
+
+/// FLOPs of one epoch of one run, counted as `shared/bench/reference_bench.py` does.
+fn flops_per_epoch(sizes: &[usize], n: usize, batch: usize) -> f64 {
+    let steps = n.div_ceil(batch);
+    let pairs: Vec<(usize, usize)> = sizes.windows(2).map(|w| (w[0], w[1])).collect();
+    let mut total = 0usize;
+    for (i, &(a, b)) in pairs.iter().enumerate() {
+        total += 2 * n * a * b * if i == 0 { 2 } else { 3 };
+        total += 2 * n * b;
+        if i + 1 < pairs.len() {
+            total += 3 * n * b;
+        }
+        total += steps * (4 * a * b + 2 * b);
+    }
+    total += 5 * n * sizes[sizes.len() - 1];
+    total as f64
+}
+
+/// Single-thread float32 GEMM rate of this machine (512³, best of 5).
+pub fn gemm_peak_gflops() -> f64 {
+    let n = 512;
+    let a = Array2::<f32>::from_shape_fn((n, n), |(i, j)| ((i * 7 + j * 3) % 11) as f32 * 0.1);
+    let b = a.t().to_owned();
+    let mut c = Array2::<f32>::zeros((n, n));
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let t = Instant::now();
+        general_mat_mul(1.0, &a, &b, 0.0, &mut c);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    2.0 * (n * n * n) as f64 / best / 1e9
+}
+
+fn session_for(w: &Workload, prepared: &Arc<data::Prepared>, epochs: usize) -> Result<Session, CliError> {
+    let runs = w
+        .runs
+        .iter()
+        .map(|&(reg, lambda)| RunSpec {
+            reg,
+            lambda,
+            lambda_scale: LambdaScale::None,
+            l1_rule: L1Rule::Subgradient,
+            ..RunSpec::default()
+        })
+        .collect();
+    let training = TrainingSpec {
+        lr: Some(w.lr),
+        batch: Batch::Size(w.batch),
+        epochs: Some(epochs),
+        eval_every: epochs,
+        ..TrainingSpec::default()
+    };
+    let network = NetworkSpec { hidden: w.hidden.clone(), activation: w.activation };
+    Session::new(Arc::clone(prepared), network, training, runs, 1).map_err(|e| CliError::Failure(e.into()))
+}
+
+fn time_training(w: &Workload, prepared: &Arc<data::Prepared>, threads: usize, repeats: usize) -> Result<Vec<f64>, CliError> {
+    // An untimed epoch first, as the reference does.
+    session_for(w, prepared, 1)?.train(threads, &mut |_: &crate::train::Event<'_>| {}, &AtomicBool::new(false));
+    let mut times = Vec::with_capacity(repeats);
+    for _ in 0..repeats.max(1) {
+        let mut s = session_for(w, prepared, w.epochs)?;
+        let t = Instant::now();
+        s.train(threads, &mut |_: &crate::train::Event<'_>| {}, &AtomicBool::new(false));
+        times.push(t.elapsed().as_secs_f64());
+    }
+    Ok(times)
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(|a, b| a.total_cmp(b));
+    s[s.len() / 2]
+}
+
+pub fn run(args: &BenchArgs) -> Result<(), CliError> {
+    let peak = gemm_peak_gflops();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut results = Vec::new();
+    for w in workloads() {
+        if !args.workloads.iter().any(|id| id.eq_ignore_ascii_case(w.id)) {
+            continue;
+        }
+        let ds = (w.data)();
+        let prep = Preparation { task: Some(TaskKind::Multiclass), validation: 0.0, standardize: false };
+        let prepared = Arc::new(data::prepare(&ds, &prep, 1).map_err(|e| CliError::Failure(e.into()))?);
+        let n = prepared.train_rows();
+        let threads = if w.runs.len() > 1 { cores } else { 1 };
+        let times = time_training(&w, &prepared, threads, args.repeats)?;
+        let seconds = median(&times);
+        let runs = w.runs.len();
+        let samples = (n * w.epochs * runs) as f64;
+        let steps = (n.div_ceil(w.batch) * w.epochs * runs) as f64;
+        let mut sizes = vec![prepared.inputs()];
+        sizes.extend(&w.hidden);
+        sizes.push(prepared.task.outputs());
+        let flops = flops_per_epoch(&sizes, n, w.batch) * (w.epochs * runs) as f64;
+        let (sequential, speedup) = if runs > 1 && threads > 1 {
+            let seq = median(&time_training(&w, &prepared, 1, args.repeats)?);
+            (Some(samples / seq), Some(seq / seconds))
+        } else {
+            (None, None)
+        };
+        results.push(WorkloadResult {
+            id: w.id.into(),
+            name: w.name.into(),
+            runs,
+            threads: threads.min(runs),
+            samples_per_s: samples / seconds,
+            us_per_step: seconds / steps * 1e6,
+            seconds,
+            seconds_per_epoch: seconds / w.epochs as f64,
+            gflop_per_s: flops / seconds / 1e9,
+            fraction_of_gemm_peak: flops / seconds / 1e9 / (peak * threads.min(runs) as f64),
+            sequential_samples_per_s: sequential,
+            parallel_speedup: speedup,
+            repeats: times,
+        });
+    }
+    if args.json {
+        let report = Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results };
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::Failure(e.into()))?);
+    } else {
+        println!("float32 GEMM rate (512³, one thread): {peak:.1} GFLOP/s; {cores} core(s)");
+        println!(
+            "{:<4} {:<10} {:>5} {:>8} {:>14} {:>10} {:>10} {:>10} {:>9}",
+            "id", "workload", "runs", "threads", "samples/s", "µs/step", "seconds", "GFLOP/s", "of peak"
+        );
+        for r in &results {
+            println!(
+                "{:<4} {:<10} {:>5} {:>8} {:>14.0} {:>10.2} {:>10.3} {:>10.2} {:>8.1}%",
+                r.id,
+                r.name,
+                r.runs,
+                r.threads,
+                r.samples_per_s,
+                r.us_per_step,
+                r.seconds,
+                r.gflop_per_s,
+                100.0 * r.fraction_of_gemm_peak
+            );
+            if let (Some(seq), Some(sp)) = (r.sequential_samples_per_s, r.parallel_speedup) {
+                println!("     one after another: {seq:.0} samples/s; side by side is {sp:.2}× faster");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,472 @@
+//! The headless commands: `reglab train`, `reglab data`, `reglab bench`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, anyhow};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::data::{self, CsvOptions, Dataset, TargetValues, TaskKind};
+use crate::experiment::Experiment;
+use crate::nn::{Activation, L1Rule, LambdaScale, Regularizer, Scope};
+use crate::train::{Batch, Event, MetricsTable, RunSpec, RunStatus, Session, parse_hidden, weights_json};
+
+/// A command's failure, which decides the exit code (SPEC §3).
+#[derive(Debug)]
+pub enum CliError {
+    /// A bad flag, value or settings file: exit 2.
+    Usage(anyhow::Error),
+    /// The work failed (bad data, a diverged run): exit 1.
+    Failure(anyhow::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Failure(_) => 1,
+        }
+    }
+    pub fn error(&self) -> &anyhow::Error {
+        match self {
+            CliError::Usage(e) | CliError::Failure(e) => e,
+        }
+    }
+}
+
+fn usage(e: impl Into<anyhow::Error>) -> CliError {
+    CliError::Usage(e.into())
+}
+fn failure(e: impl Into<anyhow::Error>) -> CliError {
+    CliError::Failure(e.into())
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reglab",
+    version,
+    about = "Regularization Lab: train small networks with L1, L2 and friends side by side",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A data file to open in the workbench.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train an experiment headless: progress on stderr, metrics and weights to files.
+    Train(Box<TrainArgs>),
+    /// Print what reglab understands of a data file.
+    Data(DataArgs),
+    /// Time the reference workloads W1–W3.
+    Bench(crate::bench::BenchArgs),
+}
+
+/// Hidden layer sizes as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hidden(pub Vec<usize>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct TrainArgs {
+    /// Experiment file (TOML); the flags below override its values for every run.
+    #[arg(long, value_name = "FILE.toml")]
+    pub config: Option<PathBuf>,
+    /// Data file: CSV with a header row.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Target column (default: y, target, label or class, else the last column).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Columns to leave out, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Option<Vec<String>>,
+    /// regression | binary | multiclass (inferred from the target when absent).
+    #[arg(long)]
+    pub task: Option<TaskKind>,
+    /// Hidden layer sizes, e.g. 32,32, or 'none' for a linear/logistic model.
+    #[arg(long, value_parser = |s: &str| parse_hidden(s).map(Hidden))]
+    pub hidden: Option<Hidden>,
+    /// tanh | sigmoid | relu | identity.
+    #[arg(long)]
+    pub activation: Option<Activation>,
+    /// none | l1 | l2 | elastic-net; a comma-separated list trains one run per value.
+    #[arg(long, value_delimiter = ',')]
+    pub reg: Option<Vec<Regularizer>>,
+    /// Regularization strength λ ≥ 0.
+    #[arg(long)]
+    pub lambda: Option<f64>,
+    /// What n is in λ/n: batch (the book) | dataset | none (Keras, PyTorch).
+    #[arg(long)]
+    pub lambda_scale: Option<LambdaScale>,
+    /// L1 update: subgradient (the book) | clip (TensorFlow Playground) | proximal (exact zeros).
+    #[arg(long)]
+    pub l1_rule: Option<L1Rule>,
+    /// Elastic-net mix α ∈ [0, 1]: R = α·L1 + (1−α)·L2.
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// Keep probability of inverted dropout on hidden units, in (0, 1].
+    #[arg(long, value_name = "KEEP_P")]
+    pub dropout: Option<f64>,
+    /// Penalised weights: all | output.
+    #[arg(long)]
+    pub scope: Option<Scope>,
+    /// Learning rate η (default: 1/L for models without hidden layers, 0.1 otherwise).
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// Momentum in [0, 1).
+    #[arg(long)]
+    pub momentum: Option<f64>,
+    /// Mini-batch size, or 'full'.
+    #[arg(long)]
+    pub batch: Option<Batch>,
+    /// Epochs (default 100; with --batch full up to 200000, stopping at --tol).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Stop a run when no weight moves more than TOL·max|w| in an epoch.
+    #[arg(long)]
+    pub tol: Option<f64>,
+    /// Seed of the initial weights, the split and the batch order.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Standardise features (on by default).
+    #[arg(long)]
+    pub standardize: Option<OnOff>,
+    /// Fraction of rows held out for validation (default 0: train on every row).
+    #[arg(long, value_name = "FRACTION")]
+    pub val: Option<f64>,
+    /// Threshold of the small-weight sparsity |w| < ε.
+    #[arg(long)]
+    pub epsilon: Option<f64>,
+    /// Compute metrics every N epochs (the last epoch always).
+    #[arg(long, value_name = "N")]
+    pub eval_every: Option<usize>,
+    /// Write one row per run and epoch to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub metrics: Option<PathBuf>,
+    /// Write the trained weights to this JSON file.
+    #[arg(long, value_name = "FILE.json")]
+    pub weights: Option<PathBuf>,
+    /// Worker threads (default: one per core, at most one per run).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar or summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    pub file: PathBuf,
+    /// Target column (default: y, target, label or class, else the last column).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Columns to leave out, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Option<Vec<String>>,
+    /// Rows to show.
+    #[arg(long, default_value_t = 5)]
+    pub head: usize,
+}
+
+/// Builds the experiment from a config file and the flags given.
+pub fn experiment_from_args(a: &TrainArgs) -> Result<Experiment, CliError> {
+    let mut exp = match &a.config {
+        Some(p) => Experiment::load(p).map_err(usage)?,
+        None => Experiment::default(),
+    };
+    let d = &mut exp.data;
+    if let Some(p) = &a.data {
+        d.path = Some(p.clone());
+    }
+    if let Some(t) = &a.target {
+        d.target = Some(t.clone());
+    }
+    if let Some(i) = &a.ignore {
+        d.ignore = i.clone();
+    }
+    if let Some(t) = a.task {
+        d.task = Some(t);
+    }
+    if let Some(s) = a.standardize {
+        d.standardize = s == OnOff::On;
+    }
+    if let Some(v) = a.val {
+        d.validation = v;
+    }
+    if let Some(h) = &a.hidden {
+        exp.network.hidden = h.0.clone();
+    }
+    if let Some(act) = a.activation {
+        exp.network.activation = act;
+    }
+    let t = &mut exp.training;
+    if a.lr.is_some() {
+        t.lr = a.lr;
+    }
+    if let Some(m) = a.momentum {
+        t.momentum = m;
+    }
+    if let Some(b) = a.batch {
+        t.batch = b;
+    }
+    if a.epochs.is_some() {
+        t.epochs = a.epochs;
+    }
+    if a.tol.is_some() {
+        t.tol = a.tol;
+    }
+    if let Some(e) = a.epsilon {
+        t.epsilon = e;
+    }
+    if let Some(e) = a.eval_every {
+        t.eval_every = e;
+    }
+    if let Some(s) = a.seed {
+        exp.seed = s;
+    }
+    if let Some(regs) = &a.reg {
+        if a.config.is_some() {
+            // With a file, --reg sets the regularizer of every run it defines.
+            let reg = *regs.first().ok_or_else(|| usage(anyhow!("--reg needs a value")))?;
+            if regs.len() > 1 {
+                return Err(usage(anyhow!("--reg with --config takes one value, found {}", regs.len())));
+            }
+            exp.runs.iter_mut().for_each(|r| r.reg = reg);
+        } else {
+            exp.runs = regs.iter().map(|&reg| RunSpec { reg, ..RunSpec::default() }).collect();
+        }
+    }
+    if exp.runs.is_empty() {
+        exp.runs.push(RunSpec::default());
+    }
+    let named_by_flags = a.config.is_none();
+    for r in &mut exp.runs {
+        if let Some(v) = a.lambda {
+            r.lambda = v;
+        }
+        if let Some(v) = a.lambda_scale {
+            r.lambda_scale = v;
+        }
+        if let Some(v) = a.l1_rule {
+            r.l1_rule = v;
+        }
+        if let Some(v) = a.alpha {
+            r.alpha = v;
+        }
+        if a.dropout.is_some() {
+            r.dropout = a.dropout;
+        }
+        if let Some(v) = a.scope {
+            r.scope = v;
+        }
+        if named_by_flags {
+            r.name = r.default_name();
+        }
+    }
+    Ok(exp)
+}
+
+/// Loads the experiment's data file.
+pub fn load_data(exp: &Experiment) -> Result<Dataset, CliError> {
+    let path = exp
+        .data
+        .path
+        .as_ref()
+        .ok_or_else(|| usage(anyhow!("no data: give --data FILE or a [data] path in --config")))?;
+    let options = CsvOptions { target: exp.data.target.clone(), ignore: exp.data.ignore.clone() };
+    data::load_csv(path, &options).map_err(failure)
+}
+
+/// Builds the session of an experiment: data loaded and prepared, runs set up.
+pub fn session_from_experiment(exp: &Experiment) -> Result<Session, CliError> {
+    let ds = load_data(exp)?;
+    let prepared = data::prepare(&ds, &exp.data.preparation(), exp.seed).map_err(|e| match e {
+        data::DataError::Invalid(_) => usage(e),
+        _ => failure(e),
+    })?;
+    Session::new(Arc::new(prepared), exp.network.clone(), exp.training.clone(), exp.runs.clone(), exp.seed).map_err(usage)
+}
+
+fn create(path: &Path) -> Result<BufWriter<File>, CliError> {
+    File::create(path)
+        .map(BufWriter::new)
+        .with_context(|| format!("{}: cannot create the file", path.display()))
+        .map_err(failure)
+}
+
+/// `reglab train`.
+pub fn train(a: &TrainArgs) -> Result<(), CliError> {
+    let exp = experiment_from_args(a)?;
+    let mut session = session_from_experiment(&exp)?;
+    // Open the outputs first, so that a bad path fails before the training, not after.
+    let mut metrics_out = a.metrics.as_deref().map(create).transpose()?;
+    let mut weights_out = a.weights.as_deref().map(create).transpose()?;
+
+    let names = session.run_names();
+    let ctx = session.context();
+    let progress = if a.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let pb = indicatif::ProgressBar::new((names.len() * ctx.epochs) as u64);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} epochs {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    };
+    let mut table = MetricsTable::default();
+    let mut done_epochs = vec![0usize; names.len()];
+    let mut observer = |e: &Event<'_>| match e {
+        Event::Epoch { run, epoch, metrics } => {
+            progress.inc(1);
+            done_epochs[*run] = *epoch;
+            if let Some(m) = metrics {
+                table.push(*run, &names[*run], m);
+            }
+        }
+        Event::RunFinished { run, epoch, status } => {
+            progress.inc(ctx.epochs.saturating_sub(*epoch) as u64);
+            if !matches!(status, RunStatus::Done) {
+                progress.println(format!("{}: {}", names[*run], status.describe()));
+            }
+        }
+        Event::Started { .. } | Event::Finished => {}
+    };
+    let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let stop = AtomicBool::new(false);
+    session.train(threads, &mut observer, &stop);
+    progress.finish_and_clear();
+
+    if let Some(out) = metrics_out.as_mut() {
+        table
+            .write_csv(out)
+            .and_then(|_| out.flush())
+            .with_context(|| format!("{}: cannot write the metrics", a.metrics.as_deref().unwrap_or(Path::new("")).display()))
+            .map_err(failure)?;
+    }
+    if let Some(out) = weights_out.as_mut() {
+        let json = weights_json(&session).map_err(failure)?;
+        out.write_all(json.as_bytes())
+            .and_then(|_| out.flush())
+            .with_context(|| format!("{}: cannot write the weights", a.weights.as_deref().unwrap_or(Path::new("")).display()))
+            .map_err(failure)?;
+    }
+    if !a.quiet {
+        print_summary(&session);
+    }
+    let diverged: Vec<String> = session
+        .runs
+        .iter()
+        .filter(|r| matches!(r.status, RunStatus::Diverged { .. }))
+        .map(|r| format!("{}: {}", r.spec.name, r.status.describe()))
+        .collect();
+    if diverged.is_empty() { Ok(()) } else { Err(failure(anyhow!("{}", diverged.join("; ")))) }
+}
+
+fn print_summary(session: &Session) {
+    let classification = session.data.task.is_classification();
+    println!(
+        "{} rows for training, {} for validation; task {}; network {:?}; η per run below",
+        session.data.train_rows(),
+        session.data.val_rows(),
+        session.data.task.name(),
+        session.initial.sizes()
+    );
+    println!(
+        "{:<28} {:>7} {:>12} {:>12} {:>12} {:>9} {:>8} {:>9}  status",
+        "run", "epochs", "train E0", "val E0", "penalty R", "acc", "zeros", "|w|<ε"
+    );
+    for r in &session.runs {
+        let m = r.last.as_ref();
+        let f = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.6}"));
+        println!(
+            "{:<28} {:>7} {:>12} {:>12} {:>12} {:>9} {:>7.1}% {:>8.1}%  {} (η={})",
+            r.spec.name,
+            r.epoch,
+            f(m.map(|m| m.train.error)),
+            f(m.and_then(|m| m.val.map(|v| v.error))),
+            f(m.map(|m| m.penalty)),
+            if classification { f(m.and_then(|m| m.val.or(Some(m.train)).and_then(|e| e.accuracy))) } else { "-".into() },
+            m.map_or(0.0, |m| 100.0 * m.weights.zero_frac),
+            m.map_or(0.0, |m| 100.0 * m.weights.small_frac),
+            r.status.describe(),
+            r.lr
+        );
+    }
+}
+
+/// `reglab data FILE`.
+pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
+    let options = CsvOptions { target: a.target.clone(), ignore: a.ignore.clone().unwrap_or_default() };
+    let ds = data::load_csv(&a.file, &options).map_err(failure)?;
+    let task = ds.infer_task();
+    println!("file:     {}", a.file.display());
+    println!("rows:     {}", ds.rows());
+    println!("columns:  {} features + target '{}'", ds.feature_count(), ds.target_name);
+    if !options.ignore.is_empty() {
+        println!("ignored:  {}", options.ignore.join(", "));
+    }
+    println!("features: {}", ds.feature_names.join(", "));
+    println!("task:     {task} (inferred; override with --task)");
+    if task != TaskKind::Regression {
+        let (codes, labels) = ds.encoded_target(task).map_err(failure)?;
+        let mut counts = vec![0usize; labels.len()];
+        codes.iter().for_each(|&c| counts[c as usize] += 1);
+        let parts: Vec<String> = labels.iter().zip(&counts).map(|(l, c)| format!("{l}: {c}")).collect();
+        println!("classes:  {} ({})", labels.len(), parts.join(", "));
+    } else if let TargetValues::Numeric(v) = &ds.target {
+        let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+        println!("target:   numeric, from {lo} to {hi}");
+    }
+    println!("missing:  0 values");
+    println!("first rows:");
+    println!("  {} | {}", ds.feature_names.join("\t"), ds.target_name);
+    for r in 0..a.head.min(ds.rows()) {
+        let row: Vec<String> = ds.features.row(r).iter().map(|v| v.to_string()).collect();
+        let t = match &ds.target {
+            TargetValues::Numeric(v) => data::format_number(v[r]),
+            TargetValues::Labels { codes, labels } => labels[codes[r] as usize].clone(),
+        };
+        println!("  {} | {}", row.join("\t"), t);
+    }
+    Ok(())
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Some(Command::Train(a)) => train(&a),
+        Some(Command::Data(a)) => describe_data(&a),
+        Some(Command::Bench(a)) => crate::bench::run(&a),
+        None => {
+            eprintln!(
+                "reglab: the workbench window is not part of this build yet.\n\
+                 Use `reglab train --help` to train headless, `reglab data FILE` to inspect a data file."
+            );
+            if let Some(f) = cli.file {
+                describe_data(&DataArgs { file: f, target: None, ignore: None, head: 5 })
+            } else {
+                Ok(())
+            }
+        }
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("reglab: {:#}", e.error());
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! reglab — Regularization Lab.
+//!
+//! Train small feed-forward networks with different regularizers side by
+//! side and watch what each penalty does to the error, the weights and their
+//! sparsity. Layers, in the direction data flows: [`data`] → [`train`]
+//! (which owns [`nn`]) → events → [`cli`] (and the window).
+
+pub mod nn;
+pub mod data;
+pub mod train;
+pub mod experiment;
+pub mod bench;
+pub mod cli;

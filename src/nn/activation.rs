@@ -1,0 +1,102 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Float, ParseEnumError};
+
+/// Activation of the hidden units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    #[default]
+    Tanh,
+    Sigmoid,
+    Relu,
+    Identity,
+}
+
+impl Activation {
+    pub const ALL: [Activation; 4] = [
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Relu,
+        Activation::Identity,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Tanh => "tanh",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Relu => "relu",
+            Activation::Identity => "identity",
+        }
+    }
+
+    /// Applies the activation in place to a slice of pre-activations.
+    pub fn apply<F: Float>(self, z: &mut [F]) {
+        match self {
+            Activation::Tanh => z.iter_mut().for_each(|v| *v = v.tanh()),
+            Activation::Sigmoid => z.iter_mut().for_each(|v| *v = sigmoid(*v)),
+            Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(F::zero())),
+            Activation::Identity => {}
+        }
+    }
+
+    /// f'(z) written in terms of the output a = f(z), which is what the
+    /// backward pass has at hand.
+    #[inline(always)]
+    pub fn derivative_from_output<F: Float>(self, a: F) -> F {
+        match self {
+            Activation::Tanh => F::one() - a * a,
+            Activation::Sigmoid => a * (F::one() - a),
+            Activation::Relu => {
+                if a > F::zero() {
+                    F::one()
+                } else {
+                    F::zero()
+                }
+            }
+            Activation::Identity => F::one(),
+        }
+    }
+
+    /// He initialisation suits rectifiers, Glorot the saturating and linear units.
+    pub fn init_limit(self, fan_in: usize, fan_out: usize) -> f64 {
+        match self {
+            Activation::Relu => (6.0 / fan_in as f64).sqrt(),
+            _ => (6.0 / (fan_in + fan_out) as f64).sqrt(),
+        }
+    }
+}
+
+/// Logistic function, written to stay finite for any finite input.
+#[inline(always)]
+pub(crate) fn sigmoid<F: Float>(z: F) -> F {
+    if z >= F::zero() {
+        F::one() / (F::one() + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (F::one() + e)
+    }
+}
+
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Activation {
+    type Err = ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Activation::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ParseEnumError {
+                what: "activation",
+                expected: "tanh, sigmoid, relu, identity",
+                found: s.to_string(),
+            })
+    }
+}

@@ -1,0 +1,17 @@
+//! Training: a run (one network and its regularizer), sessions of runs
+//! side by side on worker threads, their metrics and the events they emit.
+
+mod metrics;
+mod report;
+mod run;
+mod session;
+mod spec;
+
+pub use metrics::{EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, evaluate, weight_summary};
+pub use report::{MetricsTable, weights_json};
+pub use run::{Change, EpochContext, Run, RunStatus, auto_lr};
+pub use session::{Event, Observer, Session, SessionError};
+pub use spec::{
+    Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, NetworkSpec, RunSpec, SpecError,
+    TrainingSpec, check_runs, parse_hidden,
+};

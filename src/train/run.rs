@@ -1,0 +1,293 @@
+use ndarray::Axis;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::metrics::{EpochMetrics, evaluate, max_abs, weight_summary};
+use super::spec::RunSpec;
+use crate::data::Prepared;
+use crate::nn::{Dropout, Mlp, Scope, StepParams, Task, Workspace};
+
+/// Rows per chunk when a run evaluates its error.
+const EVAL_CHUNK: usize = 1024;
+
+/// Where a run stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum RunStatus {
+    Ready,
+    Training,
+    /// Trained all its epochs.
+    Done,
+    /// Stopped early: no weight moved more than the tolerance in an epoch.
+    Converged { epoch: usize },
+    /// Stopped by a non-finite error or weight; the other runs go on.
+    Diverged { epoch: usize, reason: String },
+    /// Stopped by the user.
+    Stopped,
+}
+
+impl RunStatus {
+    pub fn is_active(&self) -> bool {
+        matches!(self, RunStatus::Ready | RunStatus::Training)
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            RunStatus::Ready => "ready".into(),
+            RunStatus::Training => "training".into(),
+            RunStatus::Done => "done".into(),
+            RunStatus::Converged { epoch } => format!("converged at epoch {epoch}"),
+            RunStatus::Diverged { epoch, reason } => format!("diverged at epoch {epoch}: {reason}"),
+            RunStatus::Stopped => "stopped".into(),
+        }
+    }
+}
+
+/// A change of a setting while a run trains, with the epoch it took effect at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub epoch: usize,
+    pub setting: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// What every run of a session shares for an epoch.
+#[derive(Debug, Clone, Copy)]
+pub struct EpochContext {
+    pub batch_rows: usize,
+    pub epochs: usize,
+    pub momentum: f64,
+    pub tol: f64,
+    pub epsilon: f64,
+    pub eval_every: usize,
+}
+
+/// One network with its regularizer, buffers and random streams.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub spec: RunSpec,
+    pub net: Mlp<f32>,
+    pub epoch: usize,
+    pub status: RunStatus,
+    /// The learning rate in force.
+    pub lr: f64,
+    pub changes: Vec<Change>,
+    pub last: Option<EpochMetrics>,
+    ws: Workspace<f32>,
+    eval_ws: Workspace<f32>,
+    order: Vec<usize>,
+    shuffle_rng: ChaCha8Rng,
+    dropout_rng: ChaCha8Rng,
+    previous: Vec<f32>,
+    /// The largest move of each recent epoch, for the convergence rate.
+    moves: Vec<f64>,
+}
+
+impl Run {
+    /// Every run of a session gets the same initial network and the same
+    /// seed, hence the same batch order (and the same dropout masks for the
+    /// same keep probability).
+    pub fn new(spec: RunSpec, initial: &Mlp<f32>, lr: f64, batch_rows: usize, train_rows: usize, seed: u64) -> Run {
+        let ws = Workspace::new(initial, batch_rows, 0.0);
+        let eval_ws = Workspace::new(initial, EVAL_CHUNK.min(train_rows.max(1)), 0.0);
+        Run {
+            spec,
+            net: initial.clone(),
+            epoch: 0,
+            status: RunStatus::Ready,
+            lr,
+            changes: Vec::new(),
+            last: None,
+            ws,
+            eval_ws,
+            order: (0..train_rows).collect(),
+            shuffle_rng: ChaCha8Rng::seed_from_u64(seed ^ 0xBA7C_4E5),
+            dropout_rng: ChaCha8Rng::seed_from_u64(seed ^ 0xD409_0u64),
+            previous: Vec::new(),
+            moves: Vec::new(),
+        }
+    }
+
+    /// `R(w)` as the error shown adds it: the `n` of a full-size step.
+    pub fn penalty_value(&self, batch_rows: usize, train_rows: usize) -> f64 {
+        let penalty = self.spec.penalty();
+        let n = self.spec.lambda_scale.n(batch_rows, train_rows);
+        let nl = self.net.layers.len();
+        self.net
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| self.spec.scope == Scope::All || l + 1 == nl)
+            .map(|(_, layer)| penalty.value(layer.weights.as_slice_memory_order().unwrap_or(&[]), n))
+            .sum()
+    }
+
+    /// Trains one epoch; returns the metrics when this epoch is evaluated.
+    pub fn train_epoch(&mut self, data: &Prepared, ctx: &EpochContext) -> Option<EpochMetrics> {
+        if !self.status.is_active() {
+            return None;
+        }
+        self.status = RunStatus::Training;
+        let train_rows = data.train_rows();
+        let x = data.x_train.view();
+        let y = data.y_train.view();
+        let penalty = self.spec.penalty();
+        let keep = self.spec.dropout.filter(|&p| p < 1.0);
+        self.order.shuffle(&mut self.shuffle_rng);
+        for chunk in self.order.chunks(ctx.batch_rows) {
+            let params = StepParams {
+                lr: self.lr,
+                momentum: ctx.momentum,
+                penalty: &penalty,
+                n: self.spec.lambda_scale.n(chunk.len(), train_rows),
+                scope: self.spec.scope,
+            };
+            let dropout = keep.map(|keep| Dropout { keep, rng: &mut self.dropout_rng });
+            self.ws.train_step(&mut self.net, x, y, chunk, &params, dropout);
+        }
+        self.epoch += 1;
+        let epoch = self.epoch;
+
+        if !self.net.is_finite() {
+            self.status = RunStatus::Diverged {
+                epoch,
+                reason: "a weight became NaN or infinite; the step size η is too large for this run".into(),
+            };
+        } else if ctx.tol > 0.0 && self.converged(ctx.tol) {
+            self.status = RunStatus::Converged { epoch };
+        } else if epoch >= ctx.epochs {
+            self.status = RunStatus::Done;
+        }
+        let evaluate_now = epoch % ctx.eval_every == 0 || !self.status.is_active();
+        if !evaluate_now || matches!(self.status, RunStatus::Diverged { .. }) {
+            return None;
+        }
+        let metrics = self.metrics(data, ctx);
+        if !metrics.total.is_finite() {
+            self.status = RunStatus::Diverged {
+                epoch,
+                reason: format!("the training error is {}; the step size η is too large for this run", metrics.total),
+            };
+        }
+        self.last = Some(metrics.clone());
+        Some(metrics)
+    }
+
+    /// True when the weights are within `tol·max|w|` of where they are heading.
+    ///
+    /// Full-batch gradient descent converges linearly: the largest move per
+    /// epoch `Δ` shrinks by a steady factor `r`, and the distance still to go
+    /// is about `Δ/(1 − r)`. Judging by `Δ` alone would stop an
+    /// ill-conditioned problem (r close to 1) far from its optimum.
+    fn converged(&mut self, tol: f64) -> bool {
+        let scale = max_abs(&self.net);
+        let mut moved = 0.0f64;
+        let first = self.previous.is_empty();
+        let mut k = 0;
+        for layer in &self.net.layers {
+            for &v in layer.weights.iter().chain(layer.bias.iter()) {
+                if first {
+                    self.previous.push(v);
+                } else {
+                    moved = moved.max((v - self.previous[k]).abs() as f64);
+                    self.previous[k] = v;
+                }
+                k += 1;
+            }
+        }
+        if first {
+            return false;
+        }
+        if moved == 0.0 {
+            return true;
+        }
+        self.moves.push(moved);
+        const WINDOW: usize = 20;
+        if self.moves.len() <= WINDOW {
+            return false;
+        }
+        let old = self.moves.remove(0);
+        let rate = (moved / old).powf(1.0 / WINDOW as f64);
+        rate < 1.0 && moved / (1.0 - rate) <= tol * scale
+    }
+
+    /// Computes every metric of the current weights.
+    pub fn metrics(&mut self, data: &Prepared, ctx: &EpochContext) -> EpochMetrics {
+        let train = evaluate(&self.net, &mut self.eval_ws, data.x_train.view(), data.y_train.view());
+        let val = (data.val_rows() > 0)
+            .then(|| evaluate(&self.net, &mut self.eval_ws, data.x_val.view(), data.y_val.view()));
+        let penalty = self.penalty_value(ctx.batch_rows, data.train_rows());
+        let (weights, layers, histograms, importance) = weight_summary(&self.net, ctx.epsilon);
+        EpochMetrics {
+            epoch: self.epoch,
+            train,
+            val,
+            penalty,
+            total: train.error + penalty,
+            weights,
+            layers,
+            histograms,
+            importance,
+            lr: self.lr,
+            lambda: self.spec.lambda,
+        }
+    }
+}
+
+/// A step size that is stable for a linear or logistic model: `1/L`, with
+/// `L` the Lipschitz constant of the gradient of `E0` (plus the L2 part of
+/// the penalty), from the largest eigenvalue of `[X 1]ᵀ[X 1]/n`. Networks
+/// with hidden layers get [`super::spec::DEFAULT_NETWORK_LR`].
+pub fn auto_lr(data: &Prepared, hidden: &[usize], spec: &RunSpec, batch_rows: usize) -> f64 {
+    if !hidden.is_empty() {
+        return super::spec::DEFAULT_NETWORK_LR;
+    }
+    let curvature = match data.task {
+        Task::Regression => 1.0,
+        Task::Binary => 0.25,
+        Task::Multiclass(_) => 0.5,
+    };
+    let l_data = curvature * largest_gram_eigenvalue(data);
+    let (_, k2) = spec.penalty().coefficients(spec.lambda_scale.n(batch_rows, data.train_rows()));
+    let l = l_data + k2;
+    if l > 0.0 && l.is_finite() { 1.0 / l } else { super::spec::DEFAULT_NETWORK_LR }
+}
+
+/// Power iteration for the top eigenvalue of `AᵀA/n`, `A = [X 1]`, in f64.
+fn largest_gram_eigenvalue(data: &Prepared) -> f64 {
+    // A leading sample is plenty for a step size and keeps this cheap on big sets.
+    let x = data.x_train.slice(ndarray::s![..data.train_rows().min(20_000), ..]);
+    let (n, d) = (x.nrows(), x.ncols());
+    if n == 0 {
+        return 0.0;
+    }
+    let mut v = vec![1.0f64; d + 1];
+    let mut lambda = 0.0;
+    for _ in 0..200 {
+        let mut w = vec![0.0f64; d + 1];
+        for row in x.axis_iter(Axis(0)) {
+            let mut u = v[d];
+            for (a, b) in row.iter().zip(&v) {
+                u += *a as f64 * b;
+            }
+            for (wj, a) in w.iter_mut().zip(row.iter()) {
+                *wj += *a as f64 * u;
+            }
+            w[d] += u;
+        }
+        let norm = w.iter().map(|a| a * a).sum::<f64>().sqrt();
+        if norm == 0.0 {
+            return 0.0;
+        }
+        let next = norm / n as f64;
+        v = w.into_iter().map(|a| a / norm).collect();
+        if (next - lambda).abs() <= 1e-9 * next {
+            return next;
+        }
+        lambda = next;
+    }
+    lambda
+}

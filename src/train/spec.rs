@@ -1,0 +1,288 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::nn::{Activation, L1Rule, LambdaScale, Penalty, Regularizer, Scope};
+
+/// A setting that cannot be used, named as the user wrote it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SpecError {
+    #[error("{name}: expected {expected}, found {found}")]
+    OutOfRange { name: String, expected: &'static str, found: String },
+    #[error("an experiment needs at least one run")]
+    NoRuns,
+    #[error("two runs are named '{0}'; run names must differ")]
+    DuplicateName(String),
+}
+
+fn out_of_range(name: impl Into<String>, expected: &'static str, found: impl fmt::Display) -> SpecError {
+    SpecError::OutOfRange { name: name.into(), expected, found: found.to_string() }
+}
+
+/// One run's regularization, as in an experiment file's `[[runs]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunSpec {
+    pub name: String,
+    pub reg: Regularizer,
+    pub lambda: f64,
+    pub lambda_scale: LambdaScale,
+    pub l1_rule: L1Rule,
+    /// Elastic-net mix: `R = α·L1 + (1 − α)·L2`.
+    pub alpha: f64,
+    /// Keep probability of inverted dropout on hidden units; none when absent.
+    pub dropout: Option<f64>,
+    pub scope: Scope,
+    /// This run's own learning rate, instead of the shared one.
+    pub lr: Option<f64>,
+}
+
+impl Default for RunSpec {
+    fn default() -> Self {
+        RunSpec {
+            name: String::new(),
+            reg: Regularizer::None,
+            lambda: 0.0,
+            lambda_scale: LambdaScale::Batch,
+            l1_rule: L1Rule::Subgradient,
+            alpha: 0.5,
+            dropout: None,
+            scope: Scope::All,
+            lr: None,
+        }
+    }
+}
+
+impl RunSpec {
+    pub fn penalty(&self) -> Penalty {
+        Penalty { regularizer: self.reg, lambda: self.lambda, alpha: self.alpha, l1_rule: self.l1_rule }
+    }
+
+    /// A short name from the settings: `l1-proximal λ=0.001`.
+    pub fn default_name(&self) -> String {
+        let mut s = match self.reg {
+            Regularizer::None => "none".to_string(),
+            Regularizer::L2 => format!("l2 λ={}", self.lambda),
+            Regularizer::L1 => format!("l1-{} λ={}", self.l1_rule, self.lambda),
+            Regularizer::ElasticNet => format!("enet-{} α={} λ={}", self.l1_rule, self.alpha, self.lambda),
+        };
+        if let Some(p) = self.dropout {
+            s.push_str(&format!(" dropout {p}"));
+        }
+        s
+    }
+
+    pub fn check(&self) -> Result<(), SpecError> {
+        let who = if self.name.is_empty() { self.default_name() } else { self.name.clone() };
+        if !(self.lambda.is_finite() && self.lambda >= 0.0) {
+            return Err(out_of_range(format!("{who}: lambda"), "a finite number ≥ 0", self.lambda));
+        }
+        if !(0.0..=1.0).contains(&self.alpha) {
+            return Err(out_of_range(format!("{who}: alpha"), "a number in [0, 1]", self.alpha));
+        }
+        if let Some(p) = self.dropout
+            && !(p > 0.0 && p <= 1.0)
+        {
+            return Err(out_of_range(format!("{who}: dropout keep probability"), "a number in (0, 1]", p));
+        }
+        if let Some(lr) = self.lr
+            && !(lr.is_finite() && lr > 0.0)
+        {
+            return Err(out_of_range(format!("{who}: lr"), "a finite number > 0", lr));
+        }
+        Ok(())
+    }
+}
+
+/// The mini-batch size: a number of rows, or the whole training set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    Size(usize),
+    Full,
+}
+
+impl Batch {
+    pub fn rows(self, train_rows: usize) -> usize {
+        match self {
+            Batch::Size(n) => n.min(train_rows).max(1),
+            Batch::Full => train_rows.max(1),
+        }
+    }
+}
+
+impl fmt::Display for Batch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Batch::Size(n) => write!(f, "{n}"),
+            Batch::Full => f.write_str("full"),
+        }
+    }
+}
+
+impl FromStr for Batch {
+    type Err = SpecError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("full") {
+            return Ok(Batch::Full);
+        }
+        match s.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(Batch::Size(n)),
+            _ => Err(out_of_range("batch", "a whole number ≥ 1 or 'full'", s)),
+        }
+    }
+}
+
+impl Serialize for Batch {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Batch::Size(n) => s.serialize_u64(*n as u64),
+            Batch::Full => s.serialize_str("full"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Batch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u64),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) if n > 0 => Ok(Batch::Size(n as usize)),
+            Raw::N(n) => Err(serde::de::Error::custom(format!("batch must be ≥ 1, found {n}"))),
+            Raw::S(s) => s.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// Hidden layer sizes, written `32,32` or `none`.
+pub fn parse_hidden(s: &str) -> Result<Vec<usize>, SpecError> {
+    let s = s.trim();
+    if s.is_empty() || s.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    s.split(',')
+        .map(|p| match p.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(out_of_range("hidden", "comma-separated layer sizes ≥ 1 (32,32) or 'none'", s)),
+        })
+        .collect()
+}
+
+/// The network shared by every run of an experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkSpec {
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+}
+
+impl Default for NetworkSpec {
+    fn default() -> Self {
+        NetworkSpec { hidden: vec![16, 16], activation: Activation::Tanh }
+    }
+}
+
+/// Optimisation settings shared by every run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainingSpec {
+    /// Learning rate η; chosen from the data when absent (see [`TrainingSpec::resolve`]).
+    pub lr: Option<f64>,
+    pub momentum: f64,
+    pub batch: Batch,
+    /// Default: 100, or up to 200 000 with `batch = "full"` (stopping at `tol`).
+    pub epochs: Option<usize>,
+    /// Stop a run when no weight moved more than `tol·max|w|` in an epoch.
+    /// Default: 1e-6 with `batch = "full"`, off otherwise (SGD noise never settles).
+    pub tol: Option<f64>,
+    /// Threshold of the "small weight" sparsity, `|w| < ε`.
+    pub epsilon: f64,
+    /// Compute metrics every this many epochs (the last epoch always).
+    pub eval_every: usize,
+}
+
+impl Default for TrainingSpec {
+    fn default() -> Self {
+        TrainingSpec {
+            lr: None,
+            momentum: 0.0,
+            batch: Batch::Size(32),
+            epochs: None,
+            tol: None,
+            epsilon: 1e-3,
+            eval_every: 1,
+        }
+    }
+}
+
+pub const DEFAULT_EPOCHS: usize = 100;
+pub const DEFAULT_FULL_BATCH_EPOCHS: usize = 200_000;
+pub const DEFAULT_FULL_BATCH_TOL: f64 = 1e-6;
+/// Learning rate of networks with hidden layers when none is given.
+pub const DEFAULT_NETWORK_LR: f64 = 0.1;
+
+impl TrainingSpec {
+    pub fn check(&self) -> Result<(), SpecError> {
+        if let Some(lr) = self.lr
+            && !(lr.is_finite() && lr > 0.0)
+        {
+            return Err(out_of_range("lr", "a finite number > 0", lr));
+        }
+        if !(0.0..1.0).contains(&self.momentum) {
+            return Err(out_of_range("momentum", "a number in [0, 1)", self.momentum));
+        }
+        if self.epochs == Some(0) {
+            return Err(out_of_range("epochs", "a whole number ≥ 1", 0));
+        }
+        if let Some(t) = self.tol
+            && !(t.is_finite() && t >= 0.0)
+        {
+            return Err(out_of_range("tol", "a finite number ≥ 0", t));
+        }
+        if !(self.epsilon.is_finite() && self.epsilon >= 0.0) {
+            return Err(out_of_range("epsilon", "a finite number ≥ 0", self.epsilon));
+        }
+        if self.eval_every == 0 {
+            return Err(out_of_range("eval_every", "a whole number ≥ 1", 0));
+        }
+        Ok(())
+    }
+
+    pub fn epochs(&self) -> usize {
+        self.epochs.unwrap_or(match self.batch {
+            Batch::Full => DEFAULT_FULL_BATCH_EPOCHS,
+            Batch::Size(_) => DEFAULT_EPOCHS,
+        })
+    }
+
+    pub fn tol(&self) -> f64 {
+        self.tol.unwrap_or(match (self.batch, self.epochs) {
+            (Batch::Full, None) => DEFAULT_FULL_BATCH_TOL,
+            _ => 0.0,
+        })
+    }
+}
+
+/// Checks a list of runs and names the unnamed ones.
+pub fn check_runs(runs: &mut [RunSpec]) -> Result<(), SpecError> {
+    if runs.is_empty() {
+        return Err(SpecError::NoRuns);
+    }
+    for r in runs.iter_mut() {
+        r.check()?;
+        if r.name.trim().is_empty() {
+            r.name = r.default_name();
+        }
+    }
+    for (i, r) in runs.iter().enumerate() {
+        if runs[..i].iter().any(|o| o.name == r.name) {
+            return Err(SpecError::DuplicateName(r.name.clone()));
+        }
+    }
+    Ok(())
+}
