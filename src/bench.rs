@@ -160,9 +160,18 @@ fn session_for(w: &Workload, prepared: &Arc<data::Prepared>, epochs: usize) -> R
     Session::new(Arc::clone(prepared), network, training, runs, 1).map_err(|e| CliError::Failure(e.into()))
 }
 
-fn time_training(w: &Workload, prepared: &Arc<data::Prepared>, threads: usize, repeats: usize) -> Result<Vec<f64>, CliError> {
+fn time_training(
+    w: &Workload,
+    prepared: &Arc<data::Prepared>,
+    threads: usize,
+    repeats: usize,
+) -> Result<Vec<f64>, CliError> {
     // An untimed epoch first, as the reference does.
-    session_for(w, prepared, 1)?.train(threads, &mut |_: &crate::train::Event<'_>| {}, &AtomicBool::new(false));
+    session_for(w, prepared, 1)?.train(
+        threads,
+        &mut |_: &crate::train::Event<'_>| {},
+        &AtomicBool::new(false),
+    );
     let mut times = Vec::with_capacity(repeats);
     for _ in 0..repeats.max(1) {
         let mut s = session_for(w, prepared, w.epochs)?;

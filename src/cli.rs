@@ -105,7 +105,7 @@ pub struct TrainArgs {
     #[arg(long, value_delimiter = ',')]
     pub reg: Option<Vec<Regularizer>>,
     /// Regularization strength λ ≥ 0.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub lambda: Option<f64>,
     /// What n is in λ/n: batch (the book) | dataset | none (Keras, PyTorch).
     #[arg(long)]
@@ -114,19 +114,19 @@ pub struct TrainArgs {
     #[arg(long)]
     pub l1_rule: Option<L1Rule>,
     /// Elastic-net mix α ∈ [0, 1]: R = α·L1 + (1−α)·L2.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub alpha: Option<f64>,
     /// Keep probability of inverted dropout on hidden units, in (0, 1].
-    #[arg(long, value_name = "KEEP_P")]
+    #[arg(long, value_name = "KEEP_P", allow_negative_numbers = true)]
     pub dropout: Option<f64>,
     /// Penalised weights: all | output.
     #[arg(long)]
     pub scope: Option<Scope>,
     /// Learning rate η (default: 1/L for models without hidden layers, 0.1 otherwise).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub lr: Option<f64>,
     /// Momentum in [0, 1).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub momentum: Option<f64>,
     /// Mini-batch size, or 'full'.
     #[arg(long)]
@@ -135,7 +135,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub epochs: Option<usize>,
     /// Stop a run when no weight moves more than TOL·max|w| in an epoch.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub tol: Option<f64>,
     /// Seed of the initial weights, the split and the batch order.
     #[arg(long)]
@@ -144,10 +144,10 @@ pub struct TrainArgs {
     #[arg(long)]
     pub standardize: Option<OnOff>,
     /// Fraction of rows held out for validation (default 0: train on every row).
-    #[arg(long, value_name = "FRACTION")]
+    #[arg(long, value_name = "FRACTION", allow_negative_numbers = true)]
     pub val: Option<f64>,
     /// Threshold of the small-weight sparsity |w| < ε.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub epsilon: Option<f64>,
     /// Compute metrics every N epochs (the last epoch always).
     #[arg(long, value_name = "N")]
@@ -296,7 +296,8 @@ pub fn session_from_experiment(exp: &Experiment) -> Result<Session, CliError> {
         data::DataError::Invalid(_) => usage(e),
         _ => failure(e),
     })?;
-    Session::new(Arc::new(prepared), exp.network.clone(), exp.training.clone(), exp.runs.clone(), exp.seed).map_err(usage)
+    Session::new(Arc::new(prepared), exp.network.clone(), exp.training.clone(), exp.runs.clone(), exp.seed)
+        .map_err(usage)
 }
 
 fn create(path: &Path) -> Result<BufWriter<File>, CliError> {
@@ -321,8 +322,10 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
     } else {
         let pb = indicatif::ProgressBar::new((names.len() * ctx.epochs) as u64);
         pb.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} epochs {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} epochs {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         pb
     };
@@ -353,14 +356,24 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
         table
             .write_csv(out)
             .and_then(|_| out.flush())
-            .with_context(|| format!("{}: cannot write the metrics", a.metrics.as_deref().unwrap_or(Path::new("")).display()))
+            .with_context(|| {
+                format!(
+                    "{}: cannot write the metrics",
+                    a.metrics.as_deref().unwrap_or(Path::new("")).display()
+                )
+            })
             .map_err(failure)?;
     }
     if let Some(out) = weights_out.as_mut() {
         let json = weights_json(&session).map_err(failure)?;
         out.write_all(json.as_bytes())
             .and_then(|_| out.flush())
-            .with_context(|| format!("{}: cannot write the weights", a.weights.as_deref().unwrap_or(Path::new("")).display()))
+            .with_context(|| {
+                format!(
+                    "{}: cannot write the weights",
+                    a.weights.as_deref().unwrap_or(Path::new("")).display()
+                )
+            })
             .map_err(failure)?;
     }
     if !a.quiet {
@@ -398,7 +411,11 @@ fn print_summary(session: &Session) {
             f(m.map(|m| m.train.error)),
             f(m.and_then(|m| m.val.map(|v| v.error))),
             f(m.map(|m| m.penalty)),
-            if classification { f(m.and_then(|m| m.val.or(Some(m.train)).and_then(|e| e.accuracy))) } else { "-".into() },
+            if classification {
+                f(m.and_then(|m| m.val.or(Some(m.train)).and_then(|e| e.accuracy)))
+            } else {
+                "-".into()
+            },
             m.map_or(0.0, |m| 100.0 * m.weights.zero_frac),
             m.map_or(0.0, |m| 100.0 * m.weights.small_frac),
             r.status.describe(),

@@ -82,8 +82,10 @@ impl Experiment {
     /// Reads an experiment; a relative data path becomes relative to the file.
     pub fn load(path: &Path) -> Result<Experiment, ExperimentError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ExperimentError::Io { path: shown.clone(), source })?;
-        let mut exp = Experiment::from_toml(&text).map_err(|message| ExperimentError::Parse { path: shown, message })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ExperimentError::Io { path: shown.clone(), source })?;
+        let mut exp = Experiment::from_toml(&text)
+            .map_err(|message| ExperimentError::Parse { path: shown, message })?;
         if let (Some(p), Some(dir)) = (&exp.data.path, path.parent())
             && p.is_relative()
         {

@@ -5,9 +5,9 @@
 //! sparsity. Layers, in the direction data flows: [`data`] → [`train`]
 //! (which owns [`nn`]) → events → [`cli`] (and the window).
 
-pub mod nn;
-pub mod data;
-pub mod train;
-pub mod experiment;
 pub mod bench;
 pub mod cli;
+pub mod data;
+pub mod experiment;
+pub mod nn;
+pub mod train;

@@ -36,7 +36,7 @@ fn check(activation: Activation, task: Task, penalty: Penalty) {
         l.weights.mapv_inplace(|w| if w.abs() < 0.05 { 0.05_f64.copysign(w) + w } else { w });
         l.bias.mapv_inplace(|_| 0.1);
     }
-    let mut ws = Workspace::new(&net, rows, 0.0);
+    let mut ws = Workspace::new(&net, rows);
     ws.load_rows(x.view(), Some(y.view()));
     ws.forward(&net, rows, None);
     ws.backward(&net, rows);
@@ -99,7 +99,7 @@ fn a_wrong_gradient_would_be_caught() {
     // The check itself must be able to fail: perturb one analytic entry.
     let (x, y) = data(Task::Regression, 5, 3, 1);
     let net: Mlp<f64> = Mlp::new(3, &[4], Activation::Tanh, Task::Regression, 2).unwrap();
-    let mut ws = Workspace::new(&net, 5, 0.0);
+    let mut ws = Workspace::new(&net, 5);
     ws.load_rows(x.view(), Some(y.view()));
     ws.forward(&net, 5, None);
     ws.backward(&net, 5);
@@ -118,8 +118,8 @@ fn float32_training_path_agrees_with_float64() {
     let net64: Mlp<f64> = Mlp::new(4, &[6], Activation::Relu, Task::Multiclass(3), 5).unwrap();
     let net32: Mlp<f32> = net64.cast();
     let (x32, y32) = (x.mapv(|v| v as f32), y.mapv(|v| v as f32));
-    let mut ws64 = Workspace::new(&net64, 16, 0.0);
-    let mut ws32 = Workspace::new(&net32, 16, 0.0);
+    let mut ws64 = Workspace::new(&net64, 16);
+    let mut ws32 = Workspace::new(&net32, 16);
     ws64.load_rows(x.view(), Some(y.view()));
     ws32.load_rows(x32.view(), Some(y32.view()));
     ws64.forward(&net64, 16, None);

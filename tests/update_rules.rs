@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use ndarray::Array2;
 use reglab::data::{self, Preparation, TaskKind};
-use reglab::nn::{Activation, L1Rule, LambdaScale, Mlp, Penalty, Regularizer, Scope, StepParams, Task, Workspace};
+use reglab::nn::{
+    Activation, L1Rule, LambdaScale, Mlp, Penalty, Regularizer, Scope, StepParams, Task, Workspace,
+};
 use reglab::train::{Batch, NetworkSpec, RunSpec, Session, TrainingSpec};
 
 const W: [f32; 8] = [0.8, -0.3, 0.02, -0.004, 0.0, 1.5, -2.0, 0.06];
@@ -41,7 +43,13 @@ fn l1_subgradient_is_the_books_rule_with_sign_of_zero_zero() {
     let (lr, lambda, n) = (0.1f32, 0.4, 4.0);
     let got = step(Penalty::l1(lambda, L1Rule::Subgradient), &W, &G, lr, n);
     for i in 0..W.len() {
-        let s = if W[i] > 0.0 { 1.0 } else if W[i] < 0.0 { -1.0 } else { 0.0 };
+        let s = if W[i] > 0.0 {
+            1.0
+        } else if W[i] < 0.0 {
+            -1.0
+        } else {
+            0.0
+        };
         let book = W[i] - lr * (G[i] + (lambda / n) as f32 * s);
         assert!((got[i] - book).abs() <= 1e-7);
     }
@@ -85,8 +93,14 @@ fn clip_sets_weights_whose_penalty_step_crosses_zero_to_zero() {
 fn elastic_net_mixes_l1_and_l2() {
     let (lr, lambda, n) = (0.1f32, 0.3, 2.0);
     for rule in L1Rule::ALL.iter().copied() {
-        assert_eq!(step(Penalty::elastic_net(lambda, 1.0, rule), &W, &G, lr, n), step(Penalty::l1(lambda, rule), &W, &G, lr, n));
-        assert_eq!(step(Penalty::elastic_net(lambda, 0.0, rule), &W, &G, lr, n), step(Penalty::l2(lambda), &W, &G, lr, n));
+        assert_eq!(
+            step(Penalty::elastic_net(lambda, 1.0, rule), &W, &G, lr, n),
+            step(Penalty::l1(lambda, rule), &W, &G, lr, n)
+        );
+        assert_eq!(
+            step(Penalty::elastic_net(lambda, 0.0, rule), &W, &G, lr, n),
+            step(Penalty::l2(lambda), &W, &G, lr, n)
+        );
     }
     let p = Penalty::elastic_net(lambda, 0.25, L1Rule::Subgradient);
     let w = [2.0f32, -1.0];
@@ -112,7 +126,7 @@ fn net_and_gradients() -> (Mlp<f32>, Workspace<f32>) {
     let net: Mlp<f32> = Mlp::new(3, &[4], Activation::Tanh, Task::Binary, 7).unwrap();
     let x = Array2::from_shape_fn((6, 3), |(i, j)| ((i * 3 + j) as f32 * 0.37).sin());
     let y = Array2::from_shape_fn((6, 1), |(i, _)| (i % 2) as f32);
-    let mut ws = Workspace::new(&net, 6, 0.0);
+    let mut ws = Workspace::new(&net, 6);
     ws.load_rows(x.view(), Some(y.view()));
     ws.forward(&net, 6, None);
     ws.backward(&net, 6);
@@ -124,7 +138,10 @@ fn biases_are_untouched_by_every_penalty_and_scope_output_spares_hidden_layers()
     let (net, ws) = net_and_gradients();
     let plain = {
         let (mut n, mut w) = (net.clone(), ws.clone());
-        w.step(&mut n, &StepParams { lr: 0.5, momentum: 0.0, penalty: &Penalty::NONE, n: 6.0, scope: Scope::All });
+        w.step(
+            &mut n,
+            &StepParams { lr: 0.5, momentum: 0.0, penalty: &Penalty::NONE, n: 6.0, scope: Scope::All },
+        );
         n
     };
     let penalties = [
@@ -160,11 +177,12 @@ fn a_session_epoch_applies_the_l2_rule_with_the_scaled_n() {
     let (lr, lambda) = (0.05, 3.0);
     for (scale, n) in [(LambdaScale::Batch, 40.0), (LambdaScale::Dataset, 40.0), (LambdaScale::None, 1.0)] {
         let run = RunSpec { reg: Regularizer::L2, lambda, lambda_scale: scale, ..RunSpec::default() };
-        let training = TrainingSpec { lr: Some(lr), batch: Batch::Full, epochs: Some(1), ..TrainingSpec::default() };
+        let training =
+            TrainingSpec { lr: Some(lr), batch: Batch::Full, epochs: Some(1), ..TrainingSpec::default() };
         let network = NetworkSpec { hidden: vec![], activation: Activation::Identity };
         let mut s = Session::new(data.clone(), network, training, vec![run], 3).unwrap();
         let w0 = s.initial.layers[0].weights.clone();
-        let mut ws = Workspace::new(&s.initial, 40, 0.0);
+        let mut ws = Workspace::new(&s.initial, 40);
         ws.load_rows(data.x_train.view(), Some(data.y_train.view()));
         ws.forward(&s.initial, 40, None);
         ws.backward(&s.initial, 40);

@@ -83,8 +83,7 @@ pub fn parse_csv(shown: &str, bytes: &[u8], options: &CsvOptions) -> Result<Data
         })?;
         ignored[c] = true;
     }
-    let feature_cols: Vec<usize> =
-        (0..header.len()).filter(|&c| c != target_col && !ignored[c]).collect();
+    let feature_cols: Vec<usize> = (0..header.len()).filter(|&c| c != target_col && !ignored[c]).collect();
     if feature_cols.is_empty() {
         return Err(DataError::NoFeatures { path: shown.to_string(), target: header[target_col].clone() });
     }

@@ -22,7 +22,10 @@ use crate::nn::ParseEnumError;
 pub enum TargetValues {
     Numeric(Vec<f64>),
     /// Text labels, coded `0..labels.len()` in order of first appearance.
-    Labels { codes: Vec<u32>, labels: Vec<String> },
+    Labels {
+        codes: Vec<u32>,
+        labels: Vec<String>,
+    },
 }
 
 /// A table of float32 features with one target column.
@@ -173,10 +176,7 @@ impl Dataset {
             (TargetValues::Numeric(v), _) => {
                 let distinct = distinct_sorted(v);
                 check_class_count(&what, task, distinct.len())?;
-                let codes = v
-                    .iter()
-                    .map(|x| distinct.partition_point(|d| d < x) as f64)
-                    .collect();
+                let codes = v.iter().map(|x| distinct.partition_point(|d| d < x) as f64).collect();
                 Ok((codes, distinct.iter().map(|x| format_number(*x)).collect()))
             }
         }

@@ -27,9 +27,8 @@ pub fn informative_classification(
     let informative = informative.min(features);
     let classes = classes.max(2);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let centres: Vec<Vec<f64>> = (0..classes)
-        .map(|_| (0..informative).map(|_| 2.0 * normal(&mut rng)).collect())
-        .collect();
+    let centres: Vec<Vec<f64>> =
+        (0..classes).map(|_| (0..informative).map(|_| 2.0 * normal(&mut rng)).collect()).collect();
     let mut x = Array2::<f32>::zeros((rows, features));
     let mut codes = Vec::with_capacity(rows);
     for r in 0..rows {

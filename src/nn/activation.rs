@@ -17,12 +17,8 @@ pub enum Activation {
 }
 
 impl Activation {
-    pub const ALL: [Activation; 4] = [
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Activation::Relu,
-        Activation::Identity,
-    ];
+    pub const ALL: [Activation; 4] =
+        [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Identity];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -90,13 +86,12 @@ impl fmt::Display for Activation {
 impl FromStr for Activation {
     type Err = ParseEnumError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Activation::ALL
-            .into_iter()
-            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| ParseEnumError {
+        Activation::ALL.into_iter().find(|a| a.name().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
+            ParseEnumError {
                 what: "activation",
                 expected: "tanh, sigmoid, relu, identity",
                 found: s.to_string(),
-            })
+            }
+        })
     }
 }

@@ -72,9 +72,8 @@ impl<F: Float> Mlp<F> {
             .map(|(l, io)| {
                 let act = if l == last { Activation::Tanh } else { activation };
                 let limit = act.init_limit(io[0], io[1]);
-                let weights = Array2::from_shape_simple_fn((io[0], io[1]), || {
-                    F::of(rng.random_range(-limit..limit))
-                });
+                let weights =
+                    Array2::from_shape_simple_fn((io[0], io[1]), || F::of(rng.random_range(-limit..limit)));
                 Layer { weights, bias: Array1::zeros(io[1]) }
             })
             .collect();
@@ -109,7 +108,7 @@ impl<F: Float> Mlp<F> {
     /// Allocates; meant for tests, exports and one-off use, not training.
     pub fn predict(&self, x: ArrayView2<F>) -> Array2<F> {
         let chunk = x.nrows().clamp(1, 1024);
-        let mut ws = Workspace::new(self, chunk, 0.0);
+        let mut ws = Workspace::new(self, chunk);
         let mut out = Array2::zeros((x.nrows(), self.outputs()));
         let mut start = 0;
         while start < x.nrows() {
@@ -126,7 +125,7 @@ impl<F: Float> Mlp<F> {
     pub fn data_error(&self, x: ArrayView2<F>, y: ArrayView2<F>) -> f64 {
         let n = x.nrows().max(1);
         let chunk = n.min(1024);
-        let mut ws = Workspace::new(self, chunk, 0.0);
+        let mut ws = Workspace::new(self, chunk);
         let mut total = 0.0;
         let mut start = 0;
         while start < x.nrows() {

@@ -12,7 +12,7 @@ use super::{Float, ParseEnumError};
 macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $var:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $var),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),+];
@@ -38,6 +38,7 @@ macro_rules! text_enum {
 text_enum!(
     /// Which penalty a run adds to its data error.
     Regularizer, "regularizer", {
+        #[default]
         None => "none",
         L1 => "l1",
         L2 => "l2",
@@ -49,6 +50,7 @@ text_enum!(
     /// How an L1 penalty moves a weight (SPEC §1).
     L1Rule, "L1 rule", {
         /// The book's rule: weights jitter around 0 but are almost never 0.
+        #[default]
         Subgradient => "subgradient",
         /// TensorFlow Playground's rule: a penalty step that crosses 0 stops at 0.
         Clip => "clip",
@@ -61,6 +63,7 @@ text_enum!(
     /// What `n` in `λ/n` is.
     LambdaScale, "lambda scale", {
         /// The book: the size of the mini-batch used for the step.
+        #[default]
         Batch => "batch",
         /// The size of the training set.
         Dataset => "dataset",
@@ -72,32 +75,12 @@ text_enum!(
 text_enum!(
     /// Which weight matrices are penalised. Biases never are.
     Scope, "scope", {
+        #[default]
         All => "all",
         /// Only the final layer's weights (the book's first version).
         Output => "output",
     }
 );
-
-impl Default for L1Rule {
-    fn default() -> Self {
-        L1Rule::Subgradient
-    }
-}
-impl Default for LambdaScale {
-    fn default() -> Self {
-        LambdaScale::Batch
-    }
-}
-impl Default for Scope {
-    fn default() -> Self {
-        Scope::All
-    }
-}
-impl Default for Regularizer {
-    fn default() -> Self {
-        Regularizer::None
-    }
-}
 
 impl LambdaScale {
     /// The `n` of `λ/n` for a step over `batch_rows` rows of a training set
@@ -169,12 +152,8 @@ fn soft_threshold<F: Float>(v: F, t: F) -> F {
 }
 
 impl Penalty {
-    pub const NONE: Penalty = Penalty {
-        regularizer: Regularizer::None,
-        lambda: 0.0,
-        alpha: 0.5,
-        l1_rule: L1Rule::Subgradient,
-    };
+    pub const NONE: Penalty =
+        Penalty { regularizer: Regularizer::None, lambda: 0.0, alpha: 0.5, l1_rule: L1Rule::Subgradient };
 
     pub fn l2(lambda: f64) -> Self {
         Penalty { regularizer: Regularizer::L2, lambda, ..Penalty::NONE }
@@ -304,10 +283,7 @@ impl Penalty {
             Regularizer::None => ("E = E₀".to_string(), ""),
             Regularizer::L2 => ("E = E₀ + (λ/2n)·Σw²".to_string(), ""),
             Regularizer::L1 => ("E = E₀ + (λ/n)·Σ|w|".to_string(), "(λ/n)"),
-            Regularizer::ElasticNet => (
-                "E = E₀ + α·(λ/n)·Σ|w| + (1−α)·(λ/2n)·Σw²".to_string(),
-                "α·(λ/n)",
-            ),
+            Regularizer::ElasticNet => ("E = E₀ + α·(λ/n)·Σ|w| + (1−α)·(λ/2n)·Σw²".to_string(), "α·(λ/n)"),
         };
         let smooth = match self.regularizer {
             Regularizer::L2 => "∂E₀/∂w + (λ/n)·w",
@@ -319,12 +295,10 @@ impl Penalty {
             (_, L1Rule::Subgradient) => {
                 format!("w ← w − η·({smooth} + {l1_text}·sign(w)),   sign(0) = 0")
             }
-            (_, L1Rule::Clip) => format!(
-                "w′ = w − η·({smooth});   w ← w′ − η·{l1_text}·sign(w), or 0 if that step crosses 0"
-            ),
-            (_, L1Rule::Proximal) => format!(
-                "v = w − η·({smooth});   w ← sign(v)·max(|v| − η·{l1_text}, 0)"
-            ),
+            (_, L1Rule::Clip) => {
+                format!("w′ = w − η·({smooth});   w ← w′ − η·{l1_text}·sign(w), or 0 if that step crosses 0")
+            }
+            (_, L1Rule::Proximal) => format!("v = w − η·({smooth});   w ← sign(v)·max(|v| − η·{l1_text}, 0)"),
         };
         let note = match self.regularizer {
             Regularizer::L2 | Regularizer::ElasticNet => Some(

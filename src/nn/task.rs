@@ -89,11 +89,9 @@ impl Task {
     pub fn correct<F: Float>(self, pred: ArrayView2<F>, y: ArrayView2<F>) -> usize {
         match self {
             Task::Regression => 0,
-            Task::Binary => pred
-                .iter()
-                .zip(y.iter())
-                .filter(|(p, t)| (p.as_f64() >= 0.5) == (t.as_f64() >= 0.5))
-                .count(),
+            Task::Binary => {
+                pred.iter().zip(y.iter()).filter(|(p, t)| (p.as_f64() >= 0.5) == (t.as_f64() >= 0.5)).count()
+            }
             Task::Multiclass(_) => pred
                 .rows()
                 .into_iter()

@@ -45,8 +45,7 @@ pub struct Workspace<F> {
 }
 
 pub(crate) fn flat<F>(a: &mut Array2<F>) -> &mut [F] {
-    a.as_slice_memory_order_mut()
-        .expect("owned arrays built by Array2::zeros or from_shape are contiguous")
+    a.as_slice_memory_order_mut().expect("owned arrays built by Array2::zeros or from_shape are contiguous")
 }
 
 pub(crate) fn flat1<F>(a: &mut Array1<F>) -> &mut [F] {
@@ -54,7 +53,7 @@ pub(crate) fn flat1<F>(a: &mut Array1<F>) -> &mut [F] {
 }
 
 impl<F: Float> Workspace<F> {
-    pub fn new(net: &Mlp<F>, capacity: usize, _reserved: f64) -> Self {
+    pub fn new(net: &Mlp<F>, capacity: usize) -> Self {
         let capacity = capacity.max(1);
         let sizes = net.sizes();
         let units = &sizes[1..];
@@ -143,9 +142,8 @@ impl<F: Float> Workspace<F> {
     pub fn forward_with_error(&mut self, net: &Mlp<F>, m: usize) -> f64 {
         self.forward_logits(net, m, None);
         let last = self.acts.len() - 1;
-        let err = net
-            .task
-            .error_sum_from_logits(self.acts[last].slice(s![..m, ..]), self.y.slice(s![..m, ..]));
+        let err =
+            net.task.error_sum_from_logits(self.acts[last].slice(s![..m, ..]), self.y.slice(s![..m, ..]));
         net.task.apply_output(self.acts[last].slice_mut(s![..m, ..]));
         err
     }

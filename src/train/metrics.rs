@@ -92,7 +92,12 @@ pub struct Evaluation {
 }
 
 /// Evaluates in chunks of the workspace's capacity (no dropout).
-pub fn evaluate(net: &Mlp<f32>, ws: &mut Workspace<f32>, x: ArrayView2<f32>, y: ArrayView2<f32>) -> Evaluation {
+pub fn evaluate(
+    net: &Mlp<f32>,
+    ws: &mut Workspace<f32>,
+    x: ArrayView2<f32>,
+    y: ArrayView2<f32>,
+) -> Evaluation {
     let n = x.nrows();
     let chunk = ws.capacity();
     let (mut err, mut correct) = (0.0, 0usize);
@@ -105,10 +110,7 @@ pub fn evaluate(net: &Mlp<f32>, ws: &mut Workspace<f32>, x: ArrayView2<f32>, y: 
         start = end;
     }
     let d = n.max(1) as f64;
-    Evaluation {
-        error: err / d,
-        accuracy: net.task.is_classification().then_some(correct as f64 / d),
-    }
+    Evaluation { error: err / d, accuracy: net.task.is_classification().then_some(correct as f64 / d) }
 }
 
 /// Everything recorded about one run at the end of one epoch.

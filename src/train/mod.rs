@@ -7,11 +7,13 @@ mod run;
 mod session;
 mod spec;
 
-pub use metrics::{EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, evaluate, weight_summary};
+pub use metrics::{
+    EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, evaluate, weight_summary,
+};
 pub use report::{MetricsTable, weights_json};
 pub use run::{Change, EpochContext, Run, RunStatus, auto_lr};
 pub use session::{Event, Observer, Session, SessionError};
 pub use spec::{
-    Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, NetworkSpec, RunSpec, SpecError,
-    TrainingSpec, check_runs, parse_hidden,
+    Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, NetworkSpec, RunSpec,
+    SpecError, TrainingSpec, check_runs, parse_hidden,
 };

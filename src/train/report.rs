@@ -34,8 +34,18 @@ impl MetricsTable {
         rows.sort_by_key(|(run, _, m)| (*run, m.epoch));
         let layers = rows.iter().map(|(_, _, m)| m.layers.len()).max().unwrap_or(0);
         let mut header = vec![
-            "run", "epoch", "train_error", "val_error", "penalty", "total", "train_accuracy", "val_accuracy",
-            "l1_norm", "l2_norm", "zero_frac", "small_frac",
+            "run",
+            "epoch",
+            "train_error",
+            "val_error",
+            "penalty",
+            "total",
+            "train_accuracy",
+            "val_accuracy",
+            "l1_norm",
+            "l2_norm",
+            "zero_frac",
+            "small_frac",
         ]
         .into_iter()
         .map(String::from)

@@ -21,9 +21,14 @@ pub enum RunStatus {
     /// Trained all its epochs.
     Done,
     /// Stopped early: no weight moved more than the tolerance in an epoch.
-    Converged { epoch: usize },
+    Converged {
+        epoch: usize,
+    },
     /// Stopped by a non-finite error or weight; the other runs go on.
-    Diverged { epoch: usize, reason: String },
+    Diverged {
+        epoch: usize,
+        reason: String,
+    },
     /// Stopped by the user.
     Stopped,
 }
@@ -90,9 +95,16 @@ impl Run {
     /// Every run of a session gets the same initial network and the same
     /// seed, hence the same batch order (and the same dropout masks for the
     /// same keep probability).
-    pub fn new(spec: RunSpec, initial: &Mlp<f32>, lr: f64, batch_rows: usize, train_rows: usize, seed: u64) -> Run {
-        let ws = Workspace::new(initial, batch_rows, 0.0);
-        let eval_ws = Workspace::new(initial, EVAL_CHUNK.min(train_rows.max(1)), 0.0);
+    pub fn new(
+        spec: RunSpec,
+        initial: &Mlp<f32>,
+        lr: f64,
+        batch_rows: usize,
+        train_rows: usize,
+        seed: u64,
+    ) -> Run {
+        let ws = Workspace::new(initial, batch_rows);
+        let eval_ws = Workspace::new(initial, EVAL_CHUNK.min(train_rows.max(1)));
         Run {
             spec,
             net: initial.clone(),
@@ -104,8 +116,8 @@ impl Run {
             ws,
             eval_ws,
             order: (0..train_rows).collect(),
-            shuffle_rng: ChaCha8Rng::seed_from_u64(seed ^ 0xBA7C_4E5),
-            dropout_rng: ChaCha8Rng::seed_from_u64(seed ^ 0xD409_0u64),
+            shuffle_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0BA7_C4E5),
+            dropout_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x000D_4090_u64),
             previous: Vec::new(),
             moves: Vec::new(),
         }
@@ -161,7 +173,7 @@ impl Run {
         } else if epoch >= ctx.epochs {
             self.status = RunStatus::Done;
         }
-        let evaluate_now = epoch % ctx.eval_every == 0 || !self.status.is_active();
+        let evaluate_now = epoch.is_multiple_of(ctx.eval_every) || !self.status.is_active();
         if !evaluate_now || matches!(self.status, RunStatus::Diverged { .. }) {
             return None;
         }
@@ -169,7 +181,10 @@ impl Run {
         if !metrics.total.is_finite() {
             self.status = RunStatus::Diverged {
                 epoch,
-                reason: format!("the training error is {}; the step size η is too large for this run", metrics.total),
+                reason: format!(
+                    "the training error is {}; the step size η is too large for this run",
+                    metrics.total
+                ),
             };
         }
         self.last = Some(metrics.clone());

@@ -22,11 +22,22 @@ pub enum SessionError {
 /// What the training loop reports, to a progress bar or a window.
 #[derive(Debug)]
 pub enum Event<'a> {
-    Started { runs: &'a [String], epochs: usize },
+    Started {
+        runs: &'a [String],
+        epochs: usize,
+    },
     /// A run finished an epoch; `metrics` when that epoch was evaluated.
-    Epoch { run: usize, epoch: usize, metrics: Option<&'a EpochMetrics> },
+    Epoch {
+        run: usize,
+        epoch: usize,
+        metrics: Option<&'a EpochMetrics>,
+    },
     /// A run stopped training (done, converged, diverged or stopped).
-    RunFinished { run: usize, epoch: usize, status: &'a RunStatus },
+    RunFinished {
+        run: usize,
+        epoch: usize,
+        status: &'a RunStatus,
+    },
     Finished,
 }
 
@@ -121,9 +132,14 @@ impl Session {
                 let tx = tx.clone();
                 let (queue, data) = (&queue, &data);
                 let worker = move || worker_loop(queue, data, &ctx, stop, &tx);
-                match std::thread::Builder::new().name(format!("reglab-train-{k}")).spawn_scoped(scope, worker) {
+                match std::thread::Builder::new()
+                    .name(format!("reglab-train-{k}"))
+                    .spawn_scoped(scope, worker)
+                {
                     Ok(_) => spawned += 1,
-                    Err(e) => eprintln!("reglab: could not start a training thread ({e}); continuing with fewer"),
+                    Err(e) => {
+                        eprintln!("reglab: could not start a training thread ({e}); continuing with fewer")
+                    }
                 }
             }
             if spawned == 0 {
@@ -150,7 +166,13 @@ fn deliver(observer: &mut dyn Observer, m: &Message) {
 
 type Queue<'a> = Mutex<VecDeque<(usize, &'a mut Run)>>;
 
-fn worker_loop(queue: &Queue<'_>, data: &Prepared, ctx: &EpochContext, stop: &AtomicBool, tx: &mpsc::SyncSender<Message>) {
+fn worker_loop(
+    queue: &Queue<'_>,
+    data: &Prepared,
+    ctx: &EpochContext,
+    stop: &AtomicBool,
+    tx: &mpsc::SyncSender<Message>,
+) {
     while let Some(m) = next_epoch(queue, data, ctx, stop) {
         if tx.send(m).is_err() {
             return;
@@ -164,7 +186,12 @@ fn next_epoch(queue: &Queue<'_>, data: &Prepared, ctx: &EpochContext, stop: &Ato
     let (index, run) = queue.lock().ok()?.pop_front()?;
     if stop.load(Ordering::Relaxed) {
         run.status = RunStatus::Stopped;
-        return Some(Message { run: index, epoch: run.epoch, metrics: None, finished: Some(RunStatus::Stopped) });
+        return Some(Message {
+            run: index,
+            epoch: run.epoch,
+            metrics: None,
+            finished: Some(RunStatus::Stopped),
+        });
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run.train_epoch(data, ctx)));
     let metrics = match outcome {
