@@ -229,6 +229,7 @@ fn bad_data_fails_with_a_message_that_names_the_problem() {
         (write("text.csv", "a,b,y\n1,2,3\n4,oops,5\n"), vec![], "line 3, column 2 ('b')"),
         (write("nan.csv", "a,b,y\n1,inf,3\n"), vec![], "not finite"),
         (write("ok.csv", "a,b,y\n1,2,3\n4,5,6\n"), vec!["--target", "price"], "no column named 'price'"),
+        (write("dup.csv", "a,a,y\n1,2,3\n"), vec![], "'a' appears twice (columns 1 and 2)"),
         ("/no/such/file.csv".to_string(), vec![], "cannot read"),
     ];
     for (path, extra, needle) in cases {

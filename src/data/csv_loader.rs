@@ -62,6 +62,16 @@ pub fn parse_csv(shown: &str, bytes: &[u8], options: &CsvOptions) -> Result<Data
     if header.is_empty() || header.iter().all(String::is_empty) {
         return Err(DataError::Empty { path: shown.to_string() });
     }
+    for (c, name) in header.iter().enumerate() {
+        if let Some(first) = header[..c].iter().position(|h| h == name) {
+            return Err(DataError::DuplicateColumn {
+                path: shown.to_string(),
+                name: name.clone(),
+                first: first + 1,
+                second: c + 1,
+            });
+        }
+    }
     let find = |name: &str| header.iter().position(|h| h == name);
     let target_col = match &options.target {
         Some(name) => find(name).ok_or_else(|| DataError::MissingColumn {

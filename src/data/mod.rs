@@ -101,6 +101,10 @@ pub enum DataError {
     Syntax { path: String, line: u64, message: String },
     #[error("{path}: no column named '{name}'; the columns are: {available}")]
     MissingColumn { path: String, name: String, available: String },
+    #[error(
+        "{path}: line 1: the column name '{name}' appears twice (columns {first} and {second}); names must differ"
+    )]
+    DuplicateColumn { path: String, name: String, first: usize, second: usize },
     #[error("{path}: needs at least one feature column besides the target '{target}'")]
     NoFeatures { path: String, target: String },
     #[error("{what}: the target has {found} distinct value(s); {expected}")]
