@@ -93,34 +93,23 @@ fn logistic_proximal_l1_converges_to_l1_logistic_regression() {
 
 fn train_files(dir: &Path, extra: &[&str]) -> (Vec<u8>, Vec<u8>) {
     let (m, w) = (dir.join("m.csv"), dir.join("w.json"));
-    let mut args = vec![
-        "train",
-        "-q",
-        "--data",
-        fixture("logistic.csv").to_str().unwrap().to_string().leak(),
-        "--hidden",
-        "8,4",
-        "--reg",
-        "none,l1,l2,elastic-net",
-        "--lambda",
-        "0.01",
-        "--dropout",
-        "0.8",
-        "--epochs",
-        "15",
-        "--batch",
-        "16",
-        "--val",
-        "0.25",
-        "--metrics",
-        m.to_str().unwrap().to_string().leak(),
-        "--weights",
-        w.to_str().unwrap().to_string().leak(),
-    ];
+    let data = fixture("logistic.csv");
+    let mut args = vec!["train", "-q", "--data", data.to_str().unwrap(), "--hidden", "8,4"];
+    args.extend(["--reg", "none,l1,l2,elastic-net", "--lambda", "0.01", "--dropout", "0.8"]);
+    args.extend(["--epochs", "15", "--batch", "16", "--val", "0.25"]);
+    args.extend(["--metrics", m.to_str().unwrap(), "--weights", w.to_str().unwrap()]);
     args.extend_from_slice(extra);
     let out = reglab(&args);
     assert!(out.status.success(), "{}", stderr(&out));
     (std::fs::read(m).unwrap(), std::fs::read(w).unwrap())
+}
+
+/// Writes an experiment file whose `[data]` section starts with `path = fixture`.
+fn write_config(dir: &Path, fixture_name: &str, rest_of_data_and_more: &str) -> PathBuf {
+    let config = dir.join("exp.toml");
+    let text = format!("[data]\npath = {:?}\n{rest_of_data_and_more}", fixture(fixture_name));
+    std::fs::write(&config, text).unwrap();
+    config
 }
 
 #[test]
@@ -141,16 +130,12 @@ fn same_seed_and_config_give_bit_identical_metrics_and_weights() {
 #[test]
 fn a_config_file_defines_runs_and_flags_override_it() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("exp.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "seed = 4\n[data]\npath = {:?}\ntask = \"binary\"\n[network]\nhidden = [4]\n[training]\nepochs = 3\nbatch = 20\n\
-             [[runs]]\nname = \"plain\"\n[[runs]]\nname = \"sparse\"\nreg = \"l1\"\nlambda = 0.01\nl1_rule = \"proximal\"\n",
-            fixture("logistic.csv")
-        ),
-    )
-    .unwrap();
+    let config = write_config(
+        dir.path(),
+        "logistic.csv",
+        "task = \"binary\"\n[network]\nhidden = [4]\n[training]\nepochs = 3\nbatch = 20\n\
+         [[runs]]\nname = \"plain\"\n[[runs]]\nname = \"sparse\"\nreg = \"l1\"\nlambda = 0.01\nl1_rule = \"proximal\"\n",
+    );
     let m = dir.path().join("m.csv");
     let out = reglab(&[
         "train",
@@ -171,16 +156,12 @@ fn a_config_file_defines_runs_and_flags_override_it() {
 #[test]
 fn a_diverging_run_is_marked_while_the_others_finish() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("exp.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[data]\npath = {:?}\ntask = \"regression\"\nstandardize = false\n[network]\nhidden = [8]\nactivation = \"identity\"\n\
-             [training]\nepochs = 30\nbatch = 10\nlr = 0.01\n[[runs]]\nname = \"calm\"\n[[runs]]\nname = \"wild\"\nlr = 1e6\n",
-            fixture("ridge.csv")
-        ),
-    )
-    .unwrap();
+    let config = write_config(
+        dir.path(),
+        "ridge.csv",
+        "task = \"regression\"\nstandardize = false\n[network]\nhidden = [8]\nactivation = \"identity\"\n\
+         [training]\nepochs = 30\nbatch = 10\nlr = 0.01\n[[runs]]\nname = \"calm\"\n[[runs]]\nname = \"wild\"\nlr = 1e6\n",
+    );
     let w = dir.path().join("w.json");
     let out =
         reglab(&["train", "-q", "--config", config.to_str().unwrap(), "--weights", w.to_str().unwrap()]);

@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use ndarray::{Array1, Array2, ArrayView2, s};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -17,6 +19,15 @@ impl<F: Float> Layer<F> {
     }
     pub fn units(&self) -> usize {
         self.weights.ncols()
+    }
+
+    /// The weights as one slice, borrowed (owned layers are contiguous);
+    /// copied only for a strided view.
+    pub fn weight_values(&self) -> Cow<'_, [F]> {
+        match self.weights.as_slice_memory_order() {
+            Some(s) => Cow::Borrowed(s),
+            None => Cow::Owned(self.weights.iter().copied().collect()),
+        }
     }
 }
 
@@ -97,11 +108,6 @@ impl<F: Float> Mlp<F> {
 
     pub fn weight_count(&self) -> usize {
         self.layers.iter().map(|l| l.weights.len()).sum()
-    }
-
-    /// Multiply-adds of one forward pass for one row.
-    pub fn macs_per_row(&self) -> usize {
-        self.weight_count()
     }
 
     /// Predictions for every row of `x` (probabilities for classification).

@@ -141,7 +141,7 @@ pub fn weight_summary(
     let mut layers = Vec::with_capacity(net.layers.len());
     let mut hists = Vec::with_capacity(net.layers.len());
     for l in &net.layers {
-        let w: Vec<f32> = l.weights.iter().copied().collect();
+        let w = l.weight_values();
         layers.push(WeightStats::of(&w, epsilon));
         hists.push(Histogram::of(&w, HISTOGRAM_BINS));
     }

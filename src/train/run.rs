@@ -1,3 +1,5 @@
+use std::collections::VecDeque;
+
 use ndarray::Axis;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -88,7 +90,7 @@ pub struct Run {
     dropout_rng: ChaCha8Rng,
     previous: Vec<f32>,
     /// The largest move of each recent epoch, for the convergence rate.
-    moves: Vec<f64>,
+    moves: VecDeque<f64>,
 }
 
 impl Run {
@@ -119,7 +121,7 @@ impl Run {
             shuffle_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0BA7_C4E5),
             dropout_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x000D_4090_u64),
             previous: Vec::new(),
-            moves: Vec::new(),
+            moves: VecDeque::new(),
         }
     }
 
@@ -133,7 +135,7 @@ impl Run {
             .iter()
             .enumerate()
             .filter(|(l, _)| self.spec.scope == Scope::All || l + 1 == nl)
-            .map(|(_, layer)| penalty.value(layer.weights.as_slice_memory_order().unwrap_or(&[]), n))
+            .map(|(_, layer)| penalty.value(&layer.weight_values(), n))
             .sum()
     }
 
@@ -219,12 +221,12 @@ impl Run {
         if moved == 0.0 {
             return true;
         }
-        self.moves.push(moved);
+        self.moves.push_back(moved);
         const WINDOW: usize = 20;
         if self.moves.len() <= WINDOW {
             return false;
         }
-        let old = self.moves.remove(0);
+        let Some(old) = self.moves.pop_front() else { return false };
         let rate = (moved / old).powf(1.0 / WINDOW as f64);
         rate < 1.0 && moved / (1.0 - rate) <= tol * scale
     }
