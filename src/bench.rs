@@ -20,7 +20,8 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: bool,
     /// Workloads to time, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3")]
+    /// LOAD writes a 1 000 000 × 20 numeric CSV to a temporary file and times reading it.
+    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3,LOAD")]
     pub workloads: Vec<String>,
     /// Timed repeats per workload; the median is reported.
     #[arg(long, default_value_t = 3)]
@@ -103,6 +104,96 @@ struct Report {
     gemm_peak_gflop_per_s: f64,
     threads_available: usize,
     workloads: Vec<WorkloadResult>,
+    load: Option<LoadResult>,
+}
+
+/// Reading a large numeric CSV.
+#[derive(Debug, Serialize)]
+pub struct LoadResult {
+    pub rows: usize,
+    pub columns: usize,
+    pub file_mb: f64,
+    pub seconds: f64,
+    pub mb_per_s: f64,
+    /// Growth of the process's peak resident memory while loading (Linux).
+    pub peak_extra_mb: Option<f64>,
+    /// The float32 feature matrix alone.
+    pub matrix_mb: f64,
+    pub repeats: Vec<f64>,
+}
+
+fn status_kb(field: &str) -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Writes the file, then loads it `repeats` times.
+pub fn time_load(rows: usize, cols: usize, repeats: usize) -> Result<LoadResult, CliError> {
+    use std::io::Write;
+    let fail = |e: anyhow::Error| CliError::Failure(e);
+    let dir = tempfile_dir().map_err(fail)?;
+    let path = dir.join("reglab-bench-load.csv");
+    {
+        let file = std::fs::File::create(&path).map_err(|e| fail(e.into()))?;
+        let mut out = std::io::BufWriter::new(file);
+        let names: Vec<String> = (1..cols).map(|j| format!("x{j}")).chain(["y".to_string()]).collect();
+        writeln!(out, "{}", names.join(",")).map_err(|e| fail(e.into()))?;
+        let x = data::synthetic::normal_matrix(rows, cols, 77);
+        let mut line = String::new();
+        for r in 0..rows {
+            line.clear();
+            for c in 0..cols {
+                if c > 0 {
+                    line.push(',');
+                }
+                if c + 1 == cols {
+                    line.push_str(if x[[r, c]] > 0.0 { "1" } else { "0" });
+                } else {
+                    line.push_str(&format!("{:.6}", x[[r, c]]));
+                }
+            }
+            line.push('\n');
+            out.write_all(line.as_bytes()).map_err(|e| fail(e.into()))?;
+        }
+        out.flush().map_err(|e| fail(e.into()))?;
+    }
+    let file_mb = std::fs::metadata(&path).map_err(|e| fail(e.into()))?.len() as f64 / 1e6;
+    let mut times = Vec::new();
+    let mut peak_extra_mb = None;
+    for _ in 0..repeats.max(1) {
+        // Resets the peak-memory mark so that the peak of this load alone is seen.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        let before = status_kb("VmRSS:");
+        let start = Instant::now();
+        let ds = data::load_file(&path, &data::ColumnRoles::default(), None).map_err(|e| fail(e.into()))?;
+        times.push(start.elapsed().as_secs_f64());
+        if let (Some(b), Some(peak)) = (before, status_kb("VmHWM:")) {
+            peak_extra_mb = Some((peak - b) * 1024.0 / 1e6);
+        }
+        if ds.rows() != rows || ds.feature_count() != cols - 1 {
+            return Err(fail(anyhow::anyhow!("loaded {}×{}", ds.rows(), ds.feature_count())));
+        }
+        drop(ds);
+    }
+    let _ = std::fs::remove_file(&path);
+    let seconds = median(&times);
+    Ok(LoadResult {
+        rows,
+        columns: cols,
+        file_mb,
+        seconds,
+        mb_per_s: file_mb / seconds,
+        peak_extra_mb,
+        matrix_mb: (rows * (cols - 1) * 4) as f64 / 1e6,
+        repeats: times,
+    })
+}
+
+fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir();
+    anyhow::ensure!(dir.is_dir(), "no temporary folder at {}", dir.display());
+    Ok(dir)
 }
 
 /// FLOPs of one epoch of one run, counted as `shared/bench/reference_bench.py` does.
@@ -197,7 +288,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             continue;
         }
         let ds = (w.data)();
-        let prep = Preparation { task: Some(TaskKind::Multiclass), validation: 0.0, standardize: false };
+        let prep = Preparation { task: Some(TaskKind::Multiclass), standardize: false, ..Preparation::default() };
         let prepared = Arc::new(data::prepare(&ds, &prep, 1).map_err(|e| CliError::Failure(e.into()))?);
         let n = prepared.train_rows();
         let threads = if w.runs.len() > 1 { cores } else { 1 };
@@ -232,8 +323,13 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             repeats: times,
         });
     }
+    let load = if args.workloads.iter().any(|id| id.eq_ignore_ascii_case("LOAD")) {
+        Some(time_load(1_000_000, 21, args.repeats)?)
+    } else {
+        None
+    };
     if args.json {
-        let report = Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results };
+        let report = Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results, load };
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::Failure(e.into()))?);
     } else {
         println!("float32 GEMM rate (512³, one thread): {peak:.1} GFLOP/s; {cores} core(s)");
@@ -257,6 +353,18 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             if let (Some(seq), Some(sp)) = (r.sequential_samples_per_s, r.parallel_speedup) {
                 println!("     one after another: {seq:.0} samples/s; side by side is {sp:.2}× faster");
             }
+        }
+        if let Some(l) = &load {
+            println!(
+                "LOAD {} × {} numeric CSV ({:.0} MB): {:.2} s ({:.0} MB/s); peak memory {} for a {:.0} MB float32 matrix",
+                l.rows,
+                l.columns - 1,
+                l.file_mb,
+                l.seconds,
+                l.mb_per_s,
+                l.peak_extra_mb.map_or("unknown".to_string(), |m| format!("+{m:.0} MB")),
+                l.matrix_mb
+            );
         }
     }
     Ok(())

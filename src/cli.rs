@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, anyhow};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::data::{self, CsvOptions, Dataset, TargetValues, TaskKind};
+use crate::data::{self, ColumnKind, Dataset, MissingPolicy, TargetValues, TaskKind};
 use crate::experiment::Experiment;
 use crate::nn::{Activation, L1Rule, LambdaScale, Regularizer, Scope};
 use crate::train::{Batch, Event, MetricsTable, RunSpec, RunStatus, Session, parse_hidden, weights_json};
@@ -83,9 +83,11 @@ pub struct TrainArgs {
     /// Experiment file (TOML); the flags below override its values for every run.
     #[arg(long, value_name = "FILE.toml")]
     pub config: Option<PathBuf>,
-    /// Data file: CSV with a header row.
-    #[arg(long, value_name = "FILE")]
-    pub data: Option<PathBuf>,
+    /// Data: a CSV/TSV, LIBSVM or ARFF file (gzip too), a built-in set
+    /// (iris, wine, breast-cancer, diabetes) or synthetic:KIND[,rows=N,noise=F,extra=K]
+    /// with KIND circle, xor, gaussian, spiral, moons, sparse-regression or irrelevant.
+    #[arg(long, value_name = "SOURCE")]
+    pub data: Option<String>,
     /// Target column (default: y, target, label or class, else the last column).
     #[arg(long)]
     pub target: Option<String>,
@@ -146,6 +148,12 @@ pub struct TrainArgs {
     /// Fraction of rows held out for validation (default 0: train on every row).
     #[arg(long, value_name = "FRACTION", allow_negative_numbers = true)]
     pub val: Option<f64>,
+    /// Fraction of rows held out as a test set (default 0).
+    #[arg(long, value_name = "FRACTION", allow_negative_numbers = true)]
+    pub test: Option<f64>,
+    /// Rows with missing values: drop them, or fill with the training mean.
+    #[arg(long, value_name = "drop|fill-mean")]
+    pub missing: Option<MissingPolicy>,
     /// Threshold of the small-weight sparsity |w| < ε.
     #[arg(long, allow_negative_numbers = true)]
     pub epsilon: Option<f64>,
@@ -168,7 +176,9 @@ pub struct TrainArgs {
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    pub file: PathBuf,
+    /// A file, a built-in set or synthetic:KIND (as for `train --data`).
+    #[arg(value_name = "SOURCE")]
+    pub file: String,
     /// Target column (default: y, target, label or class, else the last column).
     #[arg(long)]
     pub target: Option<String>,
@@ -188,7 +198,7 @@ pub fn experiment_from_args(a: &TrainArgs) -> Result<Experiment, CliError> {
     };
     let d = &mut exp.data;
     if let Some(p) = &a.data {
-        d.path = Some(p.clone());
+        d.set_source(p).map_err(|e| usage(anyhow!("--data: {e}")))?;
     }
     if let Some(t) = &a.target {
         d.target = Some(t.clone());
@@ -204,6 +214,12 @@ pub fn experiment_from_args(a: &TrainArgs) -> Result<Experiment, CliError> {
     }
     if let Some(v) = a.val {
         d.validation = v;
+    }
+    if let Some(v) = a.test {
+        d.test = v;
+    }
+    if let Some(m) = a.missing {
+        d.missing = m;
     }
     if let Some(h) = &a.hidden {
         exp.network.hidden = h.0.clone();
@@ -280,13 +296,10 @@ pub fn experiment_from_args(a: &TrainArgs) -> Result<Experiment, CliError> {
 
 /// Loads the experiment's data file.
 pub fn load_data(exp: &Experiment) -> Result<Dataset, CliError> {
-    let path = exp
-        .data
-        .path
-        .as_ref()
-        .ok_or_else(|| usage(anyhow!("no data: give --data FILE or a [data] path in --config")))?;
-    let options = CsvOptions { target: exp.data.target.clone(), ignore: exp.data.ignore.clone() };
-    data::load_csv(path, &options).map_err(failure)
+    if !exp.data.has_source() {
+        return Err(usage(anyhow!("no data: give --data SOURCE or a [data] section in --config")));
+    }
+    exp.data.load(None).map_err(failure)
 }
 
 /// Builds the session of an experiment: data loaded and prepared, runs set up.
@@ -426,39 +439,98 @@ fn print_summary(session: &Session) {
 
 /// `reglab data FILE`.
 pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
-    let options = CsvOptions { target: a.target.clone(), ignore: a.ignore.clone().unwrap_or_default() };
-    let ds = data::load_csv(&a.file, &options).map_err(failure)?;
-    let task = ds.infer_task();
-    println!("file:     {}", a.file.display());
-    println!("rows:     {}", ds.rows());
-    println!("columns:  {} features + target '{}'", ds.feature_count(), ds.target_name);
-    if !options.ignore.is_empty() {
-        println!("ignored:  {}", options.ignore.join(", "));
-    }
-    println!("features: {}", ds.feature_names.join(", "));
-    println!("task:     {task} (inferred; override with --task)");
-    if task != TaskKind::Regression {
-        let (codes, labels) = ds.encoded_target(task).map_err(failure)?;
-        let mut counts = vec![0usize; labels.len()];
-        codes.iter().for_each(|&c| counts[c as usize] += 1);
-        let parts: Vec<String> = labels.iter().zip(&counts).map(|(l, c)| format!("{l}: {c}")).collect();
-        println!("classes:  {} ({})", labels.len(), parts.join(", "));
-    } else if let TargetValues::Numeric(v) = &ds.target {
-        let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
-        println!("target:   numeric, from {lo} to {hi}");
-    }
-    println!("missing:  0 values");
-    println!("first rows:");
-    println!("  {} | {}", ds.feature_names.join("\t"), ds.target_name);
-    for r in 0..a.head.min(ds.rows()) {
-        let row: Vec<String> = ds.features.row(r).iter().map(|v| v.to_string()).collect();
-        let t = match &ds.target {
-            TargetValues::Numeric(v) => data::format_number(v[r]),
-            TargetValues::Labels { codes, labels } => labels[codes[r] as usize].clone(),
-        };
-        println!("  {} | {}", row.join("\t"), t);
-    }
+    let mut spec = crate::experiment::DataSpec::default();
+    spec.set_source(&a.file).map_err(|e| usage(anyhow!("{e}")))?;
+    spec.target = a.target.clone();
+    spec.ignore = a.ignore.clone().unwrap_or_default();
+    let ds = spec.load(None).map_err(failure)?;
+    print!("{}", describe_dataset(&ds, a.head));
     Ok(())
+}
+
+/// What reglab understood of a dataset, as text.
+pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let source = ds.source.as_ref().map_or_else(|| ds.name.clone(), |p| p.display().to_string());
+    let _ = writeln!(o, "source:   {source}");
+    let _ = writeln!(o, "rows:     {}", ds.rows());
+    let _ = writeln!(
+        o,
+        "columns:  {} in the source; {} feature column(s) after encoding, target '{}'",
+        ds.columns.len(),
+        ds.feature_count(),
+        ds.target_name
+    );
+    let width = ds.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(4).clamp(4, 32);
+    for (i, c) in ds.columns.iter().enumerate() {
+        let kind = match &c.kind {
+            None => "-".to_string(),
+            Some(ColumnKind::Numeric) => "numeric".to_string(),
+            Some(ColumnKind::Categorical { levels }) => {
+                let shown: Vec<&str> = levels.iter().take(6).map(String::as_str).collect();
+                let more = if levels.len() > 6 { ", …" } else { "" };
+                format!("text, {} values ({}{more})", levels.len(), shown.join(", "))
+            }
+        };
+        let missing = if c.missing > 0 { format!("  {} missing", c.missing) } else { String::new() };
+        let one_hot = match (&c.kind, c.role) {
+            (Some(ColumnKind::Categorical { levels }), data::Role::Feature) => {
+                format!("  → {} one-hot columns", levels.len())
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
+    }
+    let task = ds.infer_task();
+    let _ = writeln!(o, "task:     {task} (inferred; override with --task)");
+    match ds.class_counts(task) {
+        Some(counts) => {
+            let parts: Vec<String> = counts.iter().map(|(l, c)| format!("{l}: {c}")).collect();
+            let _ = writeln!(o, "classes:  {} ({})", counts.len(), parts.join(", "));
+            if counts.len() < 2 {
+                let _ = writeln!(o, "          a classifier needs at least 2 classes: is this the right target?");
+            }
+        }
+        None => {
+            if let TargetValues::Numeric(v) = &ds.target {
+                let (lo, hi) =
+                    v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+                let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+                let _ = writeln!(o, "target:   numeric, from {lo} to {hi}, mean {mean:.4}");
+            }
+        }
+    }
+    let missing = ds.missing_values();
+    let _ = writeln!(
+        o,
+        "missing:  {missing} feature value(s) in {} row(s){}",
+        ds.rows_with_missing(),
+        if missing > 0 { " (dropped by default; --missing fill-mean fills them with the training mean)" } else { "" }
+    );
+    if ds.dropped_rows > 0 {
+        let _ = writeln!(o, "          {} row(s) left out because their target is missing", ds.dropped_rows);
+    }
+    if let Some(inf) = &ds.informative {
+        let noise: Vec<&str> =
+            inf.iter().zip(&ds.feature_names).filter(|(i, _)| !**i).map(|(_, n)| n.as_str()).collect();
+        if !noise.is_empty() {
+            let _ = writeln!(o, "noise:    {} feature(s) known to carry no signal: {}", noise.len(), noise.join(", "));
+        }
+    }
+    let shown = head.min(ds.rows());
+    if shown > 0 {
+        let _ = writeln!(o, "first rows:");
+        let cols = ds.feature_count().min(12);
+        let more = if ds.feature_count() > cols { "\t…" } else { "" };
+        let names: Vec<&str> = ds.feature_names[..cols].iter().map(String::as_str).collect();
+        let _ = writeln!(o, "  {}{more} | {}", names.join("\t"), ds.target_name);
+        for r in 0..shown {
+            let row: Vec<String> = ds.features.row(r).iter().take(cols).map(|v| format!("{v}")).collect();
+            let _ = writeln!(o, "  {}{more} | {}", row.join("\t"), ds.target_text(r));
+        }
+    }
+    o
 }
 
 /// Runs the command line; returns the process exit code.
@@ -473,7 +545,7 @@ pub fn run(cli: Cli) -> i32 {
                  Use `reglab train --help` to train headless, `reglab data FILE` to inspect a data file."
             );
             if let Some(f) = cli.file {
-                describe_data(&DataArgs { file: f, target: None, ignore: None, head: 5 })
+                describe_data(&DataArgs { file: f.display().to_string(), target: None, ignore: None, head: 5 })
             } else {
                 Ok(())
             }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Preparation, TaskKind};
+use crate::data::{
+    Builtin, ColumnRoles, DataError, Dataset, LoadProgress, MissingPolicy, Preparation, SyntheticSpec, TaskKind,
+};
 use crate::train::{NetworkSpec, RunSpec, TrainingSpec};
 
 /// Where the data comes from and how it is prepared.
@@ -15,10 +17,16 @@ use crate::train::{NetworkSpec, RunSpec, TrainingSpec};
 pub struct DataSpec {
     /// A data file; relative paths are relative to the experiment file.
     pub path: Option<PathBuf>,
+    /// A dataset that ships with reglab (used when there is no path).
+    pub builtin: Option<Builtin>,
+    /// A generated dataset (used when there is no path or built-in).
+    pub synthetic: Option<SyntheticSpec>,
     pub target: Option<String>,
     pub ignore: Vec<String>,
     pub task: Option<TaskKind>,
     pub validation: f64,
+    pub test: f64,
+    pub missing: MissingPolicy,
     pub standardize: bool,
 }
 
@@ -27,10 +35,14 @@ impl Default for DataSpec {
         let p = Preparation::default();
         DataSpec {
             path: None,
+            builtin: None,
+            synthetic: None,
             target: None,
             ignore: Vec::new(),
             task: p.task,
             validation: p.validation,
+            test: p.test,
+            missing: p.missing,
             standardize: p.standardize,
         }
     }
@@ -38,7 +50,89 @@ impl Default for DataSpec {
 
 impl DataSpec {
     pub fn preparation(&self) -> Preparation {
-        Preparation { task: self.task, validation: self.validation, standardize: self.standardize }
+        Preparation {
+            task: self.task,
+            validation: self.validation,
+            test: self.test,
+            missing: self.missing,
+            standardize: self.standardize,
+        }
+    }
+
+    pub fn roles(&self) -> ColumnRoles {
+        ColumnRoles { target: self.target.clone(), ignore: self.ignore.clone() }
+    }
+
+    /// Sets the source from its command-line form: a file path,
+    /// `builtin:NAME` (or just NAME when no such file exists), or
+    /// `synthetic:KIND[,rows=N,noise=F,extra=K,features=D,informative=S,seed=S]`.
+    pub fn set_source(&mut self, text: &str) -> Result<(), String> {
+        self.path = None;
+        self.builtin = None;
+        self.synthetic = None;
+        if let Some(rest) = text.strip_prefix("synthetic:") {
+            let mut parts = rest.split(',');
+            let kind_text = parts.next().unwrap_or("");
+            let kind = crate::data::SyntheticKind::from_id(kind_text).ok_or_else(|| {
+                let all: Vec<&str> = crate::data::SyntheticKind::ALL.iter().map(|k| k.id()).collect();
+                format!("unknown generated dataset '{kind_text}'; expected one of {}", all.join(", "))
+            })?;
+            let mut spec = SyntheticSpec { kind, ..SyntheticSpec::default() };
+            for part in parts {
+                let (key, value) =
+                    part.split_once('=').ok_or_else(|| format!("expected key=value, found '{part}'"))?;
+                let bad = |_| format!("{key}: '{value}' is not a valid number");
+                match key.trim() {
+                    "rows" | "n" => spec.rows = value.trim().parse().map_err(bad)?,
+                    "noise" => spec.noise = value.trim().parse().map_err(|_| format!("noise: '{value}' is not a number"))?,
+                    "extra" => spec.extra = value.trim().parse().map_err(bad)?,
+                    "features" => spec.features = value.trim().parse().map_err(bad)?,
+                    "informative" => spec.informative = value.trim().parse().map_err(bad)?,
+                    "seed" => spec.seed = value.trim().parse().map_err(bad)?,
+                    other => {
+                        return Err(format!(
+                            "unknown setting '{other}'; expected rows, noise, extra, features, informative or seed"
+                        ));
+                    }
+                }
+            }
+            spec.check()?;
+            self.synthetic = Some(spec);
+            return Ok(());
+        }
+        if let Some(name) = text.strip_prefix("builtin:") {
+            let b = Builtin::from_id(name).ok_or_else(|| {
+                let all: Vec<&str> = Builtin::ALL.iter().map(|b| b.id()).collect();
+                format!("unknown built-in dataset '{name}'; expected one of {}", all.join(", "))
+            })?;
+            self.builtin = Some(b);
+            return Ok(());
+        }
+        match Builtin::from_id(text) {
+            Some(b) if !Path::new(text).exists() => self.builtin = Some(b),
+            _ => self.path = Some(PathBuf::from(text)),
+        }
+        Ok(())
+    }
+
+    /// True when some source of data is named.
+    pub fn has_source(&self) -> bool {
+        self.path.is_some() || self.builtin.is_some() || self.synthetic.is_some()
+    }
+
+    /// Loads the dataset this spec names: a file, else a built-in set, else a
+    /// generated one.
+    pub fn load(&self, progress: Option<&LoadProgress>) -> Result<Dataset, DataError> {
+        if let Some(path) = &self.path {
+            crate::data::load_file(path, &self.roles(), progress)
+        } else if let Some(b) = self.builtin {
+            b.load()
+        } else if let Some(s) = &self.synthetic {
+            s.check().map_err(DataError::Invalid)?;
+            Ok(s.generate())
+        } else {
+            Err(DataError::Invalid("no data: name a file, a built-in dataset or a generated one".into()))
+        }
     }
 }
 

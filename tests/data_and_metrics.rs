@@ -1,11 +1,11 @@
 //! Preparation of data and the weight statistics every plot is drawn from.
 
-use reglab::data::{self, CsvOptions, Preparation, TargetValues, TaskKind, parse_csv};
+use reglab::data::{self, ColumnRoles, Preparation, TargetValues, TaskKind, parse_csv};
 use reglab::nn::Task;
 use reglab::train::{Histogram, WeightStats};
 
 fn csv(text: &str) -> data::Dataset {
-    parse_csv("t.csv", text.as_bytes(), &CsvOptions::default()).unwrap()
+    parse_csv("t.csv", text.as_bytes(), &ColumnRoles::default()).unwrap()
 }
 
 #[test]
@@ -33,7 +33,7 @@ fn tasks_are_inferred_from_the_target() {
 #[test]
 fn the_split_is_seeded_and_stratified_and_scaling_is_fitted_on_training_rows() {
     let ds = data::synthetic::informative_classification(400, 5, 2, 4, 8);
-    let prep = Preparation { task: None, validation: 0.25, standardize: true };
+    let prep = Preparation { validation: 0.25, ..Preparation::default() };
     let a = data::prepare(&ds, &prep, 3).unwrap();
     let b = data::prepare(&ds, &prep, 3).unwrap();
     assert_eq!(a.x_train, b.x_train);

@@ -172,7 +172,7 @@ fn biases_are_untouched_by_every_penalty_and_scope_output_spares_hidden_layers()
 #[test]
 fn a_session_epoch_applies_the_l2_rule_with_the_scaled_n() {
     let ds = data::synthetic::sparse_regression(40, 3, 2, 0.1, 4);
-    let prep = Preparation { task: Some(TaskKind::Regression), validation: 0.0, standardize: true };
+    let prep = Preparation { task: Some(TaskKind::Regression), ..Preparation::default() };
     let data = Arc::new(data::prepare(&ds, &prep, 1).unwrap());
     let (lr, lambda) = (0.05, 3.0);
     for (scale, n) in [(LambdaScale::Batch, 40.0), (LambdaScale::Dataset, 40.0), (LambdaScale::None, 1.0)] {

@@ -1,179 +1,180 @@
-use std::path::Path;
+//! Delimited text (CSV, TSV, semicolon or pipe separated), read as a stream
+//! so that a large file costs little more memory than its float32 matrix.
 
-use ndarray::Array2;
+use std::io::{Cursor, Read};
 
-use super::{DataError, Dataset, TargetValues};
+use super::table::{ColumnRoles, Declared, TableBuilder};
+use super::{DataError, Dataset, LoadProgress};
 
-/// Column names that are taken as the target when none is named.
-pub const TARGET_NAMES: [&str; 4] = ["y", "target", "label", "class"];
+/// How much of the start of a file is looked at to guess its delimiter.
+const HEAD_BYTES: usize = 64 * 1024;
 
-/// Which columns play which role.
-#[derive(Debug, Clone, Default)]
-pub struct CsvOptions {
-    /// The target column; default: y/target/label/class, else the last.
-    pub target: Option<String>,
-    /// Columns to leave out (an id, a date).
-    pub ignore: Vec<String>,
+/// Rows between two looks at the cancel flag.
+const CANCEL_EVERY: usize = 1024;
+
+/// Reads the first bytes of `reader` (up to `limit`).
+pub(crate) fn read_head(reader: &mut dyn Read, limit: usize, shown: &str) -> Result<Vec<u8>, DataError> {
+    let mut head = Vec::with_capacity(limit.min(HEAD_BYTES));
+    reader
+        .take(limit as u64)
+        .read_to_end(&mut head)
+        .map_err(|source| DataError::Io { path: shown.to_string(), source })?;
+    Ok(head)
 }
 
-/// Reads a delimited text file with a header row: numeric features and a
-/// numeric or text target. The delimiter (comma, semicolon, tab or pipe) is
-/// taken from the header line; `#` starts a comment line.
-pub fn load_csv(path: &Path, options: &CsvOptions) -> Result<Dataset, DataError> {
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| DataError::Io { path: shown.clone(), source })?;
-    let mut ds = parse_csv(&shown, &bytes, options)?;
-    ds.source = Some(path.to_path_buf());
-    Ok(ds)
-}
-
-fn sniff_delimiter(bytes: &[u8]) -> u8 {
-    let first = bytes
-        .split(|&b| b == b'\n')
-        .find(|l| !l.starts_with(b"#") && !l.iter().all(|b| b.is_ascii_whitespace()))
-        .unwrap_or(&[]);
-    let mut best = (b',', 0usize);
+/// Counts the fields of the first complete lines under each candidate
+/// delimiter (quotes respected) and picks the one that splits every line
+/// into the same number of fields, the most fields winning.
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let complete = match head.iter().rposition(|&b| b == b'\n') {
+        Some(p) => &head[..=p],
+        None => head,
+    };
+    let mut best = (b',', 0usize, false);
     for d in [b',', b';', b'\t', b'|'] {
-        let count = first.iter().filter(|&&b| b == d).count();
-        if count > best.1 {
-            best = (d, count);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(d)
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .from_reader(complete);
+        let counts: Vec<usize> =
+            reader.byte_records().take(20).map_while(Result::ok).map(|r| r.len()).collect();
+        let Some(&first) = counts.first() else { continue };
+        let consistent = counts.iter().all(|&c| c == first);
+        let better = match (consistent, best.2) {
+            (true, false) => first > 1,
+            (true, true) | (false, false) => first > best.1,
+            (false, true) => false,
+        };
+        if better {
+            best = (d, first, consistent && first > 1);
         }
     }
     best.0
 }
 
+fn is_number(s: &str) -> bool {
+    s.parse::<f64>().or_else(|_| s.replace(',', ".").parse::<f64>()).is_ok_and(f64::is_finite)
+}
+
 /// Parses CSV text already in memory; `shown` names it in errors.
-pub fn parse_csv(shown: &str, bytes: &[u8], options: &CsvOptions) -> Result<Dataset, DataError> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+pub fn parse_csv(shown: &str, bytes: &[u8], roles: &ColumnRoles) -> Result<Dataset, DataError> {
+    read_csv(shown, &mut Cursor::new(bytes), roles, None, Some(bytes.len() as u64))
+}
+
+/// Reads delimited text from `reader`. `size_hint` (the number of bytes the
+/// reader will give, when known) lets the matrix be allocated once.
+pub fn read_csv(
+    shown: &str,
+    reader: &mut dyn Read,
+    roles: &ColumnRoles,
+    progress: Option<&LoadProgress>,
+    size_hint: Option<u64>,
+) -> Result<Dataset, DataError> {
+    let mut head = read_head(reader, HEAD_BYTES, shown)?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        head.drain(..3);
+    }
+    if head.iter().all(u8::is_ascii_whitespace) {
         return Err(DataError::Empty { path: shown.to_string() });
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(bytes))
+    let delimiter = sniff_delimiter(&head);
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(bytes);
-    let syntax = |e: csv::Error| DataError::Syntax {
-        path: shown.to_string(),
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
+        .buffer_capacity(64 * 1024)
+        .from_reader(Cursor::new(head).chain(reader));
+    let syntax = |e: csv::Error| {
+        let line = e.position().map_or(0, |p| p.line());
+        match e.kind() {
+            csv::ErrorKind::Utf8 { err, .. } => DataError::Syntax {
+                path: shown.to_string(),
+                line,
+                message: format!(
+                    "column {}: the text is not valid UTF-8 (is this a binary file, or text in another encoding? save it as UTF-8)",
+                    err.field() + 1
+                ),
+            },
+            csv::ErrorKind::Io(io) => DataError::Syntax {
+                path: shown.to_string(),
+                line,
+                message: format!("cannot read further: {io}"),
+            },
+            _ => DataError::Syntax { path: shown.to_string(), line, message: e.to_string() },
+        }
     };
-    let header: Vec<String> = reader.headers().map_err(syntax)?.iter().map(str::to_string).collect();
-    if header.is_empty() || header.iter().all(String::is_empty) {
+
+    let mut read_nonblank = |record: &mut csv::StringRecord| -> Result<bool, DataError> {
+        loop {
+            if !csv.read_record(record).map_err(syntax)? {
+                return Ok(false);
+            }
+            if !(record.len() == 1 && record[0].is_empty()) {
+                return Ok(true);
+            }
+        }
+    };
+    let mut first = csv::StringRecord::new();
+    if !read_nonblank(&mut first)? {
         return Err(DataError::Empty { path: shown.to_string() });
     }
-    for (c, name) in header.iter().enumerate() {
-        if let Some(first) = header[..c].iter().position(|h| h == name) {
-            return Err(DataError::DuplicateColumn {
-                path: shown.to_string(),
-                name: name.clone(),
-                first: first + 1,
-                second: c + 1,
-            });
-        }
-    }
-    let find = |name: &str| header.iter().position(|h| h == name);
-    let target_col = match &options.target {
-        Some(name) => find(name).ok_or_else(|| DataError::MissingColumn {
-            path: shown.to_string(),
-            name: name.clone(),
-            available: header.join(", "),
-        })?,
-        None => TARGET_NAMES
-            .iter()
-            .find_map(|t| header.iter().position(|h| h.eq_ignore_ascii_case(t)))
-            .unwrap_or(header.len() - 1),
-    };
-    let mut ignored = vec![false; header.len()];
-    for name in &options.ignore {
-        let c = find(name).ok_or_else(|| DataError::MissingColumn {
-            path: shown.to_string(),
-            name: name.clone(),
-            available: header.join(", "),
-        })?;
-        ignored[c] = true;
-    }
-    let feature_cols: Vec<usize> = (0..header.len()).filter(|&c| c != target_col && !ignored[c]).collect();
-    if feature_cols.is_empty() {
-        return Err(DataError::NoFeatures { path: shown.to_string(), target: header[target_col].clone() });
-    }
-
-    let mut values: Vec<f32> = Vec::new();
-    let mut target_text: Vec<String> = Vec::new();
     let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(syntax)? {
+    let has_second = read_nonblank(&mut record)?;
+    // A first line is data when it has numbers and its text cells sit where
+    // the next line has text too (a label column); otherwise it names columns.
+    let has_header = !(first.iter().any(is_number)
+        && first.iter().enumerate().all(|(c, h)| {
+            is_number(h) || (has_second && record.get(c).is_some_and(|v| !is_number(v)))
+        }));
+    let columns = first.len();
+    let names: Vec<String> = if has_header {
+        first
+            .iter()
+            .enumerate()
+            .map(|(c, h)| if h.is_empty() { format!("column{}", c + 1) } else { h.to_string() })
+            .collect()
+    } else {
+        (0..columns).map(|c| if c + 1 == columns { "y".to_string() } else { format!("x{}", c + 1) }).collect()
+    };
+    let mut table = TableBuilder::new(shown, names, vec![Declared::Auto; columns], roles, None)?;
+    table.decimal_comma = delimiter == b';';
+    let push = |table: &mut TableBuilder, record: &csv::StringRecord| {
         let line = record.position().map_or(0, |p| p.line());
+        if record.len() != columns {
+            return Err(DataError::Ragged { path: shown.to_string(), line, expected: columns, found: record.len() });
+        }
+        table.push_row(line, |c| &record[c])
+    };
+    if !has_header {
+        push(&mut table, &first)?;
+    }
+    if has_second {
+        push(&mut table, &record)?;
+    }
+    while csv.read_record(&mut record).map_err(syntax)? {
         if record.len() == 1 && record[0].is_empty() {
             continue;
         }
-        if record.len() != header.len() {
-            return Err(DataError::Ragged {
-                path: shown.to_string(),
-                line,
-                expected: header.len(),
-                found: record.len(),
-            });
+        let byte = record.position().map_or(0, |p| p.byte());
+        push(&mut table, &record)?;
+        let rows = table.rows();
+        if rows == 1000
+            && let Some(total) = size_hint
+            && byte > 0
+        {
+            let estimate = (total as f64 / byte as f64 * rows as f64 * 1.02) as usize;
+            table.reserve_rows(estimate.saturating_sub(rows));
         }
-        for &c in &feature_cols {
-            let cell = &record[c];
-            let v: f32 = cell.parse().map_err(|_| DataError::NotANumber {
-                path: shown.to_string(),
-                line,
-                column: c + 1,
-                name: header[c].clone(),
-                value: cell.to_string(),
-            })?;
-            if !v.is_finite() {
-                return Err(DataError::NotFinite {
-                    path: shown.to_string(),
-                    line,
-                    column: c + 1,
-                    name: header[c].clone(),
-                    value: cell.to_string(),
-                });
-            }
-            values.push(v);
-        }
-        target_text.push(record[target_col].to_string());
-    }
-    let rows = target_text.len();
-    if rows == 0 {
-        return Err(DataError::NoRows { path: shown.to_string() });
-    }
-    let features = Array2::from_shape_vec((rows, feature_cols.len()), values)
-        .map_err(|e| DataError::Invalid(format!("{shown}: {e}")))?;
-    Ok(Dataset {
-        name: Path::new(shown)
-            .file_name()
-            .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned()),
-        source: None,
-        features,
-        feature_names: feature_cols.iter().map(|&c| header[c].clone()).collect(),
-        target_name: header[target_col].clone(),
-        target: target_values(target_text),
-        informative: None,
-    })
-}
-
-/// Numbers when every cell is a finite number, otherwise text labels.
-fn target_values(text: Vec<String>) -> TargetValues {
-    let numbers: Option<Vec<f64>> =
-        text.iter().map(|t| t.parse::<f64>().ok().filter(|v| v.is_finite())).collect();
-    match numbers {
-        Some(v) => TargetValues::Numeric(v),
-        None => {
-            let mut labels: Vec<String> = Vec::new();
-            let mut index = std::collections::HashMap::new();
-            let codes = text
-                .into_iter()
-                .map(|t| {
-                    *index.entry(t.clone()).or_insert_with(|| {
-                        labels.push(t);
-                        (labels.len() - 1) as u32
-                    })
-                })
-                .collect();
-            TargetValues::Labels { codes, labels }
+        if rows % CANCEL_EVERY == 0
+            && let Some(p) = progress
+            && p.is_cancelled()
+        {
+            return Err(DataError::Cancelled { path: shown.to_string() });
         }
     }
+    table.finish()
 }

@@ -1,9 +1,14 @@
 //! Datasets: loading, synthetic generation and preparation (split,
 //! standardisation, target encoding). No threads, no windows.
 
+mod arff;
+pub mod builtin;
 mod csv_loader;
+mod libsvm;
+mod load;
 mod prepare;
 pub mod synthetic;
+mod table;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -12,8 +17,14 @@ use std::str::FromStr;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-pub use csv_loader::{CsvOptions, TARGET_NAMES, load_csv, parse_csv};
-pub use prepare::{Preparation, Prepared, Scaler, prepare};
+pub use arff::read_arff;
+pub use builtin::Builtin;
+pub use csv_loader::{parse_csv, read_csv};
+pub use libsvm::{MAX_CELLS, MAX_COLUMNS, read_libsvm};
+pub use load::{Format, LoadProgress, load_bytes, load_file};
+pub use prepare::{MissingPolicy, Preparation, Prepared, STANDARDIZE_WHY, Scaler, prepare};
+pub use synthetic::{SyntheticKind, SyntheticSpec};
+pub use table::{ColumnRoles, MAX_CLASSES, MAX_ONE_HOT_LEVELS, MISSING_TOKENS, TARGET_NAMES, is_missing};
 
 use crate::nn::ParseEnumError;
 
@@ -28,7 +39,45 @@ pub enum TargetValues {
     },
 }
 
-/// A table of float32 features with one target column.
+/// What a column of the source was used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Feature,
+    Target,
+    Ignored,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Feature => "feature",
+            Role::Target => "target",
+            Role::Ignored => "ignored",
+        }
+    }
+}
+
+/// What a column of the source holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnKind {
+    Numeric,
+    /// Text values; as a feature, one 0/1 column per level (one-hot).
+    Categorical { levels: Vec<String> },
+}
+
+/// One column of the source as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub role: Role,
+    /// `None` for ignored columns, which are not parsed.
+    pub kind: Option<ColumnKind>,
+    /// Cells with no value (`""`, NA, NaN, ?, null).
+    pub missing: usize,
+}
+
+/// A table of float32 features with one target column. Missing feature
+/// values are NaN until [`prepare`] drops or fills them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     pub name: String,
@@ -37,8 +86,13 @@ pub struct Dataset {
     pub feature_names: Vec<String>,
     pub target_name: String,
     pub target: TargetValues,
-    /// For generated sets: which features truly carry signal.
+    /// Which features carry signal: known for generated sets; `false` marks
+    /// a feature known to be pure noise.
     pub informative: Option<Vec<bool>>,
+    /// The source's columns, before one-hot encoding.
+    pub columns: Vec<ColumnInfo>,
+    /// Rows left out because their target was missing.
+    pub dropped_rows: usize,
 }
 
 /// The kind of task, before the number of classes is known.
@@ -111,6 +165,20 @@ pub enum DataError {
     BadTarget { what: String, found: usize, expected: String },
     #[error("{what}: a {task} task needs a numeric target, found text labels such as '{example}'")]
     TextTargetForRegression { what: String, task: TaskKind, example: String },
+    #[error(
+        "{path}: line {line}, column {column} ('{name}'): '{value}' is not one of the declared values {{{declared}}}"
+    )]
+    NotDeclared { path: String, line: u64, column: usize, name: String, value: String, declared: String },
+    #[error(
+        "{path}: column {column} ('{name}') holds text such as '{example}' with more than {max} distinct values, too many to one-hot encode; ignore the column (an id or free text?)"
+    )]
+    TooManyLevels { path: String, column: usize, name: String, max: usize, example: String },
+    #[error(
+        "{path}: line {line}: the target '{name}' has more than {max} distinct text values, too many classes; is it the right target column?"
+    )]
+    TooManyClasses { path: String, name: String, max: usize, line: u64 },
+    #[error("{path}: loading was cancelled")]
+    Cancelled { path: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -119,6 +187,91 @@ pub enum DataError {
 pub const MAX_INFERRED_CLASSES: usize = 10;
 
 impl Dataset {
+    /// A dataset of numeric features, as generators and tests make them.
+    pub fn from_parts(
+        name: impl Into<String>,
+        features: Array2<f32>,
+        feature_names: Vec<String>,
+        target_name: impl Into<String>,
+        target: TargetValues,
+        informative: Option<Vec<bool>>,
+    ) -> Dataset {
+        let target_name = target_name.into();
+        let mut columns: Vec<ColumnInfo> = feature_names
+            .iter()
+            .map(|n| ColumnInfo { name: n.clone(), role: Role::Feature, kind: Some(ColumnKind::Numeric), missing: 0 })
+            .collect();
+        columns.push(ColumnInfo {
+            name: target_name.clone(),
+            role: Role::Target,
+            kind: Some(match &target {
+                TargetValues::Numeric(_) => ColumnKind::Numeric,
+                TargetValues::Labels { labels, .. } => ColumnKind::Categorical { levels: labels.clone() },
+            }),
+            missing: 0,
+        });
+        Dataset {
+            name: name.into(),
+            source: None,
+            features,
+            feature_names,
+            target_name,
+            target,
+            informative,
+            columns,
+            dropped_rows: 0,
+        }
+    }
+
+    /// Missing feature cells (NaN), in all.
+    pub fn missing_values(&self) -> usize {
+        self.features.iter().filter(|v| v.is_nan()).count()
+    }
+
+    /// Rows with at least one missing feature.
+    pub fn rows_with_missing(&self) -> usize {
+        self.features.rows().into_iter().filter(|r| r.iter().any(|v| v.is_nan())).count()
+    }
+
+    /// The target of row `r` as text.
+    pub fn target_text(&self, r: usize) -> String {
+        match &self.target {
+            TargetValues::Numeric(v) => format_number(v[r]),
+            TargetValues::Labels { codes, labels } => labels[codes[r] as usize].clone(),
+        }
+    }
+
+    /// Appends `k` standard-normal columns that carry no signal, marked as
+    /// noise in [`Dataset::informative`].
+    pub fn with_noise_features(mut self, k: usize, seed: u64) -> Dataset {
+        if k == 0 {
+            return self;
+        }
+        let n = self.rows();
+        let d = self.feature_count();
+        let noise = synthetic::normal_matrix(n, k, seed ^ 0xA0A0_5EED);
+        let mut x = Array2::<f32>::zeros((n, d + k));
+        x.slice_mut(ndarray::s![.., ..d]).assign(&self.features);
+        x.slice_mut(ndarray::s![.., d..]).assign(&noise);
+        self.features = x;
+        let mut informative = self.informative.take().unwrap_or_else(|| vec![true; d]);
+        for j in 0..k {
+            self.feature_names.push(format!("noise{}", j + 1));
+            self.columns.insert(
+                self.columns.len() - usize::from(self.columns.last().is_some_and(|c| c.role == Role::Target)),
+                ColumnInfo {
+                    name: format!("noise{}", j + 1),
+                    role: Role::Feature,
+                    kind: Some(ColumnKind::Numeric),
+                    missing: 0,
+                },
+            );
+            informative.push(false);
+        }
+        self.informative = Some(informative);
+        self
+    }
+
     pub fn rows(&self) -> usize {
         self.features.nrows()
     }
@@ -132,7 +285,7 @@ impl Dataset {
     pub fn infer_task(&self) -> TaskKind {
         match &self.target {
             TargetValues::Labels { labels, .. } => {
-                if labels.len() == 2 {
+                if labels.len() <= 2 {
                     TaskKind::Binary
                 } else {
                     TaskKind::Multiclass
@@ -141,7 +294,9 @@ impl Dataset {
             TargetValues::Numeric(v) => {
                 let distinct = distinct_sorted(v);
                 let integers = v.iter().all(|x| x.fract() == 0.0);
-                if integers && distinct.len() == 2 {
+                // One value only is taken as a (broken) classification so
+                // that preparing it says why it cannot be trained.
+                if integers && distinct.len() <= 2 {
                     TaskKind::Binary
                 } else if integers && distinct.len() > 2 && distinct.len() <= MAX_INFERRED_CLASSES {
                     TaskKind::Multiclass
@@ -150,6 +305,17 @@ impl Dataset {
                 }
             }
         }
+    }
+
+    /// Rows per class, in the order of [`Dataset::class_labels`].
+    pub fn class_counts(&self, task: TaskKind) -> Option<Vec<(String, usize)>> {
+        if task == TaskKind::Regression {
+            return None;
+        }
+        let (codes, labels) = self.encoded_target(task).ok()?;
+        let mut counts = vec![0usize; labels.len()];
+        codes.iter().for_each(|&c| counts[c as usize] += 1);
+        Some(labels.into_iter().zip(counts).collect())
     }
 
     /// The class names, for a classification task: text labels as read,

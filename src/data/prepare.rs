@@ -7,7 +7,42 @@ use serde::{Deserialize, Serialize};
 use super::{DataError, Dataset, TaskKind};
 use crate::nn::Task;
 
-/// How a dataset becomes training and validation matrices. Part of an
+/// What to do with rows that have missing feature values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingPolicy {
+    /// Leave those rows out.
+    #[default]
+    Drop,
+    /// Put the feature's mean over the training rows in each missing cell.
+    FillMean,
+}
+
+impl MissingPolicy {
+    pub fn name(self) -> &'static str {
+        match self {
+            MissingPolicy::Drop => "drop",
+            MissingPolicy::FillMean => "fill-mean",
+        }
+    }
+}
+
+impl std::str::FromStr for MissingPolicy {
+    type Err = crate::nn::ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "drop" => Ok(MissingPolicy::Drop),
+            "fill-mean" | "fill_mean" | "mean" => Ok(MissingPolicy::FillMean),
+            _ => Err(crate::nn::ParseEnumError {
+                what: "missing",
+                expected: "drop, fill-mean",
+                found: s.to_string(),
+            }),
+        }
+    }
+}
+
+/// How a dataset becomes training, validation and test matrices. Part of an
 /// experiment, so that a run can be reproduced exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -17,6 +52,10 @@ pub struct Preparation {
     /// Fraction of rows held out for validation, in `[0, 1)`; stratified by
     /// class for classification.
     pub validation: f64,
+    /// Fraction of rows held out as a test set, never seen in training.
+    pub test: f64,
+    /// Rows with missing feature values.
+    pub missing: MissingPolicy,
     /// Scale every feature to mean 0 and standard deviation 1, fitted on the
     /// training rows only. Penalties act on weights, and a weight's size
     /// depends on its feature's scale, so unscaled features are penalised
@@ -26,7 +65,7 @@ pub struct Preparation {
 
 impl Default for Preparation {
     fn default() -> Self {
-        Preparation { task: None, validation: 0.0, standardize: true }
+        Preparation { task: None, validation: 0.0, test: 0.0, missing: MissingPolicy::Drop, standardize: true }
     }
 }
 
@@ -38,7 +77,7 @@ pub struct Scaler {
 }
 
 impl Scaler {
-    fn fit(x: &Array2<f32>) -> Scaler {
+    pub fn fit(x: &Array2<f32>) -> Scaler {
         let n = x.nrows().max(1) as f64;
         let mut mean = Vec::with_capacity(x.ncols());
         let mut std = Vec::with_capacity(x.ncols());
@@ -76,7 +115,13 @@ pub struct Prepared {
     pub y_train: Array2<f32>,
     pub x_val: Array2<f32>,
     pub y_val: Array2<f32>,
+    pub x_test: Array2<f32>,
+    pub y_test: Array2<f32>,
     pub scaler: Option<Scaler>,
+    /// Rows left out for a missing value (feature or target).
+    pub dropped_rows: usize,
+    /// Missing cells filled with the training mean.
+    pub filled_cells: usize,
 }
 
 impl Prepared {
@@ -91,12 +136,22 @@ impl Prepared {
     }
 }
 
-/// Splits (seeded, stratified for classes), encodes and standardises.
+/// The one-line reason standardisation is on by default.
+pub const STANDARDIZE_WHY: &str = "Penalties act on the size of weights, and a weight's size depends on its \
+feature's scale: standardising gives every feature the same footing.";
+
+/// Drops or fills missing values, splits (seeded, stratified for classes),
+/// encodes and standardises, fitting everything on the training rows only.
 pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, DataError> {
-    if !(0.0..1.0).contains(&prep.validation) {
+    for (what, f) in [("validation", prep.validation), ("test", prep.test)] {
+        if !(0.0..1.0).contains(&f) {
+            return Err(DataError::Invalid(format!("the {what} fraction must be in [0, 1), found {f}")));
+        }
+    }
+    if prep.validation + prep.test >= 0.95 {
         return Err(DataError::Invalid(format!(
-            "validation fraction must be in [0, 1), found {}",
-            prep.validation
+            "validation ({}) and test ({}) leave too few training rows",
+            prep.validation, prep.test
         )));
     }
     let kind = prep.task.unwrap_or_else(|| ds.infer_task());
@@ -107,28 +162,49 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
         TaskKind::Multiclass => Task::Multiclass(classes.len()),
     };
     let n = ds.rows();
+    let has_missing: Vec<bool> = ds.features.rows().into_iter().map(|r| r.iter().any(|v| v.is_nan())).collect();
+    let usable: Vec<usize> = match prep.missing {
+        MissingPolicy::Drop => (0..n).filter(|&i| !has_missing[i]).collect(),
+        MissingPolicy::FillMean => (0..n).collect(),
+    };
+    if usable.len() < 2 {
+        return Err(DataError::Invalid(format!(
+            "{}: only {} row(s) have no missing value; fill missing values with the mean instead of dropping rows",
+            ds.name,
+            usable.len()
+        )));
+    }
+    let dropped_rows = ds.dropped_rows + (n - usable.len());
+
+    // 0 = train, 1 = validation, 2 = test.
+    let mut part = vec![0u8; n];
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_5B11);
-    let mut is_val = vec![false; n];
-    if prep.validation > 0.0 {
+    if prep.validation > 0.0 || prep.test > 0.0 {
         let groups: Vec<Vec<usize>> = if task.is_classification() {
             let mut g = vec![Vec::new(); classes.len()];
-            for (i, &c) in codes.iter().enumerate() {
-                g[c as usize].push(i);
+            for &i in &usable {
+                g[codes[i] as usize].push(i);
             }
             g
         } else {
-            vec![(0..n).collect()]
+            vec![usable.clone()]
         };
         for mut g in groups {
             g.shuffle(&mut rng);
-            let take = ((g.len() as f64 * prep.validation).round() as usize).min(g.len().saturating_sub(1));
-            for &i in &g[..take] {
-                is_val[i] = true;
+            let len = g.len();
+            let take = |f: f64| (len as f64 * f).round() as usize;
+            let n_test = take(prep.test).min(len.saturating_sub(1));
+            let n_val = take(prep.validation).min(len.saturating_sub(1 + n_test));
+            for &i in &g[..n_test] {
+                part[i] = 2;
+            }
+            for &i in &g[n_test..n_test + n_val] {
+                part[i] = 1;
             }
         }
     }
-    let train_idx: Vec<usize> = (0..n).filter(|&i| !is_val[i]).collect();
-    let val_idx: Vec<usize> = (0..n).filter(|&i| is_val[i]).collect();
+    let pick = |p: u8| -> Vec<usize> { usable.iter().copied().filter(|&i| part[i] == p).collect() };
+    let (train_idx, val_idx, test_idx) = (pick(0), pick(1), pick(2));
     let outputs = task.outputs();
     let encode = |idx: &[usize]| {
         let mut y = Array2::<f32>::zeros((idx.len(), outputs));
@@ -142,10 +218,35 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
     };
     let mut x_train = ds.features.select(Axis(0), &train_idx);
     let mut x_val = ds.features.select(Axis(0), &val_idx);
+    let mut x_test = ds.features.select(Axis(0), &test_idx);
+    let mut filled_cells = 0;
+    if prep.missing == MissingPolicy::FillMean {
+        let means: Vec<f32> = x_train
+            .axis_iter(Axis(1))
+            .map(|col| {
+                let (sum, count) = col
+                    .iter()
+                    .filter(|v| !v.is_nan())
+                    .fold((0.0f64, 0usize), |(s, c), &v| (s + v as f64, c + 1));
+                if count > 0 { (sum / count as f64) as f32 } else { 0.0 }
+            })
+            .collect();
+        for x in [&mut x_train, &mut x_val, &mut x_test] {
+            for mut row in x.axis_iter_mut(Axis(0)) {
+                for (v, m) in row.iter_mut().zip(&means) {
+                    if v.is_nan() {
+                        *v = *m;
+                        filled_cells += 1;
+                    }
+                }
+            }
+        }
+    }
     let scaler = prep.standardize.then(|| Scaler::fit(&x_train));
     if let Some(s) = &scaler {
         s.apply(&mut x_train);
         s.apply(&mut x_val);
+        s.apply(&mut x_test);
     }
     Ok(Prepared {
         dataset_name: ds.name.clone(),
@@ -156,8 +257,12 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
         informative: ds.informative.clone(),
         y_train: encode(&train_idx),
         y_val: encode(&val_idx),
+        y_test: encode(&test_idx),
         x_train,
         x_val,
+        x_test,
         scaler,
+        dropped_rows,
+        filled_cells,
     })
 }

@@ -1,0 +1,157 @@
+//! LIBSVM / svmlight sparse text: `label index:value index:value …` per line,
+//! indices increasing and 1-based (0-based files are recognised), absent
+//! entries are 0, `qid:` is ignored and `#` starts a comment.
+
+use std::io::{BufRead, BufReader, Read};
+
+use ndarray::Array2;
+
+use super::table::dataset_name;
+use super::{ColumnInfo, ColumnKind, DataError, Dataset, LoadProgress, Role, TargetValues};
+
+/// The widest dense matrix a sparse file may become.
+pub const MAX_COLUMNS: usize = 100_000;
+/// The most cells (rows × columns) a sparse file may become: 1 GiB of float32.
+pub const MAX_CELLS: usize = 1 << 28;
+
+/// True when the first data line of `head` looks like LIBSVM.
+pub fn looks_like_libsvm(head: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(head) else {
+        // A head cut inside a multibyte character: check what is valid.
+        return std::str::from_utf8(&head[..head.len().saturating_sub(3)]).is_ok_and(|t| looks(t));
+    };
+    looks(text)
+}
+
+fn looks(text: &str) -> bool {
+    let Some(line) = text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).find(|l| !l.is_empty())
+    else {
+        return false;
+    };
+    let mut tokens = line.split_ascii_whitespace();
+    let label_ok = tokens.next().is_some_and(|t| t.parse::<f64>().is_ok());
+    let mut pairs = 0;
+    for t in tokens {
+        match t.split_once(':') {
+            Some((i, v)) if (i == "qid" || i.parse::<u64>().is_ok()) && v.parse::<f64>().is_ok() => pairs += 1,
+            _ => return false,
+        }
+    }
+    label_ok && pairs > 0
+}
+
+/// Reads a LIBSVM file into a dense matrix.
+pub fn read_libsvm(shown: &str, reader: &mut dyn Read, progress: Option<&LoadProgress>) -> Result<Dataset, DataError> {
+    let reader = BufReader::with_capacity(64 * 1024, reader);
+    let mut labels: Vec<f64> = Vec::new();
+    // (row, column, value) with 0- or 1-based columns as written.
+    let mut entries: Vec<(u32, u32, f32)> = Vec::new();
+    let mut min_index = u64::MAX;
+    let mut max_index = 0u64;
+    let syntax = |line: u64, message: String| DataError::Syntax { path: shown.to_string(), line, message };
+    for (n, line) in reader.split(b'\n').enumerate() {
+        let line_no = n as u64 + 1;
+        let bytes = line.map_err(|source| DataError::Io { path: shown.to_string(), source })?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            syntax(line_no, format!("byte {}: the text is not valid UTF-8", e.valid_up_to() + 1))
+        })?;
+        let text = text.split('#').next().unwrap_or("").trim();
+        if text.is_empty() {
+            continue;
+        }
+        let row = labels.len() as u32;
+        let mut tokens = text.split_ascii_whitespace().enumerate();
+        let (_, label) = tokens.next().unwrap_or((0, ""));
+        let y: f64 = label
+            .parse()
+            .map_err(|_| syntax(line_no, format!("field 1: expected a numeric label, found '{label}'")))?;
+        if !y.is_finite() {
+            return Err(syntax(line_no, format!("field 1: the label {label} is not finite")));
+        }
+        let mut last: Option<u64> = None;
+        for (f, token) in tokens {
+            let field = f + 1;
+            let Some((i, v)) = token.split_once(':') else {
+                return Err(syntax(line_no, format!("field {field}: expected index:value, found '{token}'")));
+            };
+            if i == "qid" {
+                continue;
+            }
+            let index: u64 = i.parse().map_err(|_| {
+                syntax(line_no, format!("field {field}: expected a whole-number index, found '{i}'"))
+            })?;
+            let value: f32 = v
+                .parse()
+                .map_err(|_| syntax(line_no, format!("field {field}: expected a number after ':', found '{v}'")))?;
+            if !value.is_finite() {
+                return Err(syntax(line_no, format!("field {field}: the value {v} is not finite")));
+            }
+            if last.is_some_and(|l| index <= l) {
+                return Err(syntax(
+                    line_no,
+                    format!("field {field}: index {index} does not increase (indices must be in increasing order)"),
+                ));
+            }
+            if index > MAX_COLUMNS as u64 {
+                return Err(syntax(
+                    line_no,
+                    format!("field {field}: index {index} is beyond the {MAX_COLUMNS} columns reglab can hold densely"),
+                ));
+            }
+            last = Some(index);
+            min_index = min_index.min(index);
+            max_index = max_index.max(index);
+            if value != 0.0 {
+                entries.push((row, index as u32, value));
+            }
+        }
+        labels.push(y);
+        if labels.len() % 4096 == 0
+            && let Some(p) = progress
+            && p.is_cancelled()
+        {
+            return Err(DataError::Cancelled { path: shown.to_string() });
+        }
+    }
+    let rows = labels.len();
+    if rows == 0 {
+        return Err(DataError::Empty { path: shown.to_string() });
+    }
+    if max_index == 0 && min_index == u64::MAX {
+        return Err(DataError::NoFeatures { path: shown.to_string(), target: "label".into() });
+    }
+    let zero_based = min_index == 0;
+    let cols = (if zero_based { max_index + 1 } else { max_index }) as usize;
+    if rows.saturating_mul(cols) > MAX_CELLS {
+        return Err(DataError::Invalid(format!(
+            "{shown}: {rows} rows × {cols} columns is more than the {MAX_CELLS} cells reglab holds in memory"
+        )));
+    }
+    let mut x = Array2::<f32>::zeros((rows, cols));
+    for (r, c, v) in entries {
+        let c = if zero_based { c as usize } else { c as usize - 1 };
+        x[[r as usize, c]] = v;
+    }
+    let feature_names: Vec<String> = (0..cols).map(|j| format!("f{}", j + usize::from(!zero_based))).collect();
+    let mut columns: Vec<ColumnInfo> = feature_names
+        .iter()
+        .map(|n| ColumnInfo { name: n.clone(), role: Role::Feature, kind: Some(ColumnKind::Numeric), missing: 0 })
+        .collect();
+    columns.push(ColumnInfo {
+        name: "label".into(),
+        role: Role::Target,
+        kind: Some(ColumnKind::Numeric),
+        missing: 0,
+    });
+    Ok(Dataset {
+        name: dataset_name(shown),
+        source: None,
+        features: x,
+        feature_names,
+        target_name: "label".into(),
+        target: TargetValues::Numeric(labels),
+        informative: None,
+        columns,
+        dropped_rows: 0,
+    })
+}

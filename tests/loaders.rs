@@ -1,0 +1,441 @@
+//! Loaders against the corpus of bad and odd files in `tests/data/`
+//! (written by `tests/data/make_corpus.py`), the built-in datasets, the
+//! generators, and arbitrary input (proptest).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use proptest::prelude::*;
+use reglab::data::{
+    self, Builtin, ColumnKind, ColumnRoles, DataError, Dataset, LoadProgress, MissingPolicy, Preparation,
+    SyntheticKind, SyntheticSpec, TargetValues, TaskKind,
+};
+
+fn corpus(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+fn load(name: &str) -> Result<Dataset, DataError> {
+    data::load_file(&corpus(name), &ColumnRoles::default(), None)
+}
+
+fn load_err(name: &str) -> String {
+    match load(name) {
+        Ok(ds) => panic!("{name}: expected an error, loaded {} rows × {} features", ds.rows(), ds.feature_count()),
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(msg.contains(name), "{name}: the message should name the file: {msg}");
+            msg
+        }
+    }
+}
+
+#[test]
+fn bad_files_give_typed_errors_that_say_where() {
+    // (file, what the message must contain)
+    let cases: &[(&str, &[&str])] = &[
+        ("empty.csv", &["the file is empty"]),
+        ("whitespace_only.csv", &["the file is empty"]),
+        ("comments_only.csv", &["the file is empty"]),
+        ("header_only.csv", &["no data rows"]),
+        ("ragged_short.csv", &["line 3", "expected 3 fields", "found 2"]),
+        ("ragged_long.csv", &["line 3", "found 4"]),
+        ("text_in_numeric.csv", &["line 41, column 2 ('x2')", "expected a number, found 'forty'"]),
+        ("inf_cell.csv", &["line 3, column 2 ('b')", "not finite"]),
+        ("overflow_f32.csv", &["line 3, column 2 ('b')", "1e39"]),
+        ("many_classes.csv", &["more than 100 distinct text values", "'label'"]),
+        ("invalid_utf8.csv", &["line 3", "column 2", "UTF-8"]),
+        ("latin1.csv", &["line 2", "UTF-8"]),
+        ("duplicate_columns.csv", &["'a' appears twice (columns 1 and 3)"]),
+        ("unclosed_quote.csv", &["line 2"]),
+        ("only_target.csv", &["needs at least one feature column besides the target 'y'"]),
+        ("all_targets_missing.csv", &["every row's target 'y' is missing"]),
+        ("too_many_levels.csv", &["column 1 ('city')", "more than 50 distinct values", "ignore the column"]),
+        ("bad.libsvm", &["line 2", "field 2", "found 'x'"]),
+        ("decreasing.libsvm", &["line 1", "does not increase"]),
+        ("huge_index.libsvm", &["line 1", "99999999", "beyond"]),
+        ("no_data.arff", &["no data rows"]),
+        ("undeclared.arff", &["line 6, column 2 ('class')", "'z' is not one of the declared values {x, y}"]),
+        ("date.arff", &["line 2", "not supported"]),
+        ("truncated.csv.gz", &["cannot read", "deflate"]),
+        ("not_really.gz.csv", &["cannot read"]),
+    ];
+    for (name, needles) in cases {
+        let msg = load_err(name);
+        for needle in *needles {
+            assert!(msg.contains(needle), "{name}: expected '{needle}' in: {msg}");
+        }
+    }
+    // Binary garbage must be refused, whatever the first problem found is.
+    load_err("binary_garbage.csv");
+    let missing = data::load_file(&corpus("no_such_file.csv"), &ColumnRoles::default(), None).unwrap_err();
+    assert!(matches!(missing, DataError::Io { .. }), "{missing}");
+}
+
+#[test]
+fn typed_errors_are_the_right_variants() {
+    assert!(matches!(load("empty.csv"), Err(DataError::Empty { .. })));
+    assert!(matches!(load("header_only.csv"), Err(DataError::NoRows { .. })));
+    assert!(matches!(load("ragged_short.csv"), Err(DataError::Ragged { line: 3, expected: 3, found: 2, .. })));
+    assert!(matches!(load("text_in_numeric.csv"), Err(DataError::NotANumber { line: 41, column: 2, .. })));
+    assert!(matches!(load("inf_cell.csv"), Err(DataError::NotFinite { line: 3, column: 2, .. })));
+    assert!(matches!(load("duplicate_columns.csv"), Err(DataError::DuplicateColumn { first: 1, second: 3, .. })));
+    assert!(matches!(load("too_many_levels.csv"), Err(DataError::TooManyLevels { column: 1, .. })));
+    assert!(matches!(load("many_classes.csv"), Err(DataError::TooManyClasses { .. })));
+    assert!(matches!(load("undeclared.arff"), Err(DataError::NotDeclared { line: 6, column: 2, .. })));
+}
+
+fn shape(ds: &Dataset) -> (usize, usize) {
+    (ds.rows(), ds.feature_count())
+}
+
+fn labels(ds: &Dataset) -> Vec<String> {
+    match &ds.target {
+        TargetValues::Labels { labels, .. } => labels.clone(),
+        TargetValues::Numeric(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn odd_files_load_correctly() {
+    let ds = load("semicolon_decimal.csv").unwrap();
+    assert_eq!(shape(&ds), (3, 2));
+    assert_eq!(ds.features.column(0).to_vec(), vec![1.5, 3.25, 5.0], "decimal commas after ';'");
+
+    for name in ["tabs.tsv", "pipes.csv"] {
+        let ds = load(name).unwrap();
+        assert_eq!(shape(&ds), (2, 2), "{name}");
+        assert_eq!(ds.features.row(1).to_vec(), vec![3.0, 4.0], "{name}");
+    }
+
+    let ds = load("crlf_bom.csv").unwrap();
+    assert_eq!(ds.feature_names, ["a", "b"], "the BOM is not part of the first name");
+    assert_eq!(ds.target_name, "y");
+    assert_eq!(shape(&ds), (2, 2));
+
+    let ds = load("quoted.csv").unwrap();
+    assert_eq!(ds.feature_names, ["first, name", "b"]);
+    assert_eq!(labels(&ds), ["a", "b, c"]);
+
+    let ds = load("no_header.csv").unwrap();
+    assert_eq!(shape(&ds), (3, 2), "a first line of numbers and a label is data");
+    assert_eq!(ds.feature_names, ["x1", "x2"]);
+    assert_eq!(labels(&ds), ["setosa", "virginica"]);
+    let ds = load("no_header_numeric.csv").unwrap();
+    assert_eq!(shape(&ds), (3, 2));
+    assert_eq!(ds.infer_task(), TaskKind::Binary);
+
+    let ds = load("comments_blank.csv").unwrap();
+    assert_eq!(shape(&ds), (2, 2));
+
+    let ds = load("missing_values.csv").unwrap();
+    assert_eq!(shape(&ds), (6, 2));
+    assert_eq!(ds.missing_values(), 4);
+    assert_eq!(ds.columns[0].missing, 1);
+    assert_eq!(ds.columns[1].missing, 3);
+    let dropped = data::prepare(&ds, &Preparation::default(), 1).unwrap();
+    assert_eq!((dropped.train_rows(), dropped.dropped_rows), (2, 4));
+    let filled = data::prepare(
+        &ds,
+        &Preparation { missing: MissingPolicy::FillMean, standardize: false, ..Preparation::default() },
+        1,
+    )
+    .unwrap();
+    assert_eq!((filled.train_rows(), filled.filled_cells), (6, 4));
+    // b's mean over its present values 4, 5 and 8.
+    assert_eq!(filled.x_train[[0, 1]], 17.0 / 3.0);
+    assert_eq!(filled.x_train[[3, 0]], (1.0 + 2.0 + 3.0 + 6.0 + 7.0) / 5.0);
+
+    let ds = load("missing_target.csv").unwrap();
+    assert_eq!((ds.rows(), ds.dropped_rows), (2, 1));
+
+    let ds = load("categorical.csv").unwrap();
+    assert_eq!(ds.feature_names, ["colour=red", "colour=blue", "colour=green", "size"]);
+    assert_eq!(ds.features.row(1).to_vec(), vec![0.0, 1.0, 0.0, 2.0]);
+    assert!(matches!(&ds.columns[0].kind, Some(ColumnKind::Categorical { levels }) if levels.len() == 3));
+
+    let roles = ColumnRoles { target: None, ignore: vec!["id".into()] };
+    let ds = data::load_file(&corpus("id_column.csv"), &roles, None).unwrap();
+    assert_eq!(ds.feature_names, ["a", "b"]);
+    assert_eq!(ds.target_name, "target");
+
+    let ds = load("gzipped.csv.gz").unwrap();
+    assert_eq!(shape(&ds), (100, 2));
+    assert_eq!(ds.features[[99, 1]], 198.0);
+
+    let ds = load("sparse.libsvm").unwrap();
+    assert_eq!(shape(&ds), (3, 4));
+    assert_eq!(ds.features.row(0).to_vec(), vec![0.5, 0.0, 1.5, 0.0]);
+    assert_eq!(ds.features.row(2).to_vec(), vec![0.0, 0.0, 0.0, -1.0]);
+    assert_eq!(ds.target, TargetValues::Numeric(vec![1.0, -1.0, 1.0]));
+    assert_eq!(ds.infer_task(), TaskKind::Binary);
+    let ds = load("zero_based.svm").unwrap();
+    assert_eq!(shape(&ds), (2, 3));
+    assert_eq!(ds.features.row(0).to_vec(), vec![1.0, 0.0, 3.0]);
+
+    let ds = load("weather.arff").unwrap();
+    assert_eq!(ds.rows(), 6);
+    assert_eq!(
+        ds.feature_names,
+        [
+            "outlook=sunny",
+            "outlook=overcast",
+            "outlook=rainy",
+            "temperature",
+            "humidity",
+            "windy=TRUE",
+            "windy=FALSE"
+        ]
+    );
+    assert_eq!(labels(&ds), ["yes", "no"], "declared order");
+    assert_eq!(ds.missing_values(), 1);
+    assert_eq!(ds.features.row(5).to_vec()[..4], [0.0, 1.0, 0.0, 64.0], "a quoted nominal value");
+
+    let ds = load("sparse.arff").unwrap();
+    assert_eq!(shape(&ds), (2, 2));
+    assert_eq!(ds.features.row(0).to_vec(), vec![1.0, 0.0]);
+    assert_eq!(ds.features.row(1).to_vec(), vec![0.0, 2.0]);
+    assert_eq!(labels(&ds), ["p", "q"]);
+
+    let ds = load("regression_floats.csv").unwrap();
+    assert_eq!(ds.infer_task(), TaskKind::Regression);
+
+    let ds = load("wide_50000.csv").unwrap();
+    assert_eq!(shape(&ds), (2, 50000));
+
+    let ds = load("nan_cell_ok_missing.csv").unwrap();
+    assert_eq!(ds.missing_values(), 1);
+}
+
+#[test]
+fn a_single_class_is_refused_when_preparing() {
+    let ds = load("one_class.csv").unwrap();
+    let err = data::prepare(&ds, &Preparation::default(), 1).unwrap_err();
+    assert!(err.to_string().contains("1 distinct value"), "{err}");
+}
+
+#[test]
+fn cancelling_stops_a_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let mut text = String::from("a,b,y\n");
+    for i in 0..20_000 {
+        text += &format!("{i},{},{}\n", i * 2, i % 2);
+    }
+    std::fs::write(&path, text).unwrap();
+    let progress = LoadProgress::new();
+    progress.cancel();
+    let err = data::load_file(&path, &ColumnRoles::default(), Some(&progress)).unwrap_err();
+    assert!(matches!(err, DataError::Cancelled { .. }), "{err}");
+    let progress = LoadProgress::new();
+    let ds = data::load_file(&path, &ColumnRoles::default(), Some(&progress)).unwrap();
+    assert_eq!(ds.rows(), 20_000);
+    assert_eq!(progress.fraction(), Some(1.0));
+}
+
+#[test]
+fn builtin_datasets_have_their_known_shapes() {
+    let expect = [
+        (Builtin::Iris, 150, 4, Some(vec![50, 50, 50])),
+        (Builtin::Wine, 178, 13, Some(vec![59, 71, 48])),
+        (Builtin::BreastCancer, 569, 30, Some(vec![212, 357])),
+        (Builtin::Diabetes, 442, 10, None),
+    ];
+    for (b, rows, features, classes) in expect {
+        let start = std::time::Instant::now();
+        let ds = b.load().unwrap();
+        // Reported, not asserted: timing on a shared machine is noise.
+        eprintln!("{}: loaded in {:?}", b.id(), start.elapsed());
+        assert_eq!(shape(&ds), (rows, features), "{}", b.id());
+        let task = ds.infer_task();
+        let counts = ds.class_counts(task).map(|c| c.into_iter().map(|(_, n)| n).collect::<Vec<_>>());
+        assert_eq!(counts, classes, "{}", b.id());
+        assert_eq!(ds.missing_values(), 0);
+        assert_eq!(Builtin::from_id(b.id()), Some(b));
+    }
+    let iris = Builtin::Iris.load().unwrap();
+    assert_eq!(labels(&iris), ["setosa", "versicolor", "virginica"]);
+    assert_eq!(iris.features.row(0).to_vec(), vec![5.1, 3.5, 1.4, 0.2]);
+    let diabetes = Builtin::Diabetes.load().unwrap();
+    assert_eq!(diabetes.infer_task(), TaskKind::Regression);
+    assert_eq!(diabetes.target_text(0), "151");
+}
+
+#[test]
+fn generators_are_seeded_balanced_and_mark_noise() {
+    for kind in SyntheticKind::ALL {
+        let spec = SyntheticSpec { kind, rows: 300, extra: 3, ..SyntheticSpec::default() };
+        spec.check().unwrap();
+        let a = spec.generate();
+        let b = spec.generate();
+        assert_eq!(a, b, "{}: same seed, same data", kind.id());
+        let other = SyntheticSpec { seed: 2, ..spec.clone() }.generate();
+        assert_ne!(a.features, other.features, "{}: another seed, other data", kind.id());
+        let base = if kind.is_planar() { 2 } else { spec.features };
+        assert_eq!(shape(&a), (300, base + 3), "{}", kind.id());
+        let inf = a.informative.clone().unwrap();
+        assert_eq!(inf.iter().rev().take(3).filter(|i| !**i).count(), 3, "{}: noise features marked", kind.id());
+        assert!(a.features.iter().all(|v| v.is_finite()));
+        if kind != SyntheticKind::SparseRegression {
+            let counts = a.class_counts(a.infer_task()).unwrap();
+            assert_eq!(counts.len(), 2);
+            assert!(counts.iter().all(|(_, n)| *n == 150), "{}: {counts:?}", kind.id());
+        } else {
+            assert_eq!(a.infer_task(), TaskKind::Regression);
+            assert_eq!(inf.iter().filter(|i| **i).count(), spec.informative);
+        }
+    }
+    // Planar sets separate: with no noise, the circle's classes sit at different radii.
+    let circle = SyntheticSpec { noise: 0.0, ..SyntheticSpec::default() }.generate();
+    let TargetValues::Labels { codes, .. } = &circle.target else { panic!() };
+    for (r, &c) in codes.iter().enumerate() {
+        let radius = circle.features[[r, 0]].hypot(circle.features[[r, 1]]);
+        assert!(if c == 1 { radius <= 2.5 } else { radius >= 3.5 }, "row {r}: radius {radius}, class {c}");
+    }
+    let xor = SyntheticSpec { kind: SyntheticKind::Xor, noise: 0.0, ..SyntheticSpec::default() }.generate();
+    let TargetValues::Labels { codes, .. } = &xor.target else { panic!() };
+    for (r, &c) in codes.iter().enumerate() {
+        assert_eq!(xor.features[[r, 0]] * xor.features[[r, 1]] > 0.0, c == 1);
+    }
+}
+
+#[test]
+fn preparation_splits_reproducibly_and_stratified() {
+    let ds = Builtin::Iris.load().unwrap();
+    let prep = Preparation { validation: 0.2, test: 0.2, ..Preparation::default() };
+    let a = data::prepare(&ds, &prep, 7).unwrap();
+    let b = data::prepare(&ds, &prep, 7).unwrap();
+    assert_eq!(a.x_train, b.x_train);
+    assert_eq!((a.train_rows(), a.val_rows(), a.x_test.nrows()), (90, 30, 30));
+    for y in [&a.y_val, &a.y_test] {
+        let per_class: Vec<f32> = (0..3).map(|k| y.column(k).sum()).collect();
+        assert_eq!(per_class, vec![10.0, 10.0, 10.0], "stratified");
+    }
+    // Standardisation is fitted on the training rows only.
+    for col in a.x_train.columns() {
+        let mean = col.mean().unwrap();
+        assert!(mean.abs() < 1e-5, "{mean}");
+    }
+    let c = data::prepare(&ds, &prep, 8).unwrap();
+    assert_ne!(a.x_train, c.x_train);
+}
+
+#[test]
+fn sources_parse_from_the_command_line_form() {
+    let mut spec = reglab::experiment::DataSpec::default();
+    spec.set_source("synthetic:spiral,rows=200,noise=0.3,extra=4").unwrap();
+    let s = spec.synthetic.clone().unwrap();
+    assert_eq!((s.kind, s.rows, s.noise, s.extra), (SyntheticKind::Spiral, 200, 0.3, 4));
+    assert_eq!(shape(&spec.load(None).unwrap()), (200, 6));
+    spec.set_source("builtin:wine").unwrap();
+    assert_eq!(spec.builtin, Some(Builtin::Wine));
+    spec.set_source("iris").unwrap();
+    assert_eq!(spec.builtin, Some(Builtin::Iris));
+    assert!(spec.set_source("synthetic:donut").unwrap_err().contains("unknown generated dataset 'donut'"));
+    assert!(spec.set_source("synthetic:xor,rows=ten").unwrap_err().contains("'ten'"));
+    assert!(spec.set_source("builtin:mnist").unwrap_err().contains("unknown built-in dataset"));
+}
+
+fn roles() -> ColumnRoles {
+    ColumnRoles::default()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        for name in ["x.csv", "x.libsvm", "x.arff", "x.dat"] {
+            let _ = data::load_bytes(name, &bytes, &roles());
+        }
+    }
+
+    #[test]
+    fn csv_like_text_never_panics(
+        rows in proptest::collection::vec(
+            proptest::collection::vec("[-+0-9.eE]{0,4}|NA|\\?|[a-c]{1,2}|\"[a-z,]{0,3}\"|inf", 0..6),
+            0..12,
+        ),
+        delimiter in prop::sample::select(vec![",", ";", "\t", "|"]),
+        header in any::<bool>(),
+    ) {
+        let mut text = String::new();
+        if header {
+            text += &["a", "b", "c", "y"].join(delimiter);
+            text.push('\n');
+        }
+        for r in &rows {
+            text += &r.join(delimiter);
+            text.push('\n');
+        }
+        if let Ok(ds) = data::load_bytes("p.csv", text.as_bytes(), &roles()) {
+            // What loads is consistent.
+            prop_assert_eq!(ds.feature_names.len(), ds.feature_count());
+            let n = match &ds.target { TargetValues::Numeric(v) => v.len(), TargetValues::Labels { codes, .. } => codes.len() };
+            prop_assert_eq!(n, ds.rows());
+        }
+    }
+
+    #[test]
+    fn libsvm_like_text_never_panics(
+        lines in proptest::collection::vec(
+            ("[-+]?[0-9]{1,2}", proptest::collection::vec(("[0-9]{1,6}", "[-0-9.e]{1,4}"), 0..5)),
+            0..10,
+        ),
+    ) {
+        let text: String = lines
+            .iter()
+            .map(|(label, pairs)| {
+                let p: Vec<String> = pairs.iter().map(|(i, v)| format!("{i}:{v}")).collect();
+                format!("{label} {}\n", p.join(" "))
+            })
+            .collect();
+        if let Ok(ds) = data::load_bytes("p.libsvm", text.as_bytes(), &roles()) {
+            prop_assert!(ds.feature_count() <= data::MAX_COLUMNS);
+        }
+    }
+
+    #[test]
+    fn arff_like_text_never_panics(
+        attrs in proptest::collection::vec(prop::sample::select(vec!["numeric", "{a,b}", "string", "real", "{'x y',z}"]), 1..4),
+        rows in proptest::collection::vec(proptest::collection::vec("[0-9]{1,2}|a|b|z|'x y'|\\?|\\{0 1\\}", 0..5), 0..6),
+    ) {
+        let mut text = String::from("@relation r\n");
+        for (i, a) in attrs.iter().enumerate() {
+            text += &format!("@attribute c{i} {a}\n");
+        }
+        text += "@data\n";
+        for r in &rows {
+            text += &r.join(",");
+            text.push('\n');
+        }
+        let _ = data::load_bytes("p.arff", text.as_bytes(), &roles());
+    }
+}
+
+/// A loader thread that is cancelled stops, and what it leaves behind is an
+/// error, never a half-read dataset.
+#[test]
+fn progress_is_shared_with_a_loading_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rows.csv");
+    let text: String = std::iter::once("a,b,y\n".to_string())
+        .chain((0..50_000).map(|i| format!("{i},{},{}\n", i % 7, i % 3)))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let progress = std::sync::Arc::new(LoadProgress::new());
+    let seen_progress = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let p = progress.clone();
+        let handle = s.spawn(move || data::load_file(&path, &ColumnRoles::default(), Some(&p)));
+        while !handle.is_finished() {
+            if progress.fraction().is_some() {
+                seen_progress.store(true, Ordering::Relaxed);
+            }
+            std::thread::yield_now();
+        }
+        let ds = handle.join().unwrap().unwrap();
+        assert_eq!(ds.rows(), 50_000);
+    });
+    assert_eq!(progress.fraction(), Some(1.0));
+}
