@@ -539,17 +539,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Train(a)) => train(&a),
         Some(Command::Data(a)) => describe_data(&a),
         Some(Command::Bench(a)) => crate::bench::run(&a),
-        None => {
-            eprintln!(
-                "reglab: the workbench window is not part of this build yet.\n\
-                 Use `reglab train --help` to train headless, `reglab data FILE` to inspect a data file."
-            );
-            if let Some(f) = cli.file {
-                describe_data(&DataArgs { file: f.display().to_string(), target: None, ignore: None, head: 5 })
-            } else {
-                Ok(())
-            }
-        }
+        None => crate::gui::run(cli.file).map_err(CliError::Failure),
     };
     match result {
         Ok(()) => 0,

@@ -9,5 +9,6 @@ pub mod bench;
 pub mod cli;
 pub mod data;
 pub mod experiment;
+pub mod gui;
 pub mod nn;
 pub mod train;

@@ -127,30 +127,77 @@ pub struct EpochMetrics {
     pub weights: WeightStats,
     pub layers: Vec<WeightStats>,
     pub histograms: Vec<Histogram>,
+    /// All weight matrices together.
+    pub histogram_all: Histogram,
+    /// Fraction of all weights with `|w| < ε` for each ε of [`EPSILON_GRID`].
+    pub small_by_epsilon: Vec<f64>,
     /// Per input: Σ|w| over its outgoing first-layer weights.
     pub importance: Vec<f32>,
     pub lr: f64,
     pub lambda: f64,
 }
 
+/// The thresholds ε at which small-weight sparsity is recorded, so that an
+/// ε chosen afterwards can be shown over the whole history: 10⁻⁶ to 1 in
+/// quarter decades.
+pub const EPSILON_GRID: [f64; 25] = {
+    let mut g = [0.0; 25];
+    let mut i = 0;
+    while i < 25 {
+        // 10^(-6 + i/4), built by repeated multiplication (const context).
+        let mut v = 1e-6;
+        let mut k = 0;
+        while k < i {
+            v *= 1.778_279_410_038_923; // 10^(1/4)
+            k += 1;
+        }
+        g[i] = v;
+        i += 1;
+    }
+    g
+};
+
+/// What [`weight_summary`] computes.
+#[derive(Debug, Clone)]
+pub struct WeightSummary {
+    pub all: WeightStats,
+    pub layers: Vec<WeightStats>,
+    pub histograms: Vec<Histogram>,
+    pub histogram_all: Histogram,
+    pub small_by_epsilon: Vec<f64>,
+    pub importance: Vec<f32>,
+}
+
 /// Per-layer and overall weight statistics, histograms and input importance.
-pub fn weight_summary(
-    net: &Mlp<f32>,
-    epsilon: f64,
-) -> (WeightStats, Vec<WeightStats>, Vec<Histogram>, Vec<f32>) {
+pub fn weight_summary(net: &Mlp<f32>, epsilon: f64) -> WeightSummary {
     let mut layers = Vec::with_capacity(net.layers.len());
     let mut hists = Vec::with_capacity(net.layers.len());
+    let mut all: Vec<f32> = Vec::with_capacity(net.weight_count());
     for l in &net.layers {
         let w = l.weight_values();
         layers.push(WeightStats::of(&w, epsilon));
         hists.push(Histogram::of(&w, HISTOGRAM_BINS));
+        all.extend_from_slice(&w);
     }
+    let histogram_all = Histogram::of(&all, HISTOGRAM_BINS);
+    let mut magnitudes: Vec<f32> = all.iter().map(|w| w.abs()).collect();
+    magnitudes.sort_by(f32::total_cmp);
+    let n = magnitudes.len().max(1) as f64;
+    let small_by_epsilon =
+        EPSILON_GRID.iter().map(|&e| magnitudes.partition_point(|&m| (m as f64) < e) as f64 / n).collect();
     let importance = net.layers[0]
         .weights
         .axis_iter(Axis(0))
         .map(|row| row.iter().map(|w| w.abs()).sum::<f32>())
         .collect();
-    (WeightStats::merge(&layers), layers, hists, importance)
+    WeightSummary {
+        all: WeightStats::merge(&layers),
+        layers,
+        histograms: hists,
+        histogram_all,
+        small_by_epsilon,
+        importance,
+    }
 }
 
 pub(crate) fn max_abs<F: Float>(net: &Mlp<F>) -> f64 {

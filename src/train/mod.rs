@@ -1,6 +1,7 @@
 //! Training: a run (one network and its regularizer), sessions of runs
 //! side by side on worker threads, their metrics and the events they emit.
 
+pub mod live;
 mod metrics;
 mod report;
 mod run;
@@ -8,7 +9,8 @@ mod session;
 mod spec;
 
 pub use metrics::{
-    EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, evaluate, weight_summary,
+    EPSILON_GRID, EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, WeightSummary, evaluate,
+    weight_summary,
 };
 pub use report::{MetricsTable, weights_json};
 pub use run::{Change, EpochContext, Run, RunStatus, auto_lr};

@@ -237,17 +237,19 @@ impl Run {
         let val = (data.val_rows() > 0)
             .then(|| evaluate(&self.net, &mut self.eval_ws, data.x_val.view(), data.y_val.view()));
         let penalty = self.penalty_value(ctx.batch_rows, data.train_rows());
-        let (weights, layers, histograms, importance) = weight_summary(&self.net, ctx.epsilon);
+        let summary = weight_summary(&self.net, ctx.epsilon);
         EpochMetrics {
             epoch: self.epoch,
             train,
             val,
             penalty,
             total: train.error + penalty,
-            weights,
-            layers,
-            histograms,
-            importance,
+            weights: summary.all,
+            layers: summary.layers,
+            histograms: summary.histograms,
+            histogram_all: summary.histogram_all,
+            small_by_epsilon: summary.small_by_epsilon,
+            importance: summary.importance,
             lr: self.lr,
             lambda: self.spec.lambda,
         }

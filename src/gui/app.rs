@@ -1,0 +1,718 @@
+//! The workbench app: state, the trainer and loader threads, and the frame
+//! loop. `logic` takes in what the threads sent; `ui` draws and collects
+//! [`Action`]s, which are applied after drawing.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use egui::{Color32, Key, KeyboardShortcut, Modifiers, TextureHandle};
+use serde::{Deserialize, Serialize};
+
+use super::history::RunHistory;
+use super::settings::{RunEntry, Settings};
+use super::{panels, plots};
+use crate::data::{
+    Builtin, ColumnRoles, Dataset, LoadProgress, Preparation, Prepared, SyntheticSpec, prepare,
+};
+use crate::train::RunStatus;
+use crate::train::live::{BoundaryGrid, Command, LiveChange, LiveTrainer, SessionSetup, TrainerState, Update};
+
+/// Where the data on screen comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataChoice {
+    Builtin(Builtin),
+    Synthetic(SyntheticSpec),
+    File(PathBuf),
+}
+
+impl DataChoice {
+    pub fn describe(&self) -> String {
+        match self {
+            DataChoice::Builtin(b) => b.title().to_string(),
+            DataChoice::Synthetic(s) => format!("generated: {}", s.name()),
+            DataChoice::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// What a click or a key asks for; applied after the frame is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Train,
+    Pause,
+    TogglePlay,
+    Step,
+    Stop,
+    Reset,
+    Load(DataChoice),
+    /// Split, standardisation or missing values changed: prepare again.
+    Reprepare,
+    /// Roles of columns changed: read the file again.
+    Reload,
+    OpenDialog,
+    AddRun,
+    DuplicateRun(usize),
+    RemoveRun(usize),
+    Live(usize, LiveChange),
+    /// A setting that needs new runs changed.
+    Stale,
+    SpeedLimit(Option<f64>),
+    DismissNotices,
+}
+
+/// A message in the status area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+struct LoadJob {
+    what: String,
+    progress: Arc<LoadProgress>,
+    result: Receiver<Result<(DataChoice, Arc<Dataset>, Arc<Prepared>), String>>,
+    started: Instant,
+}
+
+struct DialogJob {
+    result: Receiver<Option<PathBuf>>,
+    started: Instant,
+}
+
+/// Frame timings of the app's own `ui` code.
+#[derive(Debug, Default)]
+pub struct FrameTimes {
+    recent: std::collections::VecDeque<Duration>,
+}
+
+impl FrameTimes {
+    fn push(&mut self, d: Duration) {
+        self.recent.push_back(d);
+        if self.recent.len() > 120 {
+            self.recent.pop_front();
+        }
+    }
+
+    /// Mean and worst of the recent frames.
+    pub fn summary(&self) -> (Duration, Duration) {
+        let n = self.recent.len().max(1) as u32;
+        let sum: Duration = self.recent.iter().sum();
+        (sum / n, self.recent.iter().max().copied().unwrap_or_default())
+    }
+}
+
+pub struct ReglabApp {
+    pub settings: Settings,
+    pub dataset: Option<Arc<Dataset>>,
+    pub prepared: Option<Arc<Prepared>>,
+    pub runs: Vec<RunHistory>,
+    pub trainer_state: TrainerState,
+    pub notices: Vec<Notice>,
+    /// Settings changed that only new runs can take: applied at Reset.
+    pub stale: bool,
+    pub path_field: String,
+    /// The system file dialog answered nothing at once: it is likely missing.
+    pub dialog_unavailable: bool,
+    pub frame_times: FrameTimes,
+    pub boundary: Option<BoundaryGrid>,
+    pub(crate) boundary_textures: Vec<Option<TextureHandle>>,
+    pub(crate) history_textures: plots::HistoryTextures,
+    /// Epochs per second, measured.
+    pub epochs_per_s: f64,
+    rate_mark: Option<(Instant, usize)>,
+    trainer: Option<LiveTrainer>,
+    load: Option<LoadJob>,
+    dialog: Option<DialogJob>,
+    actions: Vec<Action>,
+    ctx: Option<egui::Context>,
+    /// Run settings as the session on screen was built with.
+    session_runs: Vec<RunEntry>,
+}
+
+pub const SHORTCUT_TRAIN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Space);
+pub const SHORTCUT_STEP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::S);
+pub const SHORTCUT_RESET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::R);
+pub const SHORTCUT_STOP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
+pub const SHORTCUT_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+
+const SETTINGS_KEY: &str = "reglab-settings";
+
+impl ReglabApp {
+    /// The app as eframe creates it: settings restored, the trainer started,
+    /// and the data loaded (`file` when given, else the last source).
+    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<DataChoice>) -> ReglabApp {
+        let settings: Settings =
+            cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+        cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = true);
+        let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
+        match file {
+            Some(choice) => app.start_load(choice),
+            None => {
+                let choice = app.settings.source.clone();
+                app.start_load(choice);
+            }
+        }
+        app
+    }
+
+    /// An app with these settings and no data yet (tests start here too).
+    pub fn with_settings(ctx: egui::Context, settings: Settings) -> ReglabApp {
+        let notify_ctx = ctx.clone();
+        let trainer = match LiveTrainer::spawn(move || notify_ctx.request_repaint()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("reglab: cannot start the training thread: {e}");
+                None
+            }
+        };
+        let mut app = ReglabApp {
+            settings,
+            dataset: None,
+            prepared: None,
+            runs: Vec::new(),
+            trainer_state: TrainerState::Idle,
+            notices: Vec::new(),
+            stale: false,
+            path_field: String::new(),
+            dialog_unavailable: false,
+            frame_times: FrameTimes::default(),
+            boundary: None,
+            boundary_textures: Vec::new(),
+            history_textures: plots::HistoryTextures::default(),
+            epochs_per_s: 0.0,
+            rate_mark: None,
+            trainer,
+            load: None,
+            dialog: None,
+            actions: Vec::new(),
+            ctx: Some(ctx),
+            session_runs: Vec::new(),
+        };
+        if app.trainer.is_none() {
+            app.error("The training thread could not be started; training is unavailable.".into());
+        }
+        if let Some(speed) = app.settings.view.speed_limit {
+            app.send(Command::SpeedLimit(Some(speed)));
+        }
+        app
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.load.is_some()
+    }
+
+    pub fn load_progress(&self) -> Option<(String, Option<f32>, Duration)> {
+        self.load.as_ref().map(|j| (j.what.clone(), j.progress.fraction(), j.started.elapsed()))
+    }
+
+    pub fn cancel_load(&mut self) {
+        if let Some(j) = &self.load {
+            j.progress.cancel();
+        }
+    }
+
+    /// Queues an action, as a button would.
+    pub fn act(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+
+    pub fn epoch(&self) -> usize {
+        self.runs.iter().map(RunHistory::epoch).max().unwrap_or(0)
+    }
+
+    fn error(&mut self, text: String) {
+        self.notices.push(Notice { error: true, text });
+        self.trim_notices();
+    }
+
+    fn info(&mut self, text: String) {
+        self.notices.push(Notice { error: false, text });
+        self.trim_notices();
+    }
+
+    fn trim_notices(&mut self) {
+        if self.notices.len() > 6 {
+            self.notices.remove(0);
+        }
+    }
+
+    fn send(&mut self, command: Command) {
+        let ok = self.trainer.as_ref().is_some_and(|t| t.send(command));
+        if !ok {
+            self.error("The training thread is not answering; restart reglab to train again.".into());
+        }
+    }
+
+    /// Loads a source on the loader thread; the data on screen stays until
+    /// the new one is ready, and stays for good if it fails.
+    pub fn start_load(&mut self, choice: DataChoice) {
+        let roles = match &choice {
+            DataChoice::File(_) if self.settings.source == choice => {
+                ColumnRoles { target: self.settings.target.clone(), ignore: self.settings.ignore.clone() }
+            }
+            _ => ColumnRoles::default(),
+        };
+        self.spawn_load(choice, None, roles);
+    }
+
+    fn preparation(&self) -> Preparation {
+        Preparation {
+            task: self.settings.task,
+            validation: self.settings.validation,
+            test: self.settings.test,
+            missing: self.settings.missing,
+            standardize: self.settings.standardize,
+        }
+    }
+
+    fn spawn_load(&mut self, choice: DataChoice, existing: Option<Arc<Dataset>>, roles: ColumnRoles) {
+        if let Some(old) = &self.load {
+            old.progress.cancel();
+        }
+        let progress = Arc::new(LoadProgress::new());
+        let (tx, rx) = mpsc::sync_channel(1);
+        let prep = self.preparation();
+        let seed = self.settings.seed;
+        let what = choice.describe();
+        let p = Arc::clone(&progress);
+        let ctx = self.ctx.clone();
+        let job_choice = choice.clone();
+        let work = move || {
+            let loaded = match existing {
+                Some(ds) => Ok(ds),
+                None => match &job_choice {
+                    DataChoice::Builtin(b) => b.load().map(Arc::new).map_err(|e| e.to_string()),
+                    DataChoice::Synthetic(s) => match s.check() {
+                        Ok(()) => Ok(Arc::new(s.generate())),
+                        Err(e) => Err(format!("cannot generate {}: {e}", s.kind.id())),
+                    },
+                    DataChoice::File(path) => {
+                        crate::data::load_file(path, &roles, Some(&p)).map(Arc::new).map_err(|e| e.to_string())
+                    }
+                },
+            };
+            let result = loaded.and_then(|ds| {
+                let prepared = prepare(&ds, &prep, seed).map_err(|e| format!("{}: {e}", ds.name))?;
+                Ok((job_choice, ds, Arc::new(prepared)))
+            });
+            let _ = tx.send(result);
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        };
+        match std::thread::Builder::new().name("reglab-loader".into()).spawn(work) {
+            Ok(_) => self.load = Some(LoadJob { what, progress, result: rx, started: Instant::now() }),
+            Err(e) => self.error(format!("cannot start loading: {e}")),
+        }
+    }
+
+    /// Sets up new runs on the data on screen (all back to epoch 0).
+    fn setup_session(&mut self) {
+        let Some(prepared) = self.prepared.clone() else {
+            self.error("No data is loaded yet.".into());
+            return;
+        };
+        let setup = SessionSetup {
+            data: prepared,
+            network: self.settings.network.clone(),
+            training: self.settings.training.clone(),
+            runs: self.settings.runs.iter().map(|r| r.spec.clone()).collect(),
+            seed: self.settings.seed,
+        };
+        self.session_runs = self.settings.runs.clone();
+        self.runs.clear();
+        self.boundary_textures.clear();
+        self.history_textures = plots::HistoryTextures::default();
+        self.stale = false;
+        self.rate_mark = None;
+        self.epochs_per_s = 0.0;
+        self.send(Command::Setup(Box::new(setup)));
+    }
+
+    /// A colour picked for run `i` applies to the session on screen too.
+    pub fn set_session_color(&mut self, i: usize, color: [u8; 3]) {
+        if !self.stale
+            && let Some(r) = self.session_runs.get_mut(i)
+        {
+            r.color = color;
+        }
+    }
+
+    /// The colour of run `i` of the session on screen.
+    pub fn run_color(&self, i: usize) -> Color32 {
+        let c = self.session_runs.get(i).map_or(super::PALETTE[i % super::PALETTE.len()], |r| r.color);
+        Color32::from_rgb(c[0], c[1], c[2])
+    }
+
+    /// Takes in what the trainer, the loader and the file dialog sent.
+    pub fn take_updates(&mut self, ctx: &egui::Context) {
+        let mut updates = Vec::new();
+        if let Some(t) = &self.trainer {
+            while let Some(u) = t.try_recv() {
+                updates.push(u);
+            }
+        }
+        for u in updates {
+            self.apply_update(ctx, u);
+        }
+        if let Some(job) = &self.load {
+            match job.result.try_recv() {
+                Ok(result) => {
+                    self.load = None;
+                    self.finish_load(result);
+                }
+                Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(100)),
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.load = None;
+                    self.error("Loading stopped unexpectedly; the data on screen is unchanged.".into());
+                }
+            }
+        }
+        if let Some(d) = &self.dialog {
+            match d.result.try_recv() {
+                Ok(Some(path)) => {
+                    self.dialog = None;
+                    self.start_load(DataChoice::File(path));
+                }
+                Ok(None) => {
+                    // A real dialog takes a person some time; one that answers
+                    // at once was never shown.
+                    if d.started.elapsed() < Duration::from_millis(700) {
+                        self.dialog_unavailable = true;
+                        self.error(
+                            "The system file dialog is not available here (no XDG desktop portal). \
+                             Type a path in the Data panel, or drop a file on the window."
+                                .into(),
+                        );
+                    }
+                    self.dialog = None;
+                }
+                Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(200)),
+                Err(mpsc::TryRecvError::Disconnected) => self.dialog = None,
+            }
+        }
+    }
+
+    fn finish_load(&mut self, result: Result<(DataChoice, Arc<Dataset>, Arc<Prepared>), String>) {
+        match result {
+            Ok((choice, ds, prepared)) => {
+                let changed_source = self.settings.source != choice;
+                if let DataChoice::File(p) = &choice {
+                    self.settings.remember_file(p.clone());
+                    self.path_field = p.display().to_string();
+                }
+                if changed_source {
+                    self.settings.target = None;
+                    self.settings.ignore.clear();
+                }
+                let mut text = format!(
+                    "Loaded {}: {} rows, {} features; {} for training, {} for validation",
+                    ds.name,
+                    ds.rows(),
+                    ds.feature_count(),
+                    prepared.train_rows(),
+                    prepared.val_rows()
+                );
+                if prepared.dropped_rows > 0 {
+                    text += &format!("; {} row(s) with missing values left out", prepared.dropped_rows);
+                }
+                if prepared.filled_cells > 0 {
+                    text += &format!("; {} missing value(s) filled with the training mean", prepared.filled_cells);
+                }
+                self.info(text);
+                self.settings.source = choice;
+                self.dataset = Some(ds);
+                self.prepared = Some(prepared);
+                self.setup_session();
+            }
+            Err(e) => {
+                let kept = match &self.dataset {
+                    Some(ds) => format!(" The data on screen ({}) is unchanged.", ds.name),
+                    None => String::new(),
+                };
+                self.error(format!("{e}.{kept}"));
+            }
+        }
+    }
+
+    fn apply_update(&mut self, ctx: &egui::Context, u: Update) {
+        match u {
+            Update::Ready { runs, boundary } => {
+                self.runs = runs.into_iter().map(|(name, lr)| RunHistory::new(name, lr)).collect();
+                self.boundary_textures = vec![None; self.runs.len()];
+                self.boundary = boundary;
+            }
+            Update::Metrics { run, metrics } => {
+                if let Some(h) = self.runs.get_mut(run) {
+                    h.record(metrics);
+                }
+            }
+            Update::Status { run, status } => {
+                if let Some(h) = self.runs.get_mut(run) {
+                    if let RunStatus::Diverged { epoch, reason } = &status {
+                        let text = format!("Run '{}' stopped at epoch {epoch}: {reason}", h.name);
+                        h.status = status.clone();
+                        self.error(text);
+                    } else {
+                        h.status = status;
+                    }
+                }
+            }
+            Update::Changed { run, change } => {
+                if let Some(h) = self.runs.get_mut(run) {
+                    h.changes.push(change);
+                }
+            }
+            Update::Boundary { run, epoch, values } => {
+                if let (Some(grid), Some(h)) = (&self.boundary, self.runs.get_mut(run)) {
+                    let classes = self.prepared.as_ref().map_or(2, |p| p.classes.len());
+                    let image = plots::boundary_image(grid, &values, classes);
+                    let slot = &mut self.boundary_textures[run];
+                    match slot {
+                        Some(t) => t.set(image, egui::TextureOptions::LINEAR),
+                        None => {
+                            *slot = Some(ctx.load_texture(
+                                format!("boundary-{run}"),
+                                image,
+                                egui::TextureOptions::LINEAR,
+                            ))
+                        }
+                    }
+                    h.boundary = Some((epoch, values));
+                }
+            }
+            Update::State(s) => {
+                self.trainer_state = s;
+                if s == TrainerState::Finished {
+                    let epoch = self.epoch();
+                    self.info(format!("Training finished at epoch {epoch}."));
+                }
+            }
+            Update::Error(e) => self.error(e),
+        }
+    }
+
+    fn measure_rate(&mut self) {
+        let epoch = self.epoch();
+        match self.rate_mark {
+            Some((t, e)) if t.elapsed() >= Duration::from_millis(500) => {
+                self.epochs_per_s = (epoch.saturating_sub(e)) as f64 / t.elapsed().as_secs_f64();
+                self.rate_mark = Some((Instant::now(), epoch));
+            }
+            None => self.rate_mark = Some((Instant::now(), epoch)),
+            _ => {}
+        }
+        if self.trainer_state != TrainerState::Running {
+            self.epochs_per_s = 0.0;
+        }
+    }
+
+    fn open_dialog(&mut self) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::sync_channel(1);
+        let ctx = self.ctx.clone();
+        let start_dir = self.settings.recent_files.first().and_then(|p| p.parent().map(Path::to_path_buf));
+        let work = move || {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title("Open a dataset")
+                .add_filter("Data files", &["csv", "tsv", "txt", "gz", "libsvm", "svm", "svmlight", "arff"])
+                .add_filter("All files", &["*"]);
+            if let Some(dir) = start_dir {
+                dialog = dialog.set_directory(dir);
+            }
+            let _ = tx.send(dialog.pick_file());
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        };
+        match std::thread::Builder::new().name("reglab-file-dialog".into()).spawn(work) {
+            Ok(_) => self.dialog = Some(DialogJob { result: rx, started: Instant::now() }),
+            Err(e) => self.error(format!("cannot open the file dialog: {e}")),
+        }
+    }
+
+    /// Applies the actions collected while drawing.
+    pub fn apply_actions(&mut self) {
+        let actions = std::mem::take(&mut self.actions);
+        for a in actions {
+            self.apply(a);
+        }
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Train => {
+                if self.prepared.is_none() {
+                    return;
+                }
+                if self.stale || self.runs.is_empty() || self.trainer_state == TrainerState::Finished {
+                    self.setup_session();
+                }
+                self.send(Command::Start);
+                self.trainer_state = TrainerState::Running;
+            }
+            Action::Pause => {
+                self.send(Command::Pause);
+            }
+            Action::TogglePlay => {
+                if self.trainer_state == TrainerState::Running {
+                    self.apply(Action::Pause);
+                } else {
+                    self.apply(Action::Train);
+                }
+            }
+            Action::Step => {
+                if self.prepared.is_none() {
+                    return;
+                }
+                if self.stale || self.runs.is_empty() || self.trainer_state == TrainerState::Finished {
+                    self.setup_session();
+                }
+                self.send(Command::Step);
+            }
+            Action::Stop => self.send(Command::Stop),
+            Action::Reset => self.setup_session(),
+            Action::Load(choice) => self.start_load(choice),
+            Action::Reprepare => {
+                if let Some(ds) = self.dataset.clone() {
+                    let choice = self.settings.source.clone();
+                    self.spawn_load(choice, Some(ds), ColumnRoles::default());
+                }
+            }
+            Action::Reload => {
+                let choice = self.settings.source.clone();
+                self.start_load(choice);
+            }
+            Action::OpenDialog => self.open_dialog(),
+            Action::AddRun => {
+                let color = self.settings.free_color();
+                let n = self.settings.runs.len() + 1;
+                self.settings.runs.push(RunEntry {
+                    spec: crate::train::RunSpec { name: format!("run {n}"), ..Default::default() },
+                    color,
+                });
+                self.stale = true;
+            }
+            Action::DuplicateRun(i) => {
+                if let Some(r) = self.settings.runs.get(i).cloned() {
+                    let color = self.settings.free_color();
+                    let mut copy = r;
+                    copy.spec.name = format!("{} copy", copy.spec.name);
+                    copy.color = color;
+                    self.settings.runs.insert(i + 1, copy);
+                    self.stale = true;
+                }
+            }
+            Action::RemoveRun(i) => {
+                if i < self.settings.runs.len() && self.settings.runs.len() > 1 {
+                    let removed = self.settings.runs.remove(i);
+                    self.info(format!("Removed run '{}'; it goes at the next Reset.", removed.spec.name));
+                    self.stale = true;
+                }
+            }
+            Action::Live(i, change) => {
+                if self.stale || i >= self.runs.len() {
+                    self.stale = true;
+                } else {
+                    if let Some(entry) = self.session_runs.get_mut(i) {
+                        apply_live(&mut entry.spec, &change);
+                    }
+                    self.send(Command::Change { run: i, change });
+                }
+            }
+            Action::Stale => self.stale = true,
+            Action::SpeedLimit(s) => {
+                self.settings.view.speed_limit = s;
+                self.send(Command::SpeedLimit(s));
+            }
+            Action::DismissNotices => self.notices.clear(),
+        }
+    }
+
+    /// Sends a panic into a run (tests: a failure stays in its run).
+    #[doc(hidden)]
+    pub fn inject_panic(&mut self, run: usize) {
+        self.send(Command::InjectPanic { run });
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        // Keys typed into a text field are text, not commands.
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        ctx.input_mut(|i| {
+            if i.consume_shortcut(&SHORTCUT_TRAIN) {
+                self.actions.push(Action::TogglePlay);
+            }
+            if i.consume_shortcut(&SHORTCUT_STEP) {
+                self.actions.push(Action::Step);
+            }
+            if i.consume_shortcut(&SHORTCUT_RESET) {
+                self.actions.push(Action::Reset);
+            }
+            if i.consume_shortcut(&SHORTCUT_STOP) {
+                self.actions.push(Action::Stop);
+            }
+            if i.consume_shortcut(&SHORTCUT_OPEN) {
+                self.actions.push(Action::OpenDialog);
+            }
+        });
+    }
+
+    fn dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        if let Some(path) = dropped.into_iter().next() {
+            self.actions.push(Action::Load(DataChoice::File(path)));
+        }
+    }
+
+    /// Draws the whole window.
+    pub fn draw(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
+        let ctx = ui.ctx().clone();
+        self.shortcuts(&ctx);
+        self.dropped_files(&ctx);
+        self.measure_rate();
+        egui::Panel::top("toolbar").show(ui, |ui| panels::toolbar_ui(self, ui));
+        egui::Panel::bottom("status").show(ui, |ui| panels::status_ui(self, ui));
+        egui::Panel::left("settings")
+            .resizable(true)
+            .default_size(380.0)
+            .show(ui, |ui| panels::settings_ui(self, ui));
+        egui::CentralPanel::default().show(ui, |ui| plots::plots_ui(self, ui));
+        if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
+            panels::drop_hint_ui(&ctx);
+        }
+        self.frame_times.push(started.elapsed());
+        self.apply_actions();
+    }
+}
+
+/// The run spec as a live change leaves it.
+pub fn apply_live(spec: &mut crate::train::RunSpec, change: &LiveChange) {
+    match change {
+        LiveChange::Lambda(v) => spec.lambda = *v,
+        LiveChange::Lr(v) => spec.lr = Some(*v),
+        LiveChange::Regularizer(r) => spec.reg = *r,
+        LiveChange::L1Rule(r) => spec.l1_rule = *r,
+        LiveChange::Alpha(v) => spec.alpha = *v,
+    }
+}
+
+impl eframe::App for ReglabApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.take_updates(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.draw(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}

@@ -1,0 +1,195 @@
+//! Bounded histories of what the trainer reported, ready to plot.
+//!
+//! A series keeps its newest points as they came and halves the resolution
+//! of older ones when it is full, keeping the minimum and the maximum of each
+//! group so that a spike stays visible. Memory and drawing time are bounded
+//! however long a run trains.
+
+use egui_plot::PlotPoint;
+
+use crate::train::{Change, EPSILON_GRID, EpochMetrics, Histogram, RunStatus};
+
+/// Points a series holds at most.
+pub const SERIES_CAPACITY: usize = 2048;
+/// Histogram snapshots kept for the history heat map.
+pub const HISTOGRAM_SNAPSHOTS: usize = 240;
+
+#[derive(Debug, Clone, Default)]
+pub struct Series {
+    points: Vec<PlotPoint>,
+}
+
+impl Series {
+    pub fn push(&mut self, x: f64, y: f64) {
+        if !y.is_finite() {
+            return;
+        }
+        self.points.push(PlotPoint::new(x, y));
+        if self.points.len() >= SERIES_CAPACITY {
+            self.compact();
+        }
+    }
+
+    /// Halves the older three quarters: each group of four points becomes
+    /// its minimum and maximum, in the order they came.
+    fn compact(&mut self) {
+        let keep_recent = SERIES_CAPACITY / 4;
+        let old_len = self.points.len() - keep_recent;
+        let mut out: Vec<PlotPoint> = Vec::with_capacity(SERIES_CAPACITY);
+        for group in self.points[..old_len].chunks(4) {
+            let (mut lo, mut hi) = (0, 0);
+            for (k, p) in group.iter().enumerate() {
+                if p.y < group[lo].y {
+                    lo = k;
+                }
+                if p.y > group[hi].y {
+                    hi = k;
+                }
+            }
+            let (a, b) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+            out.push(group[a]);
+            if b != a {
+                out.push(group[b]);
+            }
+        }
+        out.extend_from_slice(&self.points[old_len..]);
+        self.points = out;
+    }
+
+    pub fn points(&self) -> &[PlotPoint] {
+        &self.points
+    }
+
+    pub fn last(&self) -> Option<PlotPoint> {
+        self.points.last().copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.points.clear();
+    }
+}
+
+/// Everything recorded about one run.
+#[derive(Debug, Clone)]
+pub struct RunHistory {
+    pub name: String,
+    pub lr: f64,
+    pub status: RunStatus,
+    pub train_error: Series,
+    pub val_error: Series,
+    pub penalty: Series,
+    pub total: Series,
+    pub train_accuracy: Series,
+    pub val_accuracy: Series,
+    pub l1: Series,
+    pub l2: Series,
+    pub zero_frac: Series,
+    /// One series per ε of [`EPSILON_GRID`].
+    pub small_frac: Vec<Series>,
+    pub latest: Option<Box<EpochMetrics>>,
+    /// (epoch, histogram of all weights, per-layer histograms), thinned when full.
+    pub histograms: Vec<(usize, Histogram, Vec<Histogram>)>,
+    pub changes: Vec<Change>,
+    pub boundary: Option<(usize, Vec<f32>)>,
+    /// Metrics received in all, before any thinning.
+    pub received: usize,
+}
+
+impl RunHistory {
+    pub fn new(name: String, lr: f64) -> RunHistory {
+        RunHistory {
+            name,
+            lr,
+            status: RunStatus::Ready,
+            train_error: Series::default(),
+            val_error: Series::default(),
+            penalty: Series::default(),
+            total: Series::default(),
+            train_accuracy: Series::default(),
+            val_accuracy: Series::default(),
+            l1: Series::default(),
+            l2: Series::default(),
+            zero_frac: Series::default(),
+            small_frac: vec![Series::default(); EPSILON_GRID.len()],
+            latest: None,
+            histograms: Vec::new(),
+            changes: Vec::new(),
+            boundary: None,
+            received: 0,
+        }
+    }
+
+    pub fn epoch(&self) -> usize {
+        self.latest.as_ref().map_or(0, |m| m.epoch)
+    }
+
+    pub fn record(&mut self, m: Box<EpochMetrics>) {
+        let x = m.epoch as f64;
+        self.train_error.push(x, m.train.error);
+        if let Some(v) = &m.val {
+            self.val_error.push(x, v.error);
+            if let Some(a) = v.accuracy {
+                self.val_accuracy.push(x, a);
+            }
+        }
+        if let Some(a) = m.train.accuracy {
+            self.train_accuracy.push(x, a);
+        }
+        self.penalty.push(x, m.penalty);
+        self.total.push(x, m.total);
+        self.l1.push(x, m.weights.l1);
+        self.l2.push(x, m.weights.l2);
+        self.zero_frac.push(x, m.weights.zero_frac);
+        for (s, &v) in self.small_frac.iter_mut().zip(&m.small_by_epsilon) {
+            s.push(x, v);
+        }
+        self.histograms.push((m.epoch, m.histogram_all.clone(), m.histograms.clone()));
+        if self.histograms.len() > HISTOGRAM_SNAPSHOTS {
+            // Keep every other one of the older half; the newest stay dense.
+            let half = self.histograms.len() / 2;
+            let mut k = 0;
+            self.histograms.retain(|_| {
+                k += 1;
+                k > half || k % 2 == 1
+            });
+        }
+        self.received += 1;
+        self.latest = Some(m);
+    }
+
+    /// The largest number of points of any series.
+    pub fn points(&self) -> usize {
+        [&self.train_error, &self.val_error, &self.penalty, &self.total, &self.l1, &self.l2]
+            .iter()
+            .map(|s| s.len())
+            .sum::<usize>()
+            + self.small_frac.iter().map(Series::len).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_series_stays_bounded_and_keeps_spikes() {
+        let mut s = Series::default();
+        for i in 0..100_000 {
+            let y = if i == 1234 { 1e6 } else if i == 50_000 { -1e6 } else { (i as f64).sin() };
+            s.push(i as f64, y);
+        }
+        assert!(s.len() < SERIES_CAPACITY, "{}", s.len());
+        assert!(s.points().iter().any(|p| p.y == 1e6), "the spike survives thinning");
+        assert!(s.points().iter().any(|p| p.y == -1e6));
+        assert_eq!(s.last().map(|p| p.x), Some(99_999.0), "the newest point is kept");
+        assert!(s.points().windows(2).all(|w| w[0].x < w[1].x), "still in order");
+    }
+}

@@ -1,0 +1,683 @@
+//! The toolbar, the status bar and the settings panel (data, network, runs).
+
+use egui::{Color32, RichText, Ui};
+
+use super::app::{
+    Action, DataChoice, ReglabApp, SHORTCUT_OPEN, SHORTCUT_RESET, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN,
+};
+use crate::data::{
+    Builtin, ColumnKind, MissingPolicy, Role, STANDARDIZE_WHY, SyntheticKind, SyntheticSpec, TaskKind,
+};
+use crate::nn::{Activation, L1Rule, LambdaScale, Regularizer, Scope};
+use crate::train::live::{LiveChange, TrainerState};
+use crate::train::{Batch, RunStatus, parse_hidden};
+
+fn shortcut_text(ui: &Ui, s: &egui::KeyboardShortcut) -> String {
+    ui.ctx().format_shortcut(s)
+}
+
+/// Train/Pause, Step, Stop, Reset, the speed limit and the epoch counter.
+pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    ui.horizontal_wrapped(|ui| {
+        ui.heading("reglab");
+        ui.separator();
+        let ready = app.prepared.is_some() && !app.is_loading();
+        let running = app.trainer_state == TrainerState::Running;
+        let (label, tip) = if running {
+            ("Pause", "Pause training; Train resumes from the same weights")
+        } else if app.trainer_state == TrainerState::Paused {
+            ("Resume", "Go on training from where the runs are")
+        } else {
+            ("Train", "Train every run side by side from the same initial weights")
+        };
+        let play = ui
+            .add_enabled(ready, egui::Button::new(RichText::new(label).strong()))
+            .on_hover_text(format!("{tip} ({})", shortcut_text(ui, &SHORTCUT_TRAIN)));
+        if play.clicked() {
+            app.act(if running { Action::Pause } else { Action::Train });
+        }
+        if ui
+            .add_enabled(ready && !running, egui::Button::new("Step"))
+            .on_hover_text(format!("Train one epoch of every run ({})", shortcut_text(ui, &SHORTCUT_STEP)))
+            .clicked()
+        {
+            app.act(Action::Step);
+        }
+        let can_stop = matches!(app.trainer_state, TrainerState::Running | TrainerState::Paused);
+        if ui
+            .add_enabled(can_stop, egui::Button::new("Stop"))
+            .on_hover_text(format!("End every run now ({})", shortcut_text(ui, &SHORTCUT_STOP)))
+            .clicked()
+        {
+            app.act(Action::Stop);
+        }
+        if ui
+            .add_enabled(ready, egui::Button::new("Reset"))
+            .on_hover_text(format!(
+                "Back to epoch 0 with the current settings ({})",
+                shortcut_text(ui, &SHORTCUT_RESET)
+            ))
+            .clicked()
+        {
+            app.act(Action::Reset);
+        }
+        ui.separator();
+        let mut limited = app.settings.view.speed_limit.is_some();
+        let mut speed = app.settings.view.speed_limit.unwrap_or(20.0);
+        let r1 = ui
+            .checkbox(&mut limited, "Limit speed")
+            .on_hover_text("Slow training down to watch the first epochs");
+        let r2 = ui.add_enabled(
+            limited,
+            egui::Slider::new(&mut speed, 1.0..=500.0).logarithmic(true).suffix(" epochs/s").text("speed"),
+        );
+        if r1.changed() || r2.changed() {
+            app.act(Action::SpeedLimit(limited.then_some(speed)));
+        }
+        ui.separator();
+        let epochs = app.settings.training.epochs();
+        ui.label(RichText::new(format!("epoch {} / {epochs}", app.epoch())).monospace().size(16.0))
+            .on_hover_text("The furthest epoch any run has reached");
+        if app.epochs_per_s > 0.0 {
+            ui.label(format!("{:.0} epochs/s", app.epochs_per_s));
+        }
+        let state = match app.trainer_state {
+            TrainerState::Idle => "ready",
+            TrainerState::Running => "training",
+            TrainerState::Paused => "paused",
+            TrainerState::Finished => "finished",
+        };
+        ui.label(RichText::new(state).italics());
+        if app.stale {
+            ui.label(
+                RichText::new("Settings changed: Reset (or Train) to apply them")
+                    .color(ui.visuals().warn_fg_color),
+            )
+            .on_hover_text("Network, batch, data or the list of runs changed; these need new runs from epoch 0");
+        }
+    });
+}
+
+/// Messages, loading progress and frame time.
+pub fn status_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    if let Some((what, fraction, elapsed)) = app.load_progress() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!("Loading {what}…"));
+            let bar = match fraction {
+                Some(f) => egui::ProgressBar::new(f).show_percentage(),
+                None => egui::ProgressBar::new(0.0).text(format!("{:.1} s", elapsed.as_secs_f32())),
+            };
+            ui.add(bar.desired_width(240.0));
+            if ui.button("Cancel").on_hover_text("Stop loading; the data on screen stays").clicked() {
+                app.cancel_load();
+            }
+        });
+    }
+    let mut dismiss = false;
+    ui.horizontal(|ui| {
+        ui.vertical(|ui| {
+            for n in app.notices.iter().rev().take(3) {
+                let color = if n.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                let icon = if n.error { "Error: " } else { "" };
+                ui.label(RichText::new(format!("{icon}{}", n.text)).color(color));
+            }
+        });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let (mean, worst) = app.frame_times.summary();
+            ui.label(RichText::new(format!(
+                "ui {:.2} ms (max {:.2})",
+                mean.as_secs_f64() * 1e3,
+                worst.as_secs_f64() * 1e3
+            )).small().weak())
+            .on_hover_text("Time spent in reglab's own drawing code per frame, over the last 120 frames");
+            if !app.notices.is_empty() && ui.small_button("Clear messages").clicked() {
+                dismiss = true;
+            }
+        });
+    });
+    if dismiss {
+        app.act(Action::DismissNotices);
+    }
+}
+
+/// Shown while a file is dragged over the window.
+pub fn drop_hint_ui(ctx: &egui::Context) {
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-hint")));
+    let rect = ctx.content_rect();
+    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop a CSV, TSV, LIBSVM or ARFF file to load it",
+        egui::FontId::proportional(28.0),
+        Color32::WHITE,
+    );
+}
+
+/// The left panel: data, network and runs.
+pub fn settings_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        egui::CollapsingHeader::new(RichText::new("Data").strong()).default_open(true).show(ui, |ui| data_ui(app, ui));
+        egui::CollapsingHeader::new(RichText::new("Network and training").strong())
+            .default_open(true)
+            .show(ui, |ui| network_ui(app, ui));
+        egui::CollapsingHeader::new(RichText::new("Runs").strong()).default_open(true).show(ui, |ui| runs_ui(app, ui));
+        ui.add_space(8.0);
+        egui::CollapsingHeader::new("Keyboard shortcuts").default_open(false).show(ui, |ui| {
+            egui::Grid::new("shortcuts").show(ui, |ui| {
+                for (s, what) in [
+                    (SHORTCUT_TRAIN, "Train / Pause / Resume"),
+                    (SHORTCUT_STEP, "Step one epoch"),
+                    (SHORTCUT_RESET, "Reset to epoch 0"),
+                    (SHORTCUT_STOP, "Stop"),
+                    (SHORTCUT_OPEN, "Open a file"),
+                ] {
+                    ui.label(RichText::new(shortcut_text(ui, &s)).monospace());
+                    ui.label(what);
+                    ui.end_row();
+                }
+                ui.label(RichText::new("Ctrl + / −").monospace());
+                ui.label("Zoom the whole window (for a projector)");
+                ui.end_row();
+            });
+        });
+    });
+}
+
+fn source_label(choice: &DataChoice) -> String {
+    match choice {
+        DataChoice::Builtin(b) => b.id().to_string(),
+        DataChoice::Synthetic(s) => format!("generated: {}", s.kind.id()),
+        DataChoice::File(p) => p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
+    }
+}
+
+fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    let current = app.settings.source.clone();
+    egui::ComboBox::from_label("Dataset").selected_text(source_label(&current)).width(220.0).show_ui(ui, |ui| {
+        ui.label(RichText::new("Built in").weak());
+        for b in Builtin::ALL {
+            if ui.selectable_label(current == DataChoice::Builtin(b), b.id()).on_hover_text(b.title()).clicked() {
+                app.act(Action::Load(DataChoice::Builtin(b)));
+            }
+        }
+        ui.separator();
+        ui.label(RichText::new("Generated").weak());
+        for k in SyntheticKind::ALL {
+            let selected = matches!(&current, DataChoice::Synthetic(s) if s.kind == k);
+            if ui.selectable_label(selected, k.id()).on_hover_text(k.title()).clicked() {
+                let base = match &current {
+                    DataChoice::Synthetic(s) => s.clone(),
+                    _ => SyntheticSpec::default(),
+                };
+                app.act(Action::Load(DataChoice::Synthetic(SyntheticSpec { kind: k, ..base })));
+            }
+        }
+        if !app.settings.recent_files.is_empty() {
+            ui.separator();
+            ui.label(RichText::new("Recent files").weak());
+            for p in app.settings.recent_files.clone() {
+                let name = p.display().to_string();
+                if ui.selectable_label(current == DataChoice::File(p.clone()), &name).clicked() {
+                    app.act(Action::Load(DataChoice::File(p)));
+                }
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui
+            .button("Open file…")
+            .on_hover_text(format!(
+                "CSV, TSV, LIBSVM or ARFF, plain or .gz ({}); you can also drop a file on the window",
+                shortcut_text(ui, &SHORTCUT_OPEN)
+            ))
+            .clicked()
+        {
+            app.act(Action::OpenDialog);
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Path");
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut app.path_field)
+                .hint_text("/path/to/data.csv")
+                .desired_width(220.0),
+        );
+        let edit = edit.labelled_by(label.id);
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Load").on_hover_text("Load the file at this path").clicked() || enter)
+            && !app.path_field.trim().is_empty()
+        {
+            let path = std::path::PathBuf::from(app.path_field.trim());
+            app.act(Action::Load(DataChoice::File(path)));
+        }
+    });
+    if app.dialog_unavailable {
+        ui.label(
+            RichText::new("The system file dialog is not available: type a path above or drop a file.")
+                .small()
+                .color(ui.visuals().warn_fg_color),
+        );
+    }
+
+    if let DataChoice::Synthetic(spec) = &current {
+        generator_ui(app, ui, spec.clone());
+    }
+
+    let Some(ds) = app.dataset.clone() else {
+        ui.label("No data loaded yet.");
+        return;
+    };
+    ui.separator();
+    let task = app.settings.task.unwrap_or_else(|| ds.infer_task());
+    ui.label(RichText::new(format!("{}: {} rows × {} features", ds.name, ds.rows(), ds.feature_count())).strong());
+    if let Some(p) = &app.prepared {
+        let classes = if p.classes.is_empty() {
+            String::new()
+        } else {
+            format!(", {} classes", p.classes.len())
+        };
+        ui.label(format!(
+            "{task}{classes}; {} training / {} validation / {} test rows",
+            p.train_rows(),
+            p.val_rows(),
+            p.x_test.nrows()
+        ));
+        if p.dropped_rows > 0 {
+            ui.label(format!("{} row(s) with a missing value left out", p.dropped_rows));
+        }
+        if p.filled_cells > 0 {
+            ui.label(format!("{} missing value(s) filled with the training mean", p.filled_cells));
+        }
+    }
+    if let Some(counts) = ds.class_counts(task) {
+        let parts: Vec<String> = counts.iter().map(|(l, c)| format!("{l}: {c}")).collect();
+        ui.label(RichText::new(format!("class balance: {}", parts.join(", "))).small());
+    }
+
+    let mut reprepare = false;
+    egui::ComboBox::from_label("Task")
+        .selected_text(app.settings.task.map_or_else(|| format!("auto ({})", ds.infer_task()), |t| t.to_string()))
+        .show_ui(ui, |ui| {
+            if ui.selectable_label(app.settings.task.is_none(), "auto").clicked() {
+                app.settings.task = None;
+                reprepare = true;
+            }
+            for t in [TaskKind::Regression, TaskKind::Binary, TaskKind::Multiclass] {
+                if ui.selectable_label(app.settings.task == Some(t), t.name()).clicked() {
+                    app.settings.task = Some(t);
+                    reprepare = true;
+                }
+            }
+        });
+    let released = |r: &egui::Response| r.drag_stopped() || (r.changed() && !r.dragged());
+    let r = ui.add(egui::Slider::new(&mut app.settings.validation, 0.0..=0.5).text("validation fraction"));
+    reprepare |= released(&r);
+    let r = ui.add(egui::Slider::new(&mut app.settings.test, 0.0..=0.5).text("test fraction"));
+    reprepare |= released(&r);
+    if ui
+        .checkbox(&mut app.settings.standardize, "Standardise features")
+        .on_hover_text(STANDARDIZE_WHY)
+        .changed()
+    {
+        reprepare = true;
+    }
+    ui.label(RichText::new("Penalties depend on feature scale; standardising puts features on equal footing.").small().weak());
+    if ds.missing_values() > 0 {
+        egui::ComboBox::from_label(format!("{} missing values", ds.missing_values()))
+            .selected_text(match app.settings.missing {
+                MissingPolicy::Drop => "drop their rows",
+                MissingPolicy::FillMean => "fill with training mean",
+            })
+            .show_ui(ui, |ui| {
+                reprepare |= ui.selectable_value(&mut app.settings.missing, MissingPolicy::Drop, "drop their rows").changed();
+                reprepare |= ui
+                    .selectable_value(&mut app.settings.missing, MissingPolicy::FillMean, "fill with training mean")
+                    .changed();
+            });
+    }
+    if reprepare {
+        app.act(Action::Reprepare);
+    }
+
+    if matches!(current, DataChoice::File(_)) {
+        columns_ui(app, ui, &ds);
+    }
+    egui::CollapsingHeader::new("Preview").default_open(false).show(ui, |ui| preview_ui(ui, &ds));
+}
+
+fn generator_ui(app: &mut ReglabApp, ui: &mut Ui, mut spec: SyntheticSpec) {
+    let before = spec.clone();
+    egui::Grid::new("generator").num_columns(2).show(ui, |ui| {
+        let l = ui.label("rows");
+        ui.add(egui::DragValue::new(&mut spec.rows).range(20..=SyntheticSpec::MAX_ROWS).speed(10)).labelled_by(l.id);
+        ui.end_row();
+        let l = ui.label("noise");
+        ui.add(egui::Slider::new(&mut spec.noise, 0.0..=1.0).text("")).labelled_by(l.id)
+            .on_hover_text("How far points stray from their class's region (0 to 1)");
+        ui.end_row();
+        let l = ui.label("extra noise features");
+        ui.add(egui::DragValue::new(&mut spec.extra).range(0..=200)).labelled_by(l.id)
+            .on_hover_text("Pure-noise columns added to the data: L1 should learn to ignore them");
+        ui.end_row();
+        if !spec.kind.is_planar() {
+            let l = ui.label("features");
+            ui.add(egui::DragValue::new(&mut spec.features).range(1..=2000)).labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("informative");
+            ui.add(egui::DragValue::new(&mut spec.informative).range(0..=spec.features)).labelled_by(l.id);
+            ui.end_row();
+        }
+        let l = ui.label("data seed");
+        ui.add(egui::DragValue::new(&mut spec.seed)).labelled_by(l.id);
+        ui.end_row();
+    });
+    if spec != before {
+        // Keep the edits; generate on request so that dragging stays smooth.
+        app.settings.source = DataChoice::Synthetic(spec.clone());
+    }
+    if ui.button("Generate").on_hover_text("Generate the set with these settings").clicked() {
+        app.act(Action::Load(DataChoice::Synthetic(spec)));
+    }
+}
+
+fn columns_ui(app: &mut ReglabApp, ui: &mut Ui, ds: &crate::data::Dataset) {
+    egui::CollapsingHeader::new("Columns").default_open(false).show(ui, |ui| {
+        let mut reload = false;
+        egui::Grid::new("columns").striped(true).num_columns(4).show(ui, |ui| {
+            ui.label(RichText::new("column").strong());
+            ui.label(RichText::new("kind").strong());
+            ui.label(RichText::new("target").strong());
+            ui.label(RichText::new("ignore").strong());
+            ui.end_row();
+            for c in &ds.columns {
+                ui.label(&c.name);
+                let kind = match &c.kind {
+                    None => "-".to_string(),
+                    Some(ColumnKind::Numeric) => "numeric".into(),
+                    Some(ColumnKind::Categorical { levels }) => format!("text ({} values)", levels.len()),
+                };
+                let missing = if c.missing > 0 { format!(", {} missing", c.missing) } else { String::new() };
+                ui.label(format!("{kind}{missing}"));
+                if ui.radio(c.role == Role::Target, "").on_hover_text(format!("Predict '{}'", c.name)).clicked()
+                    && c.role != Role::Target
+                {
+                    app.settings.target = Some(c.name.clone());
+                    app.settings.ignore.retain(|n| *n != c.name);
+                    reload = true;
+                }
+                let mut ignored = c.role == Role::Ignored;
+                if ui
+                    .add_enabled(c.role != Role::Target, egui::Checkbox::new(&mut ignored, ""))
+                    .on_hover_text(format!("Leave '{}' out (an id, a date…)", c.name))
+                    .changed()
+                {
+                    if ignored {
+                        app.settings.ignore.push(c.name.clone());
+                    } else {
+                        app.settings.ignore.retain(|n| *n != c.name);
+                    }
+                    reload = true;
+                }
+                ui.end_row();
+            }
+        });
+        if reload {
+            app.act(Action::Reload);
+        }
+    });
+}
+
+fn preview_ui(ui: &mut Ui, ds: &crate::data::Dataset) {
+    egui::ScrollArea::horizontal().id_salt("preview").show(ui, |ui| {
+        egui::Grid::new("preview-grid").striped(true).show(ui, |ui| {
+            let cols = ds.feature_count().min(10);
+            for name in &ds.feature_names[..cols] {
+                ui.label(RichText::new(name).strong());
+            }
+            ui.label(RichText::new(format!("→ {}", ds.target_name)).strong());
+            ui.end_row();
+            for r in 0..ds.rows().min(8) {
+                for c in 0..cols {
+                    ui.label(format!("{}", ds.features[[r, c]]));
+                }
+                ui.label(ds.target_text(r));
+                ui.end_row();
+            }
+        });
+        if ds.feature_count() > 10 {
+            ui.label(format!("… and {} more features", ds.feature_count() - 10));
+        }
+    });
+}
+
+fn network_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    let mut stale = false;
+    let s = &mut app.settings;
+    let id = ui.make_persistent_id("hidden-text");
+    let mut text: String = ui.data_mut(|d| d.get_temp::<String>(id)).unwrap_or_else(|| {
+        if s.network.hidden.is_empty() {
+            "none".into()
+        } else {
+            s.network.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(",")
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Hidden layers");
+        let r = ui
+            .add(egui::TextEdit::singleline(&mut text).desired_width(100.0))
+            .labelled_by(label.id)
+            .on_hover_text("Units per hidden layer, e.g. 8 or 16,16; none for a linear or logistic model");
+        if r.changed() {
+            match parse_hidden(&text) {
+                Ok(h) => {
+                    if h != s.network.hidden {
+                        s.network.hidden = h;
+                        stale = true;
+                    }
+                }
+                Err(_) => {
+                    ui.label(RichText::new("e.g. 8 or 16,16 or none").color(ui.visuals().error_fg_color));
+                }
+            }
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(id, text));
+    egui::ComboBox::from_label("Activation").selected_text(s.network.activation.to_string()).show_ui(ui, |ui| {
+        for a in Activation::ALL {
+            stale |= ui.selectable_value(&mut s.network.activation, a, a.to_string()).changed();
+        }
+    });
+    ui.horizontal(|ui| {
+        let mut auto = s.training.lr.is_none();
+        let mut lr = s.training.lr.unwrap_or(0.1);
+        let r = ui.add_enabled(!auto, egui::Slider::new(&mut lr, 1e-4..=5.0).logarithmic(true).text("η (step size)"));
+        if r.changed() {
+            s.training.lr = Some(lr);
+            stale = true;
+        }
+        if ui.checkbox(&mut auto, "auto").on_hover_text("1/L for linear models, 0.1 with hidden layers").changed() {
+            s.training.lr = if auto { None } else { Some(lr) };
+            stale = true;
+        }
+    });
+    ui.horizontal(|ui| {
+        let mut full = s.training.batch == Batch::Full;
+        let mut size = match s.training.batch {
+            Batch::Size(n) => n,
+            Batch::Full => 32,
+        };
+        let label = ui.label("Batch");
+        let r = ui.add_enabled(!full, egui::DragValue::new(&mut size).range(1..=100_000)).labelled_by(label.id);
+        if ui.checkbox(&mut full, "full batch").on_hover_text("Every training row in each step").changed() || r.changed() {
+            s.training.batch = if full { Batch::Full } else { Batch::Size(size) };
+            stale = true;
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Epochs");
+        let mut epochs = s.training.epochs();
+        if ui.add(egui::DragValue::new(&mut epochs).range(1..=10_000_000).speed(10)).labelled_by(label.id).changed() {
+            // The end of a run can move while it trains: it is read at every epoch.
+            s.training.epochs = Some(epochs);
+            stale = true;
+        }
+        let label = ui.label("Seed");
+        stale |= ui.add(egui::DragValue::new(&mut s.seed)).labelled_by(label.id)
+            .on_hover_text("Initial weights, split and batch order").changed();
+    });
+    stale |= ui
+        .add(egui::Slider::new(&mut s.training.momentum, 0.0..=0.99).text("momentum"))
+        .changed();
+    if stale {
+        app.act(Action::Stale);
+    }
+}
+
+fn status_text(status: &RunStatus, trainer: TrainerState) -> (String, bool) {
+    match status {
+        RunStatus::Ready | RunStatus::Training => match trainer {
+            TrainerState::Running => ("training".into(), false),
+            TrainerState::Paused => ("paused".into(), false),
+            _ => ("ready".into(), false),
+        },
+        RunStatus::Diverged { .. } => (status.describe(), true),
+        other => (other.describe(), false),
+    }
+}
+
+fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    let count = app.settings.runs.len();
+    let mut queued: Vec<Action> = Vec::new();
+    let mut colors: Vec<(usize, [u8; 3])> = Vec::new();
+    for i in 0..count {
+        let history = app.runs.get(i).map(|h| (h.status.clone(), h.epoch(), h.lr));
+        let frame = egui::Frame::group(ui.style());
+        frame.show(ui, |ui| {
+            let entry = &mut app.settings.runs[i];
+            let mut live: Vec<LiveChange> = Vec::new();
+            let mut stale = false;
+            ui.horizontal(|ui| {
+                let before = entry.color;
+                let r = egui::color_picker::color_edit_button_srgb(ui, &mut entry.color);
+                r.on_hover_text("This run's colour in every plot");
+                if entry.color != before {
+                    // Colours apply at once; nothing to retrain.
+                    colors.push((i, entry.color));
+                }
+                let label = ui.label("Name");
+                stale |= ui
+                    .add(egui::TextEdit::singleline(&mut entry.spec.name).desired_width(120.0))
+                    .labelled_by(label.id)
+                    .changed();
+            });
+            ui.horizontal(|ui| {
+                if ui.small_button("Duplicate").on_hover_text("Add a copy of this run").clicked() {
+                    queued.push(Action::DuplicateRun(i));
+                }
+                if ui
+                    .add_enabled(count > 1, egui::Button::new("Remove").small())
+                    .on_hover_text("Remove this run (at the next Reset)")
+                    .clicked()
+                {
+                    queued.push(Action::RemoveRun(i));
+                }
+            });
+            if let Some((status, epoch, lr)) = &history {
+                let (text, bad) = status_text(status, app.trainer_state);
+                let color = if bad { ui.visuals().error_fg_color } else { ui.visuals().weak_text_color() };
+                ui.label(RichText::new(format!("epoch {epoch} · η {lr:.3e} · {text}")).color(color).small());
+            }
+            let spec = &mut entry.spec;
+            egui::ComboBox::from_id_salt(("reg", i)).selected_text(format!("Regularizer: {}", spec.reg)).show_ui(ui, |ui| {
+                for r in Regularizer::ALL {
+                    if ui.selectable_value(&mut spec.reg, *r, r.to_string()).changed() {
+                        live.push(LiveChange::Regularizer(*r));
+                    }
+                }
+            }).response.on_hover_text("Which penalty this run adds to its data error; changes apply while it trains");
+            if spec.reg != Regularizer::None {
+                let r = ui.add(egui::Slider::new(&mut spec.lambda, 1e-5..=20.0).logarithmic(true).text("λ"));
+                if r.drag_stopped() || (r.changed() && !r.dragged()) {
+                    live.push(LiveChange::Lambda(spec.lambda));
+                }
+            }
+            if matches!(spec.reg, Regularizer::L1 | Regularizer::ElasticNet) {
+                egui::ComboBox::from_id_salt(("rule", i)).selected_text(format!("L1 rule: {}", spec.l1_rule)).show_ui(ui, |ui| {
+                    for r in L1Rule::ALL {
+                        if ui.selectable_value(&mut spec.l1_rule, *r, r.to_string()).changed() {
+                            live.push(LiveChange::L1Rule(*r));
+                        }
+                    }
+                }).response.on_hover_text("subgradient: weights jitter near 0; clip and proximal: weights reach exactly 0");
+            }
+            if spec.reg == Regularizer::ElasticNet {
+                let r = ui.add(egui::Slider::new(&mut spec.alpha, 0.0..=1.0).text("α (L1 share)"));
+                if r.drag_stopped() || (r.changed() && !r.dragged()) {
+                    live.push(LiveChange::Alpha(spec.alpha));
+                }
+            }
+            ui.horizontal(|ui| {
+                let mut own = spec.lr.is_some();
+                let mut lr = spec.lr.unwrap_or_else(|| history.as_ref().map_or(0.1, |h| h.2));
+                if ui.checkbox(&mut own, "own η").on_hover_text("A step size for this run only").changed() {
+                    if own {
+                        spec.lr = Some(lr);
+                        live.push(LiveChange::Lr(lr));
+                    } else {
+                        spec.lr = None;
+                        stale = true;
+                    }
+                }
+                if own {
+                    let r = ui.add(egui::Slider::new(&mut lr, 1e-4..=100.0).logarithmic(true).text("η"));
+                    spec.lr = Some(lr);
+                    if r.drag_stopped() || (r.changed() && !r.dragged()) {
+                        live.push(LiveChange::Lr(lr));
+                    }
+                }
+            });
+            egui::CollapsingHeader::new("more").id_salt(("more", i)).show(ui, |ui| {
+                egui::ComboBox::from_id_salt(("scale", i)).selected_text(format!("λ scale: {}", spec.lambda_scale)).show_ui(ui, |ui| {
+                    for s in LambdaScale::ALL {
+                        stale |= ui.selectable_value(&mut spec.lambda_scale, *s, s.to_string()).changed();
+                    }
+                }).response.on_hover_text("What n in λ/n is: the batch size, the training set size, or 1");
+                egui::ComboBox::from_id_salt(("scope", i)).selected_text(format!("penalise: {}", spec.scope)).show_ui(ui, |ui| {
+                    for s in Scope::ALL {
+                        stale |= ui.selectable_value(&mut spec.scope, *s, s.to_string()).changed();
+                    }
+                }).response.on_hover_text("all weight matrices, or the output layer only; biases never");
+                ui.horizontal(|ui| {
+                    let mut on = spec.dropout.is_some();
+                    let mut keep = spec.dropout.unwrap_or(0.8);
+                    if ui.checkbox(&mut on, "dropout").on_hover_text("Keep each hidden unit with probability p").changed() {
+                        stale = true;
+                    }
+                    if on {
+                        stale |= ui.add(egui::Slider::new(&mut keep, 0.05..=1.0).text("keep p")).changed();
+                    }
+                    spec.dropout = on.then_some(keep);
+                });
+                ui.label(RichText::new(spec.penalty().formula().update).small().monospace());
+            });
+            for change in live {
+                queued.push(Action::Live(i, change));
+            }
+            if stale {
+                queued.push(Action::Stale);
+            }
+        });
+    }
+    for a in queued {
+        app.act(a);
+    }
+    for (i, c) in colors {
+        app.set_session_color(i, c);
+    }
+    if ui.button("Add run").on_hover_text("A new run, trained from the same initial weights at the next Reset").clicked() {
+        app.act(Action::AddRun);
+    }
+}
+

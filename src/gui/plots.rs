@@ -1,0 +1,600 @@
+//! The live plots, all drawn from the histories the trainer filled: one
+//! colour per run everywhere, values on hover, legends.
+
+use egui::{Color32, ColorImage, RichText, TextureHandle, Ui};
+use egui_plot::{
+    Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, PlotImage, PlotPoint, PlotPoints, Points, Text, VLine,
+};
+
+use super::app::{Action, ReglabApp};
+use super::history::{RunHistory, Series};
+use crate::train::live::BoundaryGrid;
+use crate::train::{EPSILON_GRID, Histogram};
+
+/// Class colours of the decision boundary plots.
+const CLASS_COLORS: [[u8; 3]; 6] =
+    [[0x00, 0x72, 0xB2], [0xE6, 0x9F, 0x00], [0x00, 0x9E, 0x73], [0xCC, 0x79, 0xA7], [0x56, 0xB4, 0xE9], [0xD5, 0x5E, 0x00]];
+
+fn class_color(k: usize) -> Color32 {
+    let c = CLASS_COLORS[k % CLASS_COLORS.len()];
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
+/// The boundary texture: row 0 of the image is the top of the plot.
+pub fn boundary_image(grid: &BoundaryGrid, values: &[f32], classes: usize) -> ColorImage {
+    let n = grid.cells;
+    let mut pixels = Vec::with_capacity(n * n);
+    for row in (0..n).rev() {
+        for col in 0..n {
+            let v = values.get(row * n + col).copied().unwrap_or(0.0);
+            let color = if classes <= 2 {
+                // P(class 1) from the colour of class 0 to that of class 1, pale.
+                let a = class_color(0);
+                let b = class_color(1);
+                let t = v.clamp(0.0, 1.0);
+                let mix = |x: u8, y: u8| (x as f32 * (1.0 - t) + y as f32 * t) as u8;
+                let c = Color32::from_rgb(mix(a.r(), b.r()), mix(a.g(), b.g()), mix(a.b(), b.b()));
+                let confidence = (2.0 * (t - 0.5)).abs();
+                c.gamma_multiply(0.25 + 0.45 * confidence)
+            } else {
+                class_color(v as usize).gamma_multiply(0.55)
+            };
+            pixels.push(color);
+        }
+    }
+    ColorImage::new([n, n], pixels)
+}
+
+fn points<'a>(s: &'a Series, log: bool) -> PlotPoints<'a> {
+    if log {
+        PlotPoints::Owned(s.points().iter().map(|p| PlotPoint::new(p.x, p.y.max(1e-12).log10())).collect())
+    } else {
+        PlotPoints::Borrowed(s.points())
+    }
+}
+
+fn title(ui: &mut Ui, text: &str, help: &str) {
+    ui.label(RichText::new(text).strong().size(15.0)).on_hover_text(help);
+}
+
+/// Histogram-history textures, rebuilt only when their input changed.
+#[derive(Default)]
+pub struct HistoryTextures {
+    entries: Vec<Option<(usize, Option<usize>, bool, Color32, TextureHandle, f32)>>,
+}
+
+/// The central panel: every plot, two per row.
+pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    if app.runs.is_empty() {
+        ui.centered_and_justified(|ui| {
+            if app.is_loading() {
+                ui.spinner();
+            } else if app.prepared.is_none() {
+                ui.label("Choose a dataset in the Data panel, open a file, or drop one on the window.");
+            } else {
+                ui.spinner();
+            }
+        });
+        return;
+    }
+    let mut actions = Vec::new();
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        let spacing = ui.spacing().item_spacing.x * 3.0;
+        let half = ((ui.available_width() - spacing) / 2.0).max(200.0);
+        let height = 250.0;
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                error_plot(app, ui, half, height);
+            });
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                accuracy_plot(app, ui, half, height);
+            });
+        });
+        ui.separator();
+        histograms_ui(app, ui);
+        ui.separator();
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                sparsity_plot(app, ui, half, height, &mut actions);
+            });
+            ui.vertical(|ui| {
+                ui.set_width(half);
+                norms_plot(app, ui, half, height);
+            });
+        });
+        ui.separator();
+        importance_plot(app, ui, height);
+        ui.separator();
+        boundary_ui(app, ui);
+    });
+    for a in actions {
+        app.act(a);
+    }
+}
+
+fn change_markers(app: &ReglabApp, plot: &mut egui_plot::PlotUi<'_>) {
+    for (i, h) in app.runs.iter().enumerate() {
+        for ch in &h.changes {
+            plot.vline(
+                VLine::new(format!("{}: {} {} → {}", h.name, ch.setting, ch.from, ch.to), ch.epoch as f64)
+                    .color(app.run_color(i))
+                    .style(LineStyle::dashed_dense())
+                    .width(1.0),
+            );
+        }
+    }
+}
+
+fn error_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32) {
+    ui.horizontal(|ui| {
+        title(
+            ui,
+            "Error",
+            "Data error E₀ per run: training (solid), validation (dashed); the penalty term R(w) dotted, apart from it",
+        );
+        let v = &mut app.settings.view;
+        ui.checkbox(&mut v.log_error, "log scale");
+        ui.checkbox(&mut v.show_validation, "validation");
+        ui.checkbox(&mut v.show_penalty, "penalty");
+    });
+    let app = &*app;
+    let view = &app.settings.view;
+    let log = view.log_error;
+    Plot::new("error-plot")
+        .width(width)
+        .height(height)
+        .legend(Legend::default().follow_insertion_order(true).position(Corner::RightTop))
+        .x_axis_label("epoch")
+        .y_axis_label(if log { "error (log₁₀)" } else { "error" })
+        .y_axis_formatter(move |m, _| if log { format!("1e{:.0}", m.value) } else { format!("{:.3}", m.value) })
+        .label_formatter(move |hover| {
+            let (name, p) = match hover {
+                egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => (*plot_name, *position),
+                egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
+            };
+            let y = if log { 10f64.powf(p.y) } else { p.y };
+            Some(if name.is_empty() {
+                format!("epoch {:.0}\n{y:.4}", p.x)
+            } else {
+                format!("{name}\nepoch {:.0}\n{y:.4}", p.x)
+            })
+        })
+        .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
+        .show(ui, |plot| {
+            for (i, h) in app.runs.iter().enumerate() {
+                let c = app.run_color(i);
+                plot.line(Line::new(format!("{} train", h.name), points(&h.train_error, log)).color(c).width(2.0));
+                if view.show_validation && !h.val_error.is_empty() {
+                    plot.line(
+                        Line::new(format!("{} validation", h.name), points(&h.val_error, log))
+                            .color(c)
+                            .width(1.5)
+                            .style(LineStyle::dashed_loose()),
+                    );
+                }
+                if view.show_penalty && h.penalty.points().iter().any(|p| p.y > 0.0) {
+                    plot.line(
+                        Line::new(format!("{} penalty R(w)", h.name), points(&h.penalty, log))
+                            .color(c)
+                            .width(1.5)
+                            .style(LineStyle::dotted_dense()),
+                    );
+                }
+            }
+            change_markers(app, plot);
+        });
+}
+
+fn accuracy_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
+    title(ui, "Accuracy", "Share of rows classified right: training (solid), validation (dashed)");
+    let classification = app.prepared.as_ref().is_some_and(|p| p.task.is_classification());
+    if !classification {
+        ui.allocate_ui(egui::vec2(width, height), |ui| {
+            ui.label("Accuracy is for classification; this is a regression task (see the error plot).");
+        });
+        return;
+    }
+    Plot::new("accuracy-plot")
+        .width(width)
+        .height(height)
+        .legend(Legend::default().follow_insertion_order(true).position(Corner::RightBottom))
+        .x_axis_label("epoch")
+        .y_axis_label("accuracy")
+        .include_y(1.0)
+        .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
+        .show(ui, |plot| {
+            for (i, h) in app.runs.iter().enumerate() {
+                let c = app.run_color(i);
+                plot.line(Line::new(format!("{} train", h.name), points(&h.train_accuracy, false)).color(c).width(2.0));
+                if app.settings.view.show_validation && !h.val_accuracy.is_empty() {
+                    plot.line(
+                        Line::new(format!("{} validation", h.name), points(&h.val_accuracy, false))
+                            .color(c)
+                            .style(LineStyle::dashed_loose()),
+                    );
+                }
+            }
+            change_markers(app, plot);
+        });
+}
+
+fn chosen_histogram(h: &RunHistory, layer: Option<usize>) -> Option<&Histogram> {
+    let m = h.latest.as_ref()?;
+    match layer {
+        None => Some(&m.histogram_all),
+        Some(l) => m.histograms.get(l),
+    }
+}
+
+fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    let layers = app.runs.first().and_then(|h| h.latest.as_ref()).map_or(0, |m| m.histograms.len());
+    ui.horizontal(|ui| {
+        title(
+            ui,
+            "Weight histograms",
+            "How the weights are distributed, one plot per run with the same axes; the dark bar counts weights exactly 0",
+        );
+        let v = &mut app.settings.view;
+        if v.histogram_layer.is_some_and(|l| l >= layers) {
+            v.histogram_layer = None;
+        }
+        let name = |l: Option<usize>| match l {
+            None => "all layers".to_string(),
+            Some(l) if l + 1 == layers => format!("layer {} (to the output)", l + 1),
+            Some(l) => format!("layer {}", l + 1),
+        };
+        egui::ComboBox::from_label("weights of").selected_text(name(v.histogram_layer)).show_ui(ui, |ui| {
+            ui.selectable_value(&mut v.histogram_layer, None, name(None));
+            for l in 0..layers {
+                ui.selectable_value(&mut v.histogram_layer, Some(l), name(Some(l)));
+            }
+        });
+        ui.checkbox(&mut v.log_counts, "log counts").on_hover_text("Counts on a log scale: log₁₀(1 + count)");
+        ui.checkbox(&mut v.histogram_history, "history (heat map)")
+            .on_hover_text("The histogram over epochs: time to the right, weight value up, darker = more weights");
+    });
+    let n = app.runs.len().max(1);
+    let spacing = ui.spacing().item_spacing.x;
+    let width = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(120.0, 600.0);
+    let height = 190.0;
+    if app.settings.view.histogram_history {
+        update_history_textures(app, ui.ctx());
+    }
+    let app = &*app;
+    let view = &app.settings.view;
+    let link = egui::Id::unique("histogram-axes");
+    ui.horizontal_top(|ui| {
+        for (i, h) in app.runs.iter().enumerate() {
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                let zero = h.latest.as_ref().map_or(0.0, |m| m.weights.zero_frac);
+                ui.label(
+                    RichText::new(format!("{} · epoch {} · {:.1}% exactly 0", h.name, h.epoch(), 100.0 * zero))
+                        .color(app.run_color(i)),
+                );
+                if view.histogram_history {
+                    history_plot(app, ui, i, width, height);
+                    return;
+                }
+                let Some(hist) = chosen_histogram(h, view.histogram_layer) else {
+                    ui.allocate_space(egui::vec2(width, height));
+                    return;
+                };
+                let bin = (hist.hi - hist.lo) as f64 / hist.counts.len() as f64;
+                let scale = |c: u32| if view.log_counts { (1.0 + c as f64).log10() } else { c as f64 };
+                let bars: Vec<Bar> = hist
+                    .counts
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &c)| {
+                        let x = hist.lo as f64 + (k as f64 + 0.5) * bin;
+                        Bar::new(x, scale(c)).name(format!("{:.3} to {:.3}: {c}", x - bin / 2.0, x + bin / 2.0))
+                    })
+                    .collect();
+                let zero_bar = Bar::new(0.0, scale(hist.zeros)).name(format!("exactly 0: {}", hist.zeros));
+                let zero_color = ui.visuals().strong_text_color();
+                Plot::new(("histogram", i))
+                    .width(width)
+                    .height(height)
+                    .link_axis(link, [true, true])
+                    .x_axis_label("weight")
+                    .y_axis_label(if view.log_counts { "log₁₀(1+count)" } else { "count" })
+                    .include_y(0.0)
+                    .show(ui, |plot| {
+                        plot.bar_chart(BarChart::new(format!("{} weights", h.name), bars).color(app.run_color(i)).width(bin));
+                        plot.bar_chart(
+                            BarChart::new("exactly 0", vec![zero_bar]).color(zero_color).width(bin * 0.5),
+                        );
+                    });
+            });
+        }
+    });
+}
+
+fn update_history_textures(app: &mut ReglabApp, ctx: &egui::Context) {
+    let layer = app.settings.view.histogram_layer;
+    let log = app.settings.view.log_counts;
+    let background = if ctx.global_style().visuals.dark_mode { Color32::from_gray(20) } else { Color32::WHITE };
+    let colors: Vec<Color32> = (0..app.runs.len()).map(|i| app.run_color(i)).collect();
+    let textures = &mut app.history_textures;
+    textures.entries.resize_with(app.runs.len(), || None);
+    for (i, h) in app.runs.iter().enumerate() {
+        let fresh = matches!(&textures.entries[i], Some((r, l, lg, c, _, _)) if *r == h.received && *l == layer && *lg == log && *c == colors[i]);
+        if fresh || h.histograms.is_empty() {
+            continue;
+        }
+        let pick = |s: &(usize, Histogram, Vec<Histogram>)| -> Option<Histogram> {
+            match layer {
+                None => Some(s.1.clone()),
+                Some(l) => s.2.get(l).cloned(),
+            }
+        };
+        let snaps: Vec<Histogram> = h.histograms.iter().filter_map(pick).collect();
+        let m = snaps.iter().map(|s| s.hi).fold(0.0f32, f32::max).max(1e-6);
+        let rows = 41usize;
+        let cols = snaps.len();
+        let mut counts = vec![0f64; rows * cols];
+        for (c, s) in snaps.iter().enumerate() {
+            let bin = (s.hi - s.lo) / s.counts.len() as f32;
+            for (k, &n) in s.counts.iter().enumerate() {
+                let x = s.lo + (k as f32 + 0.5) * bin;
+                let r = (((x + m) / (2.0 * m)) * rows as f32).clamp(0.0, rows as f32 - 1.0) as usize;
+                counts[r * cols + c] += n as f64;
+            }
+            counts[(rows / 2) * cols + c] += s.zeros as f64;
+        }
+        let f = |v: f64| if log { (1.0 + v).ln() } else { v };
+        let max = counts.iter().copied().map(f).fold(0.0, f64::max).max(1e-9);
+        let mut pixels = Vec::with_capacity(rows * cols);
+        for r in (0..rows).rev() {
+            for c in 0..cols {
+                let t = (f(counts[r * cols + c]) / max) as f32;
+                pixels.push(lerp_color(background, colors[i], t.sqrt()));
+            }
+        }
+        let image = ColorImage::new([cols, rows], pixels);
+        let opts = egui::TextureOptions::NEAREST;
+        match &mut textures.entries[i] {
+            Some((r, l, lg, c, tex, range)) => {
+                tex.set(image, opts);
+                (*r, *l, *lg, *c, *range) = (h.received, layer, log, colors[i], m);
+            }
+            slot => *slot = Some((h.received, layer, log, colors[i], ctx.load_texture(format!("hist-{i}"), image, opts), m)),
+        }
+    }
+}
+
+fn lerp_color(a: Color32, b: Color32, t: f32) -> Color32 {
+    let t = t.clamp(0.0, 1.0);
+    let mix = |x: u8, y: u8| (x as f32 * (1.0 - t) + y as f32 * t) as u8;
+    Color32::from_rgb(mix(a.r(), b.r()), mix(a.g(), b.g()), mix(a.b(), b.b()))
+}
+
+fn history_plot(app: &ReglabApp, ui: &mut Ui, i: usize, width: f32, height: f32) {
+    let h = &app.runs[i];
+    let Some(Some((_, _, _, _, tex, m))) = app.history_textures.entries.get(i) else {
+        ui.allocate_space(egui::vec2(width, height));
+        return;
+    };
+    let epochs: Vec<usize> = h.histograms.iter().map(|s| s.0).collect();
+    let cols = epochs.len() as f64;
+    let m = *m as f64;
+    Plot::new(("histogram-history", i))
+        .width(width)
+        .height(height)
+        .x_axis_label("epoch")
+        .y_axis_label("weight")
+        .x_axis_formatter(move |mark, _| {
+            let k = mark.value.round();
+            if k >= 0.0 && (k as usize) < epochs.len() { epochs[k as usize].to_string() } else { String::new() }
+        })
+        .show(ui, |plot| {
+            plot.add(PlotImage::new(
+                format!("{} histogram over epochs", h.name),
+                tex.id(),
+                PlotPoint::new(cols / 2.0 - 0.5, 0.0),
+                egui::vec2(cols as f32, (2.0 * m) as f32),
+            ));
+        });
+}
+
+fn sparsity_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32, actions: &mut Vec<Action>) {
+    let _ = actions;
+    ui.horizontal(|ui| {
+        title(
+            ui,
+            "Sparsity",
+            "Share of weights exactly 0 (solid) and with |w| < ε (dashed); ε can be changed for the whole history",
+        );
+        let v = &mut app.settings.view;
+        ui.add(
+            egui::Slider::new(&mut v.epsilon_index, 0..=EPSILON_GRID.len() - 1)
+                .custom_formatter(|x, _| format!("{:.0e}", EPSILON_GRID[(x as usize).min(EPSILON_GRID.len() - 1)]))
+                .custom_parser(|s| {
+                    let e: f64 = s.trim().parse().ok()?;
+                    Some(EPSILON_GRID.iter().position(|&g| g >= e * 0.999).unwrap_or(EPSILON_GRID.len() - 1) as f64)
+                })
+                .text("ε"),
+        );
+    });
+    let app = &*app;
+    let k = app.settings.view.epsilon_index.min(EPSILON_GRID.len() - 1);
+    Plot::new("sparsity-plot")
+        .width(width)
+        .height(height)
+        .legend(Legend::default().follow_insertion_order(true).position(Corner::LeftTop))
+        .x_axis_label("epoch")
+        .y_axis_label("share of weights")
+        .include_y(0.0)
+        .include_y(1.0)
+        .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
+        .show(ui, |plot| {
+            for (i, h) in app.runs.iter().enumerate() {
+                let c = app.run_color(i);
+                plot.line(Line::new(format!("{} exactly 0", h.name), points(&h.zero_frac, false)).color(c).width(2.0));
+                plot.line(
+                    Line::new(format!("{} |w| < {:.0e}", h.name, EPSILON_GRID[k]), points(&h.small_frac[k], false))
+                        .color(c)
+                        .style(LineStyle::dashed_loose()),
+                );
+            }
+            change_markers(app, plot);
+        });
+}
+
+fn norms_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
+    title(ui, "Weight norms", "L1 norm Σ|w| (solid) and L2 norm √(Σw²) (dashed) over all weight matrices");
+    Plot::new("norms-plot")
+        .width(width)
+        .height(height)
+        .legend(Legend::default().follow_insertion_order(true).position(Corner::LeftTop))
+        .x_axis_label("epoch")
+        .y_axis_label("norm")
+        .include_y(0.0)
+        .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
+        .show(ui, |plot| {
+            for (i, h) in app.runs.iter().enumerate() {
+                let c = app.run_color(i);
+                plot.line(Line::new(format!("{} L1 norm", h.name), points(&h.l1, false)).color(c).width(2.0));
+                plot.line(
+                    Line::new(format!("{} L2 norm", h.name), points(&h.l2, false)).color(c).style(LineStyle::dashed_loose()),
+                );
+            }
+            change_markers(app, plot);
+        });
+}
+
+/// Features shown at most in the importance plot.
+const MAX_IMPORTANCE_FEATURES: usize = 60;
+
+fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
+    let Some(prepared) = &app.prepared else { return };
+    let names = prepared.feature_names.clone();
+    let shown = names.len().min(MAX_IMPORTANCE_FEATURES);
+    let informative = prepared.informative.clone();
+    ui.horizontal(|ui| {
+        title(
+            ui,
+            "Input importance",
+            "Per input feature: Σ|w| over its weights into the first layer; an input whose weights are all 0 is ignored",
+        );
+        if informative.as_ref().is_some_and(|i| i.iter().any(|v| !v)) {
+            ui.label(RichText::new("features marked noise are known to carry no signal").small());
+        }
+        if shown < names.len() {
+            ui.label(RichText::new(format!("(first {shown} of {} features)", names.len())).small().weak());
+        }
+    });
+    let n = app.runs.len().max(1);
+    let group = 0.8;
+    let bw = group / n as f64;
+    let label_names = names.clone();
+    let mut top = 0.0f64;
+    for h in &app.runs {
+        if let Some(m) = &h.latest {
+            top = m.importance.iter().take(shown).fold(top, |a, &v| a.max(v as f64));
+        }
+    }
+    Plot::new("importance-plot")
+        .height(height)
+        .legend(Legend::default().follow_insertion_order(true).position(Corner::RightTop))
+        .y_axis_label("Σ|w| into layer 1")
+        .include_y(0.0)
+        .x_axis_formatter(move |mark, _| {
+            let k = mark.value;
+            if (k - k.round()).abs() < 1e-6 && k >= 0.0 && (k as usize) < label_names.len() {
+                let name = &label_names[k as usize];
+                if name.chars().count() > 14 { format!("{}…", name.chars().take(13).collect::<String>()) } else { name.clone() }
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            for (i, h) in app.runs.iter().enumerate() {
+                let Some(m) = &h.latest else { continue };
+                let offset = (i as f64 - (n as f64 - 1.0) / 2.0) * bw;
+                let bars: Vec<Bar> = m
+                    .importance
+                    .iter()
+                    .take(shown)
+                    .enumerate()
+                    .map(|(j, &v)| Bar::new(j as f64 + offset, v as f64).name(format!("{}: {}", h.name, names[j])))
+                    .collect();
+                plot.bar_chart(BarChart::new(h.name.clone(), bars).color(app.run_color(i)).width(bw * 0.95));
+            }
+            if let Some(inf) = &informative {
+                for (j, &is) in inf.iter().take(shown).enumerate() {
+                    plot.text(Text::new(
+                        "",
+                        PlotPoint::new(j as f64, top * 1.08 + 1e-9),
+                        if is { "signal" } else { "noise" },
+                    ));
+                }
+            }
+        });
+}
+
+fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
+    title(
+        ui,
+        "Decision boundary",
+        "Each run's predicted class over the plane of the two input features, with the training rows",
+    );
+    let (Some(grid), Some(prepared)) = (&app.boundary, &app.prepared) else {
+        ui.label("Shown for classification with exactly two input features (try a generated set such as circle or xor).");
+        return;
+    };
+    let n = app.runs.len().max(1);
+    let spacing = ui.spacing().item_spacing.x;
+    let size = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(120.0, 320.0);
+    let x = &prepared.x_train;
+    let y = &prepared.y_train;
+    let limit = x.nrows().min(1000);
+    let mut by_class: Vec<Vec<[f64; 2]>> = vec![Vec::new(); prepared.classes.len().max(2)];
+    for r in 0..limit {
+        let k = if y.ncols() == 1 {
+            (y[[r, 0]] > 0.5) as usize
+        } else {
+            y.row(r).iter().position(|&v| v > 0.5).unwrap_or(0)
+        };
+        if let Some(v) = by_class.get_mut(k) {
+            v.push([x[[r, 0]] as f64, x[[r, 1]] as f64]);
+        }
+    }
+    let center = PlotPoint::new(
+        ((grid.x_range.0 + grid.x_range.1) / 2.0) as f64,
+        ((grid.y_range.0 + grid.y_range.1) / 2.0) as f64,
+    );
+    let extent = egui::vec2(grid.x_range.1 - grid.x_range.0, grid.y_range.1 - grid.y_range.0);
+    let link = egui::Id::unique("boundary-axes");
+    ui.horizontal_top(|ui| {
+        for (i, h) in app.runs.iter().enumerate() {
+            ui.vertical(|ui| {
+                let epoch = h.boundary.as_ref().map_or(0, |b| b.0);
+                ui.label(RichText::new(format!("{} · epoch {epoch}", h.name)).color(app.run_color(i)));
+                Plot::new(("boundary", i))
+                    .width(size)
+                    .height(size)
+                    .data_aspect(1.0)
+                    .link_axis(link, [true, true])
+                    .show_axes([false, false])
+                    .show(ui, |plot| {
+                        if let Some(Some(tex)) = app.boundary_textures.get(i) {
+                            plot.add(PlotImage::new(format!("{} prediction", h.name), tex.id(), center, extent));
+                        }
+                        for (k, pts) in by_class.iter().enumerate() {
+                            let label = prepared.classes.get(k).cloned().unwrap_or_else(|| k.to_string());
+                            plot.points(
+                                Points::new(format!("class {label}"), pts.clone())
+                                    .color(class_color(k))
+                                    .radius(2.0),
+                            );
+                        }
+                    });
+            });
+        }
+    });
+}
