@@ -288,7 +288,8 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             continue;
         }
         let ds = (w.data)();
-        let prep = Preparation { task: Some(TaskKind::Multiclass), standardize: false, ..Preparation::default() };
+        let prep =
+            Preparation { task: Some(TaskKind::Multiclass), standardize: false, ..Preparation::default() };
         let prepared = Arc::new(data::prepare(&ds, &prep, 1).map_err(|e| CliError::Failure(e.into()))?);
         let n = prepared.train_rows();
         let threads = if w.runs.len() > 1 { cores } else { 1 };
@@ -329,7 +330,8 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         None
     };
     if args.json {
-        let report = Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results, load };
+        let report =
+            Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results, load };
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::Failure(e.into()))?);
     } else {
         println!("float32 GEMM rate (512³, one thread): {peak:.1} GFLOP/s; {cores} core(s)");

@@ -480,7 +480,8 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
             }
             _ => String::new(),
         };
-        let _ = writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
+        let _ =
+            writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
     }
     let task = ds.infer_task();
     let _ = writeln!(o, "task:     {task} (inferred; override with --task)");
@@ -489,7 +490,8 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
             let parts: Vec<String> = counts.iter().map(|(l, c)| format!("{l}: {c}")).collect();
             let _ = writeln!(o, "classes:  {} ({})", counts.len(), parts.join(", "));
             if counts.len() < 2 {
-                let _ = writeln!(o, "          a classifier needs at least 2 classes: is this the right target?");
+                let _ =
+                    writeln!(o, "          a classifier needs at least 2 classes: is this the right target?");
             }
         }
         None => {
@@ -506,7 +508,11 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         o,
         "missing:  {missing} feature value(s) in {} row(s){}",
         ds.rows_with_missing(),
-        if missing > 0 { " (dropped by default; --missing fill-mean fills them with the training mean)" } else { "" }
+        if missing > 0 {
+            " (dropped by default; --missing fill-mean fills them with the training mean)"
+        } else {
+            ""
+        }
     );
     if ds.dropped_rows > 0 {
         let _ = writeln!(o, "          {} row(s) left out because their target is missing", ds.dropped_rows);
@@ -515,7 +521,12 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         let noise: Vec<&str> =
             inf.iter().zip(&ds.feature_names).filter(|(i, _)| !**i).map(|(_, n)| n.as_str()).collect();
         if !noise.is_empty() {
-            let _ = writeln!(o, "noise:    {} feature(s) known to carry no signal: {}", noise.len(), noise.join(", "));
+            let _ = writeln!(
+                o,
+                "noise:    {} feature(s) known to carry no signal: {}",
+                noise.len(),
+                noise.join(", ")
+            );
         }
     }
     let shown = head.min(ds.rows());

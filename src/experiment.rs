@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    Builtin, ColumnRoles, DataError, Dataset, LoadProgress, MissingPolicy, Preparation, SyntheticSpec, TaskKind,
+    Builtin, ColumnRoles, DataError, Dataset, LoadProgress, MissingPolicy, Preparation, SyntheticSpec,
+    TaskKind,
 };
 use crate::train::{NetworkSpec, RunSpec, TrainingSpec};
 
@@ -84,7 +85,10 @@ impl DataSpec {
                 let bad = |_| format!("{key}: '{value}' is not a valid number");
                 match key.trim() {
                     "rows" | "n" => spec.rows = value.trim().parse().map_err(bad)?,
-                    "noise" => spec.noise = value.trim().parse().map_err(|_| format!("noise: '{value}' is not a number"))?,
+                    "noise" => {
+                        spec.noise =
+                            value.trim().parse().map_err(|_| format!("noise: '{value}' is not a number"))?
+                    }
                     "extra" => spec.extra = value.trim().parse().map_err(bad)?,
                     "features" => spec.features = value.trim().parse().map_err(bad)?,
                     "informative" => spec.informative = value.trim().parse().map_err(bad)?,

@@ -21,7 +21,9 @@ fn load(name: &str) -> Result<Dataset, DataError> {
 
 fn load_err(name: &str) -> String {
     match load(name) {
-        Ok(ds) => panic!("{name}: expected an error, loaded {} rows × {} features", ds.rows(), ds.feature_count()),
+        Ok(ds) => {
+            panic!("{name}: expected an error, loaded {} rows × {} features", ds.rows(), ds.feature_count())
+        }
         Err(e) => {
             let msg = e.to_string();
             assert!(msg.contains(name), "{name}: the message should name the file: {msg}");
@@ -76,10 +78,16 @@ fn bad_files_give_typed_errors_that_say_where() {
 fn typed_errors_are_the_right_variants() {
     assert!(matches!(load("empty.csv"), Err(DataError::Empty { .. })));
     assert!(matches!(load("header_only.csv"), Err(DataError::NoRows { .. })));
-    assert!(matches!(load("ragged_short.csv"), Err(DataError::Ragged { line: 3, expected: 3, found: 2, .. })));
+    assert!(matches!(
+        load("ragged_short.csv"),
+        Err(DataError::Ragged { line: 3, expected: 3, found: 2, .. })
+    ));
     assert!(matches!(load("text_in_numeric.csv"), Err(DataError::NotANumber { line: 41, column: 2, .. })));
     assert!(matches!(load("inf_cell.csv"), Err(DataError::NotFinite { line: 3, column: 2, .. })));
-    assert!(matches!(load("duplicate_columns.csv"), Err(DataError::DuplicateColumn { first: 1, second: 3, .. })));
+    assert!(matches!(
+        load("duplicate_columns.csv"),
+        Err(DataError::DuplicateColumn { first: 1, second: 3, .. })
+    ));
     assert!(matches!(load("too_many_levels.csv"), Err(DataError::TooManyLevels { column: 1, .. })));
     assert!(matches!(load("many_classes.csv"), Err(DataError::TooManyClasses { .. })));
     assert!(matches!(load("undeclared.arff"), Err(DataError::NotDeclared { line: 6, column: 2, .. })));
@@ -274,7 +282,12 @@ fn generators_are_seeded_balanced_and_mark_noise() {
         let base = if kind.is_planar() { 2 } else { spec.features };
         assert_eq!(shape(&a), (300, base + 3), "{}", kind.id());
         let inf = a.informative.clone().unwrap();
-        assert_eq!(inf.iter().rev().take(3).filter(|i| !**i).count(), 3, "{}: noise features marked", kind.id());
+        assert_eq!(
+            inf.iter().rev().take(3).filter(|i| !**i).count(),
+            3,
+            "{}: noise features marked",
+            kind.id()
+        );
         assert!(a.features.iter().all(|v| v.is_finite()));
         if kind != SyntheticKind::SparseRegression {
             let counts = a.class_counts(a.infer_task()).unwrap();

@@ -77,8 +77,9 @@ pub fn read_arff(
     for (n, line) in reader.split(b'\n').enumerate() {
         let line_no = n as u64 + 1;
         let bytes = line.map_err(|source| DataError::Io { path: shown.to_string(), source })?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| syntax(line_no, format!("byte {}: the text is not valid UTF-8", e.valid_up_to() + 1)))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            syntax(line_no, format!("byte {}: the text is not valid UTF-8", e.valid_up_to() + 1))
+        })?;
         let text = text.trim_start_matches('\u{feff}').trim();
         if text.is_empty() || text.starts_with('%') {
             continue;
@@ -96,9 +97,12 @@ pub fn read_arff(
                     let inner = kind
                         .strip_prefix('{')
                         .and_then(|k| k.trim_end().strip_suffix('}'))
-                        .ok_or_else(|| syntax(line_no, format!("attribute '{name}': the value list has no closing '}}'")))?;
-                    let levels = split_quoted(inner, ',')
-                        .ok_or_else(|| syntax(line_no, format!("attribute '{name}': a quote is not closed")))?;
+                        .ok_or_else(|| {
+                            syntax(line_no, format!("attribute '{name}': the value list has no closing '}}'"))
+                        })?;
+                    let levels = split_quoted(inner, ',').ok_or_else(|| {
+                        syntax(line_no, format!("attribute '{name}': a quote is not closed"))
+                    })?;
                     Declared::Nominal(levels.into_iter().filter(|l| !l.is_empty()).collect())
                 } else if ["numeric", "real", "integer"].iter().any(|k| lower_kind.starts_with(k)) {
                     Declared::Numeric
@@ -107,7 +111,9 @@ pub fn read_arff(
                 } else if lower_kind.starts_with("date") || lower_kind.starts_with("relational") {
                     return Err(syntax(
                         line_no,
-                        format!("attribute '{name}': the type '{kind}' is not supported; ignore the column or convert it to numbers"),
+                        format!(
+                            "attribute '{name}': the type '{kind}' is not supported; ignore the column or convert it to numbers"
+                        ),
                     ));
                 } else {
                     return Err(syntax(line_no, format!("attribute '{name}': unknown type '{kind}'")));
@@ -126,7 +132,10 @@ pub fn read_arff(
                 table = Some(TableBuilder::new(shown, names.clone(), declared.clone(), roles, Some(last))?);
                 continue;
             }
-            return Err(syntax(line_no, format!("expected @relation, @attribute or @data, found '{}'", clip(text))));
+            return Err(syntax(
+                line_no,
+                format!("expected @relation, @attribute or @data, found '{}'", clip(text)),
+            ));
         }
         let Some(t) = table.as_mut() else { break };
         let columns = t.columns();
@@ -141,25 +150,32 @@ pub fn read_arff(
                 Declared::Nominal(levels) => levels.first().cloned().unwrap_or_default(),
                 _ => "0".to_string(),
             }));
-            for part in split_quoted(inner, ',').ok_or_else(|| syntax(line_no, "a quote is not closed".into()))? {
+            for part in
+                split_quoted(inner, ',').ok_or_else(|| syntax(line_no, "a quote is not closed".into()))?
+            {
                 if part.is_empty() {
                     continue;
                 }
-                let (i, v) = part
-                    .split_once(char::is_whitespace)
-                    .ok_or_else(|| syntax(line_no, format!("expected 'index value', found '{}'", clip(&part))))?;
-                let i: usize = i
-                    .parse()
-                    .ok()
-                    .filter(|&i| i < columns)
-                    .ok_or_else(|| syntax(line_no, format!("'{i}' is not an attribute index (0 to {})", columns - 1)))?;
+                let (i, v) = part.split_once(char::is_whitespace).ok_or_else(|| {
+                    syntax(line_no, format!("expected 'index value', found '{}'", clip(&part)))
+                })?;
+                let i: usize = i.parse().ok().filter(|&i| i < columns).ok_or_else(|| {
+                    syntax(line_no, format!("'{i}' is not an attribute index (0 to {})", columns - 1))
+                })?;
                 cells[i] = v.trim().trim_matches(|c| c == '\'' || c == '"').to_string();
             }
         } else {
-            cells.extend(split_quoted(text, ',').ok_or_else(|| syntax(line_no, "a quote is not closed".into()))?);
+            cells.extend(
+                split_quoted(text, ',').ok_or_else(|| syntax(line_no, "a quote is not closed".into()))?,
+            );
         }
         if cells.len() != columns {
-            return Err(DataError::Ragged { path: shown.to_string(), line: line_no, expected: columns, found: cells.len() });
+            return Err(DataError::Ragged {
+                path: shown.to_string(),
+                line: line_no,
+                expected: columns,
+                found: cells.len(),
+            });
         }
         t.push_row(line_no, |c| cells[c].as_str())?;
         if t.rows() % 4096 == 0
@@ -177,5 +193,9 @@ pub fn read_arff(
 }
 
 fn clip(s: &str) -> String {
-    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s.to_string() }
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
 }

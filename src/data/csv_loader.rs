@@ -127,9 +127,10 @@ pub fn read_csv(
     // A first line is data when it has numbers and its text cells sit where
     // the next line has text too (a label column); otherwise it names columns.
     let has_header = !(first.iter().any(is_number)
-        && first.iter().enumerate().all(|(c, h)| {
-            is_number(h) || (has_second && record.get(c).is_some_and(|v| !is_number(v)))
-        }));
+        && first
+            .iter()
+            .enumerate()
+            .all(|(c, h)| is_number(h) || (has_second && record.get(c).is_some_and(|v| !is_number(v)))));
     let columns = first.len();
     let names: Vec<String> = if has_header {
         first
@@ -145,7 +146,12 @@ pub fn read_csv(
     let push = |table: &mut TableBuilder, record: &csv::StringRecord| {
         let line = record.position().map_or(0, |p| p.line());
         if record.len() != columns {
-            return Err(DataError::Ragged { path: shown.to_string(), line, expected: columns, found: record.len() });
+            return Err(DataError::Ragged {
+                path: shown.to_string(),
+                line,
+                expected: columns,
+                found: record.len(),
+            });
         }
         table.push_row(line, |c| &record[c])
     };

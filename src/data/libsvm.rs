@@ -18,7 +18,7 @@ pub const MAX_CELLS: usize = 1 << 28;
 pub fn looks_like_libsvm(head: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(head) else {
         // A head cut inside a multibyte character: check what is valid.
-        return std::str::from_utf8(&head[..head.len().saturating_sub(3)]).is_ok_and(|t| looks(t));
+        return std::str::from_utf8(&head[..head.len().saturating_sub(3)]).is_ok_and(looks);
     };
     looks(text)
 }
@@ -33,7 +33,9 @@ fn looks(text: &str) -> bool {
     let mut pairs = 0;
     for t in tokens {
         match t.split_once(':') {
-            Some((i, v)) if (i == "qid" || i.parse::<u64>().is_ok()) && v.parse::<f64>().is_ok() => pairs += 1,
+            Some((i, v)) if (i == "qid" || i.parse::<u64>().is_ok()) && v.parse::<f64>().is_ok() => {
+                pairs += 1
+            }
             _ => return false,
         }
     }
@@ -41,7 +43,11 @@ fn looks(text: &str) -> bool {
 }
 
 /// Reads a LIBSVM file into a dense matrix.
-pub fn read_libsvm(shown: &str, reader: &mut dyn Read, progress: Option<&LoadProgress>) -> Result<Dataset, DataError> {
+pub fn read_libsvm(
+    shown: &str,
+    reader: &mut dyn Read,
+    progress: Option<&LoadProgress>,
+) -> Result<Dataset, DataError> {
     let reader = BufReader::with_capacity(64 * 1024, reader);
     let mut labels: Vec<f64> = Vec::new();
     // (row, column, value) with 0- or 1-based columns as written.
@@ -80,22 +86,26 @@ pub fn read_libsvm(shown: &str, reader: &mut dyn Read, progress: Option<&LoadPro
             let index: u64 = i.parse().map_err(|_| {
                 syntax(line_no, format!("field {field}: expected a whole-number index, found '{i}'"))
             })?;
-            let value: f32 = v
-                .parse()
-                .map_err(|_| syntax(line_no, format!("field {field}: expected a number after ':', found '{v}'")))?;
+            let value: f32 = v.parse().map_err(|_| {
+                syntax(line_no, format!("field {field}: expected a number after ':', found '{v}'"))
+            })?;
             if !value.is_finite() {
                 return Err(syntax(line_no, format!("field {field}: the value {v} is not finite")));
             }
             if last.is_some_and(|l| index <= l) {
                 return Err(syntax(
                     line_no,
-                    format!("field {field}: index {index} does not increase (indices must be in increasing order)"),
+                    format!(
+                        "field {field}: index {index} does not increase (indices must be in increasing order)"
+                    ),
                 ));
             }
             if index > MAX_COLUMNS as u64 {
                 return Err(syntax(
                     line_no,
-                    format!("field {field}: index {index} is beyond the {MAX_COLUMNS} columns reglab can hold densely"),
+                    format!(
+                        "field {field}: index {index} is beyond the {MAX_COLUMNS} columns reglab can hold densely"
+                    ),
                 ));
             }
             last = Some(index);
@@ -106,7 +116,7 @@ pub fn read_libsvm(shown: &str, reader: &mut dyn Read, progress: Option<&LoadPro
             }
         }
         labels.push(y);
-        if labels.len() % 4096 == 0
+        if labels.len().is_multiple_of(4096)
             && let Some(p) = progress
             && p.is_cancelled()
         {
@@ -132,10 +142,16 @@ pub fn read_libsvm(shown: &str, reader: &mut dyn Read, progress: Option<&LoadPro
         let c = if zero_based { c as usize } else { c as usize - 1 };
         x[[r as usize, c]] = v;
     }
-    let feature_names: Vec<String> = (0..cols).map(|j| format!("f{}", j + usize::from(!zero_based))).collect();
+    let feature_names: Vec<String> =
+        (0..cols).map(|j| format!("f{}", j + usize::from(!zero_based))).collect();
     let mut columns: Vec<ColumnInfo> = feature_names
         .iter()
-        .map(|n| ColumnInfo { name: n.clone(), role: Role::Feature, kind: Some(ColumnKind::Numeric), missing: 0 })
+        .map(|n| ColumnInfo {
+            name: n.clone(),
+            role: Role::Feature,
+            kind: Some(ColumnKind::Numeric),
+            missing: 0,
+        })
         .collect();
     columns.push(ColumnInfo {
         name: "label".into(),

@@ -86,7 +86,11 @@ impl Format {
 }
 
 /// Reads a data file of any supported format, plain or gzip-compressed.
-pub fn load_file(path: &Path, roles: &ColumnRoles, progress: Option<&LoadProgress>) -> Result<Dataset, DataError> {
+pub fn load_file(
+    path: &Path,
+    roles: &ColumnRoles,
+    progress: Option<&LoadProgress>,
+) -> Result<Dataset, DataError> {
     let shown = path.display().to_string();
     let io = |source: std::io::Error| DataError::Io { path: shown.clone(), source };
     let file = File::open(path).map_err(io)?;

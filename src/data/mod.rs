@@ -62,7 +62,9 @@ impl Role {
 pub enum ColumnKind {
     Numeric,
     /// Text values; as a feature, one 0/1 column per level (one-hot).
-    Categorical { levels: Vec<String> },
+    Categorical {
+        levels: Vec<String>,
+    },
 }
 
 /// One column of the source as read.
@@ -199,7 +201,12 @@ impl Dataset {
         let target_name = target_name.into();
         let mut columns: Vec<ColumnInfo> = feature_names
             .iter()
-            .map(|n| ColumnInfo { name: n.clone(), role: Role::Feature, kind: Some(ColumnKind::Numeric), missing: 0 })
+            .map(|n| ColumnInfo {
+                name: n.clone(),
+                role: Role::Feature,
+                kind: Some(ColumnKind::Numeric),
+                missing: 0,
+            })
             .collect();
         columns.push(ColumnInfo {
             name: target_name.clone(),

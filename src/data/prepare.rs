@@ -65,7 +65,13 @@ pub struct Preparation {
 
 impl Default for Preparation {
     fn default() -> Self {
-        Preparation { task: None, validation: 0.0, test: 0.0, missing: MissingPolicy::Drop, standardize: true }
+        Preparation {
+            task: None,
+            validation: 0.0,
+            test: 0.0,
+            missing: MissingPolicy::Drop,
+            standardize: true,
+        }
     }
 }
 
@@ -162,7 +168,8 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
         TaskKind::Multiclass => Task::Multiclass(classes.len()),
     };
     let n = ds.rows();
-    let has_missing: Vec<bool> = ds.features.rows().into_iter().map(|r| r.iter().any(|v| v.is_nan())).collect();
+    let has_missing: Vec<bool> =
+        ds.features.rows().into_iter().map(|r| r.iter().any(|v| v.is_nan())).collect();
     let usable: Vec<usize> = match prep.missing {
         MissingPolicy::Drop => (0..n).filter(|&i| !has_missing[i]).collect(),
         MissingPolicy::FillMean => (0..n).collect(),

@@ -280,7 +280,9 @@ impl SyntheticSpec {
             SyntheticKind::SparseRegression => {
                 sparse_regression(n, self.features, self.informative, self.noise, self.seed)
             }
-            SyntheticKind::Irrelevant => informative_classification(n, self.features, self.informative, 2, self.seed),
+            SyntheticKind::Irrelevant => {
+                informative_classification(n, self.features, self.informative, 2, self.seed)
+            }
             planar => planar_set(planar, n, self.noise, self.seed),
         };
         ds.name = self.name();
@@ -303,10 +305,17 @@ fn planar_set(kind: SyntheticKind, n: usize, noise: f64, seed: u64) -> Dataset {
         let class = (i % 2) as u32;
         let (a, b) = match kind {
             SyntheticKind::Circle => {
-                let r = if class == 1 { uniform(&mut rng, 0.0, 0.5 * radius) } else { uniform(&mut rng, 0.7 * radius, radius) };
+                let r = if class == 1 {
+                    uniform(&mut rng, 0.0, 0.5 * radius)
+                } else {
+                    uniform(&mut rng, 0.7 * radius, radius)
+                };
                 let t = uniform(&mut rng, 0.0, std::f64::consts::TAU);
                 let jitter = radius * noise;
-                (r * t.sin() + uniform(&mut rng, -1.0, 1.0) * jitter, r * t.cos() + uniform(&mut rng, -1.0, 1.0) * jitter)
+                (
+                    r * t.sin() + uniform(&mut rng, -1.0, 1.0) * jitter,
+                    r * t.cos() + uniform(&mut rng, -1.0, 1.0) * jitter,
+                )
             }
             SyntheticKind::Xor => {
                 // Away from the axes, as in Playground, so the classes separate.
@@ -327,16 +336,23 @@ fn planar_set(kind: SyntheticKind, n: usize, noise: f64, seed: u64) -> Dataset {
             SyntheticKind::Spiral => {
                 let k = (i / 2) as f64 / (n / 2).max(1) as f64;
                 let r = k * radius;
-                let t = 1.75 * k * std::f64::consts::TAU + if class == 1 { 0.0 } else { std::f64::consts::PI };
+                let t =
+                    1.75 * k * std::f64::consts::TAU + if class == 1 { 0.0 } else { std::f64::consts::PI };
                 let jitter = radius * noise * 0.5;
-                (r * t.sin() + uniform(&mut rng, -1.0, 1.0) * jitter, r * t.cos() + uniform(&mut rng, -1.0, 1.0) * jitter)
+                (
+                    r * t.sin() + uniform(&mut rng, -1.0, 1.0) * jitter,
+                    r * t.cos() + uniform(&mut rng, -1.0, 1.0) * jitter,
+                )
             }
             _ => {
                 // Moons: half circles of radius 1 scaled to the square.
                 let t = uniform(&mut rng, 0.0, std::f64::consts::PI);
                 let (mx, my) = if class == 1 { (t.cos(), t.sin()) } else { (1.0 - t.cos(), 0.5 - t.sin()) };
                 let s = 3.0;
-                (s * (mx - 0.5) + s * noise * normal(&mut rng), s * (my - 0.25) + s * noise * normal(&mut rng))
+                (
+                    s * (mx - 0.5) + s * noise * normal(&mut rng),
+                    s * (my - 0.25) + s * noise * normal(&mut rng),
+                )
             }
         };
         x[[i, 0]] = a as f32;

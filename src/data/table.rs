@@ -323,6 +323,7 @@ impl TableBuilder {
     }
 
     /// Decides the column kinds and builds the dataset.
+    #[allow(clippy::needless_range_loop)] // rows and columns index several arrays at once
     pub fn finish(mut self) -> Result<Dataset, DataError> {
         let shown = self.shown.clone();
         if self.rows == 0 {

@@ -17,7 +17,9 @@ use crate::data::{
     Builtin, ColumnRoles, Dataset, LoadProgress, Preparation, Prepared, SyntheticSpec, prepare,
 };
 use crate::train::RunStatus;
-use crate::train::live::{BoundaryGrid, Command, LiveChange, LiveTrainer, SessionSetup, TrainerState, Update};
+use crate::train::live::{
+    BoundaryGrid, Command, LiveChange, LiveTrainer, SessionSetup, TrainerState, Update,
+};
 
 /// Where the data on screen comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,10 +71,13 @@ pub struct Notice {
     pub text: String,
 }
 
+/// What the loader thread sends back: the data, or what went wrong.
+type Loaded = Result<(DataChoice, Arc<Dataset>, Arc<Prepared>), String>;
+
 struct LoadJob {
     what: String,
     progress: Arc<LoadProgress>,
-    result: Receiver<Result<(DataChoice, Arc<Dataset>, Arc<Prepared>), String>>,
+    result: Receiver<Loaded>,
     started: Instant,
 }
 
@@ -288,9 +293,9 @@ impl ReglabApp {
                         Ok(()) => Ok(Arc::new(s.generate())),
                         Err(e) => Err(format!("cannot generate {}: {e}", s.kind.id())),
                     },
-                    DataChoice::File(path) => {
-                        crate::data::load_file(path, &roles, Some(&p)).map(Arc::new).map_err(|e| e.to_string())
-                    }
+                    DataChoice::File(path) => crate::data::load_file(path, &roles, Some(&p))
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string()),
                 },
             };
             let result = loaded.and_then(|ds| {
@@ -395,7 +400,7 @@ impl ReglabApp {
         }
     }
 
-    fn finish_load(&mut self, result: Result<(DataChoice, Arc<Dataset>, Arc<Prepared>), String>) {
+    fn finish_load(&mut self, result: Loaded) {
         match result {
             Ok((choice, ds, prepared)) => {
                 let changed_source = self.settings.source != choice;
@@ -419,7 +424,10 @@ impl ReglabApp {
                     text += &format!("; {} row(s) with missing values left out", prepared.dropped_rows);
                 }
                 if prepared.filled_cells > 0 {
-                    text += &format!("; {} missing value(s) filled with the training mean", prepared.filled_cells);
+                    text += &format!(
+                        "; {} missing value(s) filled with the training mean",
+                        prepared.filled_cells
+                    );
                 }
                 self.info(text);
                 self.settings.source = choice;
@@ -664,7 +672,14 @@ impl ReglabApp {
     }
 
     fn dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
         if let Some(path) = dropped.into_iter().next() {
             self.actions.push(Action::Load(DataChoice::File(path)));
         }

@@ -183,7 +183,13 @@ mod tests {
     fn a_series_stays_bounded_and_keeps_spikes() {
         let mut s = Series::default();
         for i in 0..100_000 {
-            let y = if i == 1234 { 1e6 } else if i == 50_000 { -1e6 } else { (i as f64).sin() };
+            let y = if i == 1234 {
+                1e6
+            } else if i == 50_000 {
+                -1e6
+            } else {
+                (i as f64).sin()
+            };
             s.push(i as f64, y);
         }
         assert!(s.len() < SERIES_CAPACITY, "{}", s.len());

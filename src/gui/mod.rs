@@ -56,10 +56,6 @@ pub fn run(source: Option<PathBuf>) -> anyhow::Result<()> {
             .with_drag_and_drop(true),
         ..Default::default()
     };
-    eframe::run_native(
-        "reglab",
-        options,
-        Box::new(move |cc| Ok(Box::new(ReglabApp::new(cc, file)))),
-    )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    eframe::run_native("reglab", options, Box::new(move |cc| Ok(Box::new(ReglabApp::new(cc, file)))))
+        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

@@ -3,7 +3,8 @@
 use egui::{Color32, RichText, Ui};
 
 use super::app::{
-    Action, DataChoice, ReglabApp, SHORTCUT_OPEN, SHORTCUT_RESET, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN,
+    Action, DataChoice, ReglabApp, SHORTCUT_OPEN, SHORTCUT_RESET, SHORTCUT_STEP, SHORTCUT_STOP,
+    SHORTCUT_TRAIN,
 };
 use crate::data::{
     Builtin, ColumnKind, MissingPolicy, Role, STANDARDIZE_WHY, SyntheticKind, SyntheticSpec, TaskKind,
@@ -69,7 +70,11 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
             .on_hover_text("Slow training down to watch the first epochs");
         let r2 = ui.add_enabled(
             limited,
-            egui::Slider::new(&mut speed, 1.0..=500.0).logarithmic(true).suffix(" epochs/s").text("speed"),
+            egui::Slider::new(&mut speed, 1.0..=1000.0)
+                .clamping(egui::SliderClamping::Never)
+                .logarithmic(true)
+                .suffix(" epochs/s")
+                .text("speed"),
         );
         if r1.changed() || r2.changed() {
             app.act(Action::SpeedLimit(limited.then_some(speed)));
@@ -93,7 +98,9 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 RichText::new("Settings changed: Reset (or Train) to apply them")
                     .color(ui.visuals().warn_fg_color),
             )
-            .on_hover_text("Network, batch, data or the list of runs changed; these need new runs from epoch 0");
+            .on_hover_text(
+                "Network, batch, data or the list of runs changed; these need new runs from epoch 0",
+            );
         }
     });
 }
@@ -125,11 +132,15 @@ pub fn status_ui(app: &mut ReglabApp, ui: &mut Ui) {
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let (mean, worst) = app.frame_times.summary();
-            ui.label(RichText::new(format!(
-                "ui {:.2} ms (max {:.2})",
-                mean.as_secs_f64() * 1e3,
-                worst.as_secs_f64() * 1e3
-            )).small().weak())
+            ui.label(
+                RichText::new(format!(
+                    "ui {:.2} ms (max {:.2})",
+                    mean.as_secs_f64() * 1e3,
+                    worst.as_secs_f64() * 1e3
+                ))
+                .small()
+                .weak(),
+            )
             .on_hover_text("Time spent in reglab's own drawing code per frame, over the last 120 frames");
             if !app.notices.is_empty() && ui.small_button("Clear messages").clicked() {
                 dismiss = true;
@@ -143,7 +154,8 @@ pub fn status_ui(app: &mut ReglabApp, ui: &mut Ui) {
 
 /// Shown while a file is dragged over the window.
 pub fn drop_hint_ui(ctx: &egui::Context) {
-    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-hint")));
+    let painter =
+        ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-hint")));
     let rect = ctx.content_rect();
     painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
     painter.text(
@@ -158,11 +170,15 @@ pub fn drop_hint_ui(ctx: &egui::Context) {
 /// The left panel: data, network and runs.
 pub fn settings_ui(app: &mut ReglabApp, ui: &mut Ui) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        egui::CollapsingHeader::new(RichText::new("Data").strong()).default_open(true).show(ui, |ui| data_ui(app, ui));
+        egui::CollapsingHeader::new(RichText::new("Data").strong())
+            .default_open(true)
+            .show(ui, |ui| data_ui(app, ui));
         egui::CollapsingHeader::new(RichText::new("Network and training").strong())
             .default_open(true)
             .show(ui, |ui| network_ui(app, ui));
-        egui::CollapsingHeader::new(RichText::new("Runs").strong()).default_open(true).show(ui, |ui| runs_ui(app, ui));
+        egui::CollapsingHeader::new(RichText::new("Runs").strong())
+            .default_open(true)
+            .show(ui, |ui| runs_ui(app, ui));
         ui.add_space(8.0);
         egui::CollapsingHeader::new("Keyboard shortcuts").default_open(false).show(ui, |ui| {
             egui::Grid::new("shortcuts").show(ui, |ui| {
@@ -189,42 +205,51 @@ fn source_label(choice: &DataChoice) -> String {
     match choice {
         DataChoice::Builtin(b) => b.id().to_string(),
         DataChoice::Synthetic(s) => format!("generated: {}", s.kind.id()),
-        DataChoice::File(p) => p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
+        DataChoice::File(p) => {
+            p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+        }
     }
 }
 
 fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
     let current = app.settings.source.clone();
-    egui::ComboBox::from_label("Dataset").selected_text(source_label(&current)).width(220.0).show_ui(ui, |ui| {
-        ui.label(RichText::new("Built in").weak());
-        for b in Builtin::ALL {
-            if ui.selectable_label(current == DataChoice::Builtin(b), b.id()).on_hover_text(b.title()).clicked() {
-                app.act(Action::Load(DataChoice::Builtin(b)));
-            }
-        }
-        ui.separator();
-        ui.label(RichText::new("Generated").weak());
-        for k in SyntheticKind::ALL {
-            let selected = matches!(&current, DataChoice::Synthetic(s) if s.kind == k);
-            if ui.selectable_label(selected, k.id()).on_hover_text(k.title()).clicked() {
-                let base = match &current {
-                    DataChoice::Synthetic(s) => s.clone(),
-                    _ => SyntheticSpec::default(),
-                };
-                app.act(Action::Load(DataChoice::Synthetic(SyntheticSpec { kind: k, ..base })));
-            }
-        }
-        if !app.settings.recent_files.is_empty() {
-            ui.separator();
-            ui.label(RichText::new("Recent files").weak());
-            for p in app.settings.recent_files.clone() {
-                let name = p.display().to_string();
-                if ui.selectable_label(current == DataChoice::File(p.clone()), &name).clicked() {
-                    app.act(Action::Load(DataChoice::File(p)));
+    egui::ComboBox::from_label("Dataset").selected_text(source_label(&current)).width(220.0).show_ui(
+        ui,
+        |ui| {
+            ui.label(RichText::new("Built in").weak());
+            for b in Builtin::ALL {
+                if ui
+                    .selectable_label(current == DataChoice::Builtin(b), b.id())
+                    .on_hover_text(b.title())
+                    .clicked()
+                {
+                    app.act(Action::Load(DataChoice::Builtin(b)));
                 }
             }
-        }
-    });
+            ui.separator();
+            ui.label(RichText::new("Generated").weak());
+            for k in SyntheticKind::ALL {
+                let selected = matches!(&current, DataChoice::Synthetic(s) if s.kind == k);
+                if ui.selectable_label(selected, k.id()).on_hover_text(k.title()).clicked() {
+                    let base = match &current {
+                        DataChoice::Synthetic(s) => s.clone(),
+                        _ => SyntheticSpec::default(),
+                    };
+                    app.act(Action::Load(DataChoice::Synthetic(SyntheticSpec { kind: k, ..base })));
+                }
+            }
+            if !app.settings.recent_files.is_empty() {
+                ui.separator();
+                ui.label(RichText::new("Recent files").weak());
+                for p in app.settings.recent_files.clone() {
+                    let name = p.display().to_string();
+                    if ui.selectable_label(current == DataChoice::File(p.clone()), &name).clicked() {
+                        app.act(Action::Load(DataChoice::File(p)));
+                    }
+                }
+            }
+        },
+    );
     ui.horizontal(|ui| {
         if ui
             .button("Open file…")
@@ -271,13 +296,12 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
     };
     ui.separator();
     let task = app.settings.task.unwrap_or_else(|| ds.infer_task());
-    ui.label(RichText::new(format!("{}: {} rows × {} features", ds.name, ds.rows(), ds.feature_count())).strong());
+    ui.label(
+        RichText::new(format!("{}: {} rows × {} features", ds.name, ds.rows(), ds.feature_count())).strong(),
+    );
     if let Some(p) = &app.prepared {
-        let classes = if p.classes.is_empty() {
-            String::new()
-        } else {
-            format!(", {} classes", p.classes.len())
-        };
+        let classes =
+            if p.classes.is_empty() { String::new() } else { format!(", {} classes", p.classes.len()) };
         ui.label(format!(
             "{task}{classes}; {} training / {} validation / {} test rows",
             p.train_rows(),
@@ -298,7 +322,9 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
 
     let mut reprepare = false;
     egui::ComboBox::from_label("Task")
-        .selected_text(app.settings.task.map_or_else(|| format!("auto ({})", ds.infer_task()), |t| t.to_string()))
+        .selected_text(
+            app.settings.task.map_or_else(|| format!("auto ({})", ds.infer_task()), |t| t.to_string()),
+        )
         .show_ui(ui, |ui| {
             if ui.selectable_label(app.settings.task.is_none(), "auto").clicked() {
                 app.settings.task = None;
@@ -312,9 +338,17 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
             }
         });
     let released = |r: &egui::Response| r.drag_stopped() || (r.changed() && !r.dragged());
-    let r = ui.add(egui::Slider::new(&mut app.settings.validation, 0.0..=0.5).text("validation fraction"));
+    let r = ui.add(
+        egui::Slider::new(&mut app.settings.validation, 0.0..=0.9)
+            .clamping(egui::SliderClamping::Never)
+            .text("validation fraction"),
+    );
     reprepare |= released(&r);
-    let r = ui.add(egui::Slider::new(&mut app.settings.test, 0.0..=0.5).text("test fraction"));
+    let r = ui.add(
+        egui::Slider::new(&mut app.settings.test, 0.0..=0.9)
+            .clamping(egui::SliderClamping::Never)
+            .text("test fraction"),
+    );
     reprepare |= released(&r);
     if ui
         .checkbox(&mut app.settings.standardize, "Standardise features")
@@ -323,7 +357,11 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
     {
         reprepare = true;
     }
-    ui.label(RichText::new("Penalties depend on feature scale; standardising puts features on equal footing.").small().weak());
+    ui.label(
+        RichText::new("Penalties depend on feature scale; standardising puts features on equal footing.")
+            .small()
+            .weak(),
+    );
     if ds.missing_values() > 0 {
         egui::ComboBox::from_label(format!("{} missing values", ds.missing_values()))
             .selected_text(match app.settings.missing {
@@ -331,9 +369,15 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 MissingPolicy::FillMean => "fill with training mean",
             })
             .show_ui(ui, |ui| {
-                reprepare |= ui.selectable_value(&mut app.settings.missing, MissingPolicy::Drop, "drop their rows").changed();
                 reprepare |= ui
-                    .selectable_value(&mut app.settings.missing, MissingPolicy::FillMean, "fill with training mean")
+                    .selectable_value(&mut app.settings.missing, MissingPolicy::Drop, "drop their rows")
+                    .changed();
+                reprepare |= ui
+                    .selectable_value(
+                        &mut app.settings.missing,
+                        MissingPolicy::FillMean,
+                        "fill with training mean",
+                    )
                     .changed();
             });
     }
@@ -351,14 +395,17 @@ fn generator_ui(app: &mut ReglabApp, ui: &mut Ui, mut spec: SyntheticSpec) {
     let before = spec.clone();
     egui::Grid::new("generator").num_columns(2).show(ui, |ui| {
         let l = ui.label("rows");
-        ui.add(egui::DragValue::new(&mut spec.rows).range(20..=SyntheticSpec::MAX_ROWS).speed(10)).labelled_by(l.id);
+        ui.add(egui::DragValue::new(&mut spec.rows).range(20..=SyntheticSpec::MAX_ROWS).speed(10))
+            .labelled_by(l.id);
         ui.end_row();
         let l = ui.label("noise");
-        ui.add(egui::Slider::new(&mut spec.noise, 0.0..=1.0).text("")).labelled_by(l.id)
+        ui.add(egui::Slider::new(&mut spec.noise, 0.0..=1.0).text(""))
+            .labelled_by(l.id)
             .on_hover_text("How far points stray from their class's region (0 to 1)");
         ui.end_row();
         let l = ui.label("extra noise features");
-        ui.add(egui::DragValue::new(&mut spec.extra).range(0..=200)).labelled_by(l.id)
+        ui.add(egui::DragValue::new(&mut spec.extra).range(0..=200))
+            .labelled_by(l.id)
             .on_hover_text("Pure-noise columns added to the data: L1 should learn to ignore them");
         ui.end_row();
         if !spec.kind.is_planar() {
@@ -400,7 +447,10 @@ fn columns_ui(app: &mut ReglabApp, ui: &mut Ui, ds: &crate::data::Dataset) {
                 };
                 let missing = if c.missing > 0 { format!(", {} missing", c.missing) } else { String::new() };
                 ui.label(format!("{kind}{missing}"));
-                if ui.radio(c.role == Role::Target, "").on_hover_text(format!("Predict '{}'", c.name)).clicked()
+                if ui
+                    .radio(c.role == Role::Target, "")
+                    .on_hover_text(format!("Predict '{}'", c.name))
+                    .clicked()
                     && c.role != Role::Target
                 {
                     app.settings.target = Some(c.name.clone());
@@ -436,7 +486,7 @@ fn preview_ui(ui: &mut Ui, ds: &crate::data::Dataset) {
             for name in &ds.feature_names[..cols] {
                 ui.label(RichText::new(name).strong());
             }
-            ui.label(RichText::new(format!("→ {}", ds.target_name)).strong());
+            ui.label(RichText::new(format!("target: {}", ds.target_name)).strong());
             ui.end_row();
             for r in 0..ds.rows().min(8) {
                 for c in 0..cols {
@@ -484,20 +534,33 @@ fn network_ui(app: &mut ReglabApp, ui: &mut Ui) {
         }
     });
     ui.data_mut(|d| d.insert_temp(id, text));
-    egui::ComboBox::from_label("Activation").selected_text(s.network.activation.to_string()).show_ui(ui, |ui| {
-        for a in Activation::ALL {
-            stale |= ui.selectable_value(&mut s.network.activation, a, a.to_string()).changed();
-        }
-    });
+    egui::ComboBox::from_label("Activation").selected_text(s.network.activation.to_string()).show_ui(
+        ui,
+        |ui| {
+            for a in Activation::ALL {
+                stale |= ui.selectable_value(&mut s.network.activation, a, a.to_string()).changed();
+            }
+        },
+    );
     ui.horizontal(|ui| {
         let mut auto = s.training.lr.is_none();
         let mut lr = s.training.lr.unwrap_or(0.1);
-        let r = ui.add_enabled(!auto, egui::Slider::new(&mut lr, 1e-4..=5.0).logarithmic(true).text("η (step size)"));
+        let r = ui.add_enabled(
+            !auto,
+            egui::Slider::new(&mut lr, 1e-4..=5.0)
+                .logarithmic(true)
+                .clamping(egui::SliderClamping::Never)
+                .text("η (step size)"),
+        );
         if r.changed() {
             s.training.lr = Some(lr);
             stale = true;
         }
-        if ui.checkbox(&mut auto, "auto").on_hover_text("1/L for linear models, 0.1 with hidden layers").changed() {
+        if ui
+            .checkbox(&mut auto, "auto")
+            .on_hover_text("1/L for linear models, 0.1 with hidden layers")
+            .changed()
+        {
             s.training.lr = if auto { None } else { Some(lr) };
             stale = true;
         }
@@ -509,8 +572,11 @@ fn network_ui(app: &mut ReglabApp, ui: &mut Ui) {
             Batch::Full => 32,
         };
         let label = ui.label("Batch");
-        let r = ui.add_enabled(!full, egui::DragValue::new(&mut size).range(1..=100_000)).labelled_by(label.id);
-        if ui.checkbox(&mut full, "full batch").on_hover_text("Every training row in each step").changed() || r.changed() {
+        let r =
+            ui.add_enabled(!full, egui::DragValue::new(&mut size).range(1..=100_000)).labelled_by(label.id);
+        if ui.checkbox(&mut full, "full batch").on_hover_text("Every training row in each step").changed()
+            || r.changed()
+        {
             s.training.batch = if full { Batch::Full } else { Batch::Size(size) };
             stale = true;
         }
@@ -518,17 +584,28 @@ fn network_ui(app: &mut ReglabApp, ui: &mut Ui) {
     ui.horizontal(|ui| {
         let label = ui.label("Epochs");
         let mut epochs = s.training.epochs();
-        if ui.add(egui::DragValue::new(&mut epochs).range(1..=10_000_000).speed(10)).labelled_by(label.id).changed() {
+        if ui
+            .add(egui::DragValue::new(&mut epochs).range(1..=10_000_000).speed(10))
+            .labelled_by(label.id)
+            .changed()
+        {
             // The end of a run can move while it trains: it is read at every epoch.
             s.training.epochs = Some(epochs);
             stale = true;
         }
         let label = ui.label("Seed");
-        stale |= ui.add(egui::DragValue::new(&mut s.seed)).labelled_by(label.id)
-            .on_hover_text("Initial weights, split and batch order").changed();
+        stale |= ui
+            .add(egui::DragValue::new(&mut s.seed))
+            .labelled_by(label.id)
+            .on_hover_text("Initial weights, split and batch order")
+            .changed();
     });
     stale |= ui
-        .add(egui::Slider::new(&mut s.training.momentum, 0.0..=0.99).text("momentum"))
+        .add(
+            egui::Slider::new(&mut s.training.momentum, 0.0..=0.99)
+                .clamping(egui::SliderClamping::Never)
+                .text("momentum"),
+        )
         .changed();
     if stale {
         app.act(Action::Stale);
@@ -590,27 +667,45 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 ui.label(RichText::new(format!("epoch {epoch} · η {lr:.3e} · {text}")).color(color).small());
             }
             let spec = &mut entry.spec;
-            egui::ComboBox::from_id_salt(("reg", i)).selected_text(format!("Regularizer: {}", spec.reg)).show_ui(ui, |ui| {
-                for r in Regularizer::ALL {
-                    if ui.selectable_value(&mut spec.reg, *r, r.to_string()).changed() {
-                        live.push(LiveChange::Regularizer(*r));
+            egui::ComboBox::from_id_salt(("reg", i))
+                .selected_text(format!("Regularizer: {}", spec.reg))
+                .show_ui(ui, |ui| {
+                    for r in Regularizer::ALL {
+                        if ui.selectable_value(&mut spec.reg, *r, r.to_string()).changed() {
+                            live.push(LiveChange::Regularizer(*r));
+                        }
                     }
-                }
-            }).response.on_hover_text("Which penalty this run adds to its data error; changes apply while it trains");
+                })
+                .response
+                .on_hover_text(
+                    "Which penalty this run adds to its data error; changes apply while it trains",
+                );
             if spec.reg != Regularizer::None {
-                let r = ui.add(egui::Slider::new(&mut spec.lambda, 1e-5..=20.0).logarithmic(true).text("λ"));
+                let r = ui.add(
+                    egui::Slider::new(&mut spec.lambda, 0.0..=20.0)
+                        .logarithmic(true)
+                        .smallest_positive(1e-5)
+                        .clamping(egui::SliderClamping::Never)
+                        .text("λ"),
+                );
                 if r.drag_stopped() || (r.changed() && !r.dragged()) {
                     live.push(LiveChange::Lambda(spec.lambda));
                 }
             }
             if matches!(spec.reg, Regularizer::L1 | Regularizer::ElasticNet) {
-                egui::ComboBox::from_id_salt(("rule", i)).selected_text(format!("L1 rule: {}", spec.l1_rule)).show_ui(ui, |ui| {
-                    for r in L1Rule::ALL {
-                        if ui.selectable_value(&mut spec.l1_rule, *r, r.to_string()).changed() {
-                            live.push(LiveChange::L1Rule(*r));
+                egui::ComboBox::from_id_salt(("rule", i))
+                    .selected_text(format!("L1 rule: {}", spec.l1_rule))
+                    .show_ui(ui, |ui| {
+                        for r in L1Rule::ALL {
+                            if ui.selectable_value(&mut spec.l1_rule, *r, r.to_string()).changed() {
+                                live.push(LiveChange::L1Rule(*r));
+                            }
                         }
-                    }
-                }).response.on_hover_text("subgradient: weights jitter near 0; clip and proximal: weights reach exactly 0");
+                    })
+                    .response
+                    .on_hover_text(
+                        "subgradient: weights jitter near 0; clip and proximal: weights reach exactly 0",
+                    );
             }
             if spec.reg == Regularizer::ElasticNet {
                 let r = ui.add(egui::Slider::new(&mut spec.alpha, 0.0..=1.0).text("α (L1 share)"));
@@ -631,7 +726,12 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
                     }
                 }
                 if own {
-                    let r = ui.add(egui::Slider::new(&mut lr, 1e-4..=100.0).logarithmic(true).text("η"));
+                    let r = ui.add(
+                        egui::Slider::new(&mut lr, 1e-4..=100.0)
+                            .logarithmic(true)
+                            .clamping(egui::SliderClamping::Never)
+                            .text("η"),
+                    );
                     spec.lr = Some(lr);
                     if r.drag_stopped() || (r.changed() && !r.dragged()) {
                         live.push(LiveChange::Lr(lr));
@@ -639,20 +739,32 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 }
             });
             egui::CollapsingHeader::new("more").id_salt(("more", i)).show(ui, |ui| {
-                egui::ComboBox::from_id_salt(("scale", i)).selected_text(format!("λ scale: {}", spec.lambda_scale)).show_ui(ui, |ui| {
-                    for s in LambdaScale::ALL {
-                        stale |= ui.selectable_value(&mut spec.lambda_scale, *s, s.to_string()).changed();
-                    }
-                }).response.on_hover_text("What n in λ/n is: the batch size, the training set size, or 1");
-                egui::ComboBox::from_id_salt(("scope", i)).selected_text(format!("penalise: {}", spec.scope)).show_ui(ui, |ui| {
-                    for s in Scope::ALL {
-                        stale |= ui.selectable_value(&mut spec.scope, *s, s.to_string()).changed();
-                    }
-                }).response.on_hover_text("all weight matrices, or the output layer only; biases never");
+                egui::ComboBox::from_id_salt(("scale", i))
+                    .selected_text(format!("λ scale: {}", spec.lambda_scale))
+                    .show_ui(ui, |ui| {
+                        for s in LambdaScale::ALL {
+                            stale |= ui.selectable_value(&mut spec.lambda_scale, *s, s.to_string()).changed();
+                        }
+                    })
+                    .response
+                    .on_hover_text("What n in λ/n is: the batch size, the training set size, or 1");
+                egui::ComboBox::from_id_salt(("scope", i))
+                    .selected_text(format!("penalise: {}", spec.scope))
+                    .show_ui(ui, |ui| {
+                        for s in Scope::ALL {
+                            stale |= ui.selectable_value(&mut spec.scope, *s, s.to_string()).changed();
+                        }
+                    })
+                    .response
+                    .on_hover_text("all weight matrices, or the output layer only; biases never");
                 ui.horizontal(|ui| {
                     let mut on = spec.dropout.is_some();
                     let mut keep = spec.dropout.unwrap_or(0.8);
-                    if ui.checkbox(&mut on, "dropout").on_hover_text("Keep each hidden unit with probability p").changed() {
+                    if ui
+                        .checkbox(&mut on, "dropout")
+                        .on_hover_text("Keep each hidden unit with probability p")
+                        .changed()
+                    {
                         stale = true;
                     }
                     if on {
@@ -676,8 +788,11 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
     for (i, c) in colors {
         app.set_session_color(i, c);
     }
-    if ui.button("Add run").on_hover_text("A new run, trained from the same initial weights at the next Reset").clicked() {
+    if ui
+        .button("Add run")
+        .on_hover_text("A new run, trained from the same initial weights at the next Reset")
+        .clicked()
+    {
         app.act(Action::AddRun);
     }
 }
-

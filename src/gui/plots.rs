@@ -3,7 +3,8 @@
 
 use egui::{Color32, ColorImage, RichText, TextureHandle, Ui};
 use egui_plot::{
-    Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, PlotImage, PlotPoint, PlotPoints, Points, Text, VLine,
+    Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, PlotImage, PlotPoint, PlotPoints, Points, Text,
+    VLine,
 };
 
 use super::app::{Action, ReglabApp};
@@ -12,8 +13,14 @@ use crate::train::live::BoundaryGrid;
 use crate::train::{EPSILON_GRID, Histogram};
 
 /// Class colours of the decision boundary plots.
-const CLASS_COLORS: [[u8; 3]; 6] =
-    [[0x00, 0x72, 0xB2], [0xE6, 0x9F, 0x00], [0x00, 0x9E, 0x73], [0xCC, 0x79, 0xA7], [0x56, 0xB4, 0xE9], [0xD5, 0x5E, 0x00]];
+const CLASS_COLORS: [[u8; 3]; 6] = [
+    [0x00, 0x72, 0xB2],
+    [0xE6, 0x9F, 0x00],
+    [0x00, 0x9E, 0x73],
+    [0xCC, 0x79, 0xA7],
+    [0x56, 0xB4, 0xE9],
+    [0xD5, 0x5E, 0x00],
+];
 
 fn class_color(k: usize) -> Color32 {
     let c = CLASS_COLORS[k % CLASS_COLORS.len()];
@@ -57,10 +64,21 @@ fn title(ui: &mut Ui, text: &str, help: &str) {
     ui.label(RichText::new(text).strong().size(15.0)).on_hover_text(help);
 }
 
+/// One run's histogram-history texture and what it was built from.
+struct HistoryTexture {
+    received: usize,
+    layer: Option<usize>,
+    log: bool,
+    color: Color32,
+    texture: TextureHandle,
+    /// The weight range shown, `[−m, m]`.
+    m: f32,
+}
+
 /// Histogram-history textures, rebuilt only when their input changed.
 #[derive(Default)]
 pub struct HistoryTextures {
-    entries: Vec<Option<(usize, Option<usize>, bool, Color32, TextureHandle, f32)>>,
+    entries: Vec<Option<HistoryTexture>>,
 }
 
 /// The central panel: every plot, two per row.
@@ -119,10 +137,13 @@ fn change_markers(app: &ReglabApp, plot: &mut egui_plot::PlotUi<'_>) {
     for (i, h) in app.runs.iter().enumerate() {
         for ch in &h.changes {
             plot.vline(
-                VLine::new(format!("{}: {} {} → {}", h.name, ch.setting, ch.from, ch.to), ch.epoch as f64)
-                    .color(app.run_color(i))
-                    .style(LineStyle::dashed_dense())
-                    .width(1.0),
+                VLine::new(
+                    format!("{}: {} {} to {} at epoch {}", h.name, ch.setting, ch.from, ch.to, ch.epoch),
+                    ch.epoch as f64,
+                )
+                .color(app.run_color(i))
+                .style(LineStyle::dashed_dense())
+                .width(1.0),
             );
         }
     }
@@ -144,15 +165,20 @@ fn error_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32) {
     let view = &app.settings.view;
     let log = view.log_error;
     Plot::new("error-plot")
+        .allow_scroll(false)
         .width(width)
         .height(height)
         .legend(Legend::default().follow_insertion_order(true).position(Corner::RightTop))
         .x_axis_label("epoch")
         .y_axis_label(if log { "error (log₁₀)" } else { "error" })
-        .y_axis_formatter(move |m, _| if log { format!("1e{:.0}", m.value) } else { format!("{:.3}", m.value) })
+        .y_axis_formatter(
+            move |m, _| if log { format!("1e{:.0}", m.value) } else { format!("{:.3}", m.value) },
+        )
         .label_formatter(move |hover| {
             let (name, p) = match hover {
-                egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => (*plot_name, *position),
+                egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => {
+                    (*plot_name, *position)
+                }
                 egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
             };
             let y = if log { 10f64.powf(p.y) } else { p.y };
@@ -166,7 +192,9 @@ fn error_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32) {
         .show(ui, |plot| {
             for (i, h) in app.runs.iter().enumerate() {
                 let c = app.run_color(i);
-                plot.line(Line::new(format!("{} train", h.name), points(&h.train_error, log)).color(c).width(2.0));
+                plot.line(
+                    Line::new(format!("{} train", h.name), points(&h.train_error, log)).color(c).width(2.0),
+                );
                 if view.show_validation && !h.val_error.is_empty() {
                     plot.line(
                         Line::new(format!("{} validation", h.name), points(&h.val_error, log))
@@ -198,6 +226,7 @@ fn accuracy_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
         return;
     }
     Plot::new("accuracy-plot")
+        .allow_scroll(false)
         .width(width)
         .height(height)
         .legend(Legend::default().follow_insertion_order(true).position(Corner::RightBottom))
@@ -208,7 +237,11 @@ fn accuracy_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
         .show(ui, |plot| {
             for (i, h) in app.runs.iter().enumerate() {
                 let c = app.run_color(i);
-                plot.line(Line::new(format!("{} train", h.name), points(&h.train_accuracy, false)).color(c).width(2.0));
+                plot.line(
+                    Line::new(format!("{} train", h.name), points(&h.train_accuracy, false))
+                        .color(c)
+                        .width(2.0),
+                );
                 if app.settings.view.show_validation && !h.val_accuracy.is_empty() {
                     plot.line(
                         Line::new(format!("{} validation", h.name), points(&h.val_accuracy, false))
@@ -272,8 +305,13 @@ fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 ui.set_width(width);
                 let zero = h.latest.as_ref().map_or(0.0, |m| m.weights.zero_frac);
                 ui.label(
-                    RichText::new(format!("{} · epoch {} · {:.1}% exactly 0", h.name, h.epoch(), 100.0 * zero))
-                        .color(app.run_color(i)),
+                    RichText::new(format!(
+                        "{} · epoch {} · {:.1}% exactly 0",
+                        h.name,
+                        h.epoch(),
+                        100.0 * zero
+                    ))
+                    .color(app.run_color(i)),
                 );
                 if view.histogram_history {
                     history_plot(app, ui, i, width, height);
@@ -291,12 +329,17 @@ fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
                     .enumerate()
                     .map(|(k, &c)| {
                         let x = hist.lo as f64 + (k as f64 + 0.5) * bin;
-                        Bar::new(x, scale(c)).name(format!("{:.3} to {:.3}: {c}", x - bin / 2.0, x + bin / 2.0))
+                        Bar::new(x, scale(c)).name(format!(
+                            "{:.3} to {:.3}: {c}",
+                            x - bin / 2.0,
+                            x + bin / 2.0
+                        ))
                     })
                     .collect();
                 let zero_bar = Bar::new(0.0, scale(hist.zeros)).name(format!("exactly 0: {}", hist.zeros));
                 let zero_color = ui.visuals().strong_text_color();
                 Plot::new(("histogram", i))
+                    .allow_scroll(false)
                     .width(width)
                     .height(height)
                     .link_axis(link, [true, true])
@@ -304,7 +347,11 @@ fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
                     .y_axis_label(if view.log_counts { "log₁₀(1+count)" } else { "count" })
                     .include_y(0.0)
                     .show(ui, |plot| {
-                        plot.bar_chart(BarChart::new(format!("{} weights", h.name), bars).color(app.run_color(i)).width(bin));
+                        plot.bar_chart(
+                            BarChart::new(format!("{} weights", h.name), bars)
+                                .color(app.run_color(i))
+                                .width(bin),
+                        );
                         plot.bar_chart(
                             BarChart::new("exactly 0", vec![zero_bar]).color(zero_color).width(bin * 0.5),
                         );
@@ -317,12 +364,13 @@ fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
 fn update_history_textures(app: &mut ReglabApp, ctx: &egui::Context) {
     let layer = app.settings.view.histogram_layer;
     let log = app.settings.view.log_counts;
-    let background = if ctx.global_style().visuals.dark_mode { Color32::from_gray(20) } else { Color32::WHITE };
+    let background =
+        if ctx.global_style().visuals.dark_mode { Color32::from_gray(20) } else { Color32::WHITE };
     let colors: Vec<Color32> = (0..app.runs.len()).map(|i| app.run_color(i)).collect();
     let textures = &mut app.history_textures;
     textures.entries.resize_with(app.runs.len(), || None);
     for (i, h) in app.runs.iter().enumerate() {
-        let fresh = matches!(&textures.entries[i], Some((r, l, lg, c, _, _)) if *r == h.received && *l == layer && *lg == log && *c == colors[i]);
+        let fresh = matches!(&textures.entries[i], Some(t) if t.received == h.received && t.layer == layer && t.log == log && t.color == colors[i]);
         if fresh || h.histograms.is_empty() {
             continue;
         }
@@ -358,11 +406,20 @@ fn update_history_textures(app: &mut ReglabApp, ctx: &egui::Context) {
         let image = ColorImage::new([cols, rows], pixels);
         let opts = egui::TextureOptions::NEAREST;
         match &mut textures.entries[i] {
-            Some((r, l, lg, c, tex, range)) => {
-                tex.set(image, opts);
-                (*r, *l, *lg, *c, *range) = (h.received, layer, log, colors[i], m);
+            Some(t) => {
+                t.texture.set(image, opts);
+                (t.received, t.layer, t.log, t.color, t.m) = (h.received, layer, log, colors[i], m);
             }
-            slot => *slot = Some((h.received, layer, log, colors[i], ctx.load_texture(format!("hist-{i}"), image, opts), m)),
+            slot => {
+                *slot = Some(HistoryTexture {
+                    received: h.received,
+                    layer,
+                    log,
+                    color: colors[i],
+                    texture: ctx.load_texture(format!("hist-{i}"), image, opts),
+                    m,
+                })
+            }
         }
     }
 }
@@ -375,7 +432,7 @@ fn lerp_color(a: Color32, b: Color32, t: f32) -> Color32 {
 
 fn history_plot(app: &ReglabApp, ui: &mut Ui, i: usize, width: f32, height: f32) {
     let h = &app.runs[i];
-    let Some(Some((_, _, _, _, tex, m))) = app.history_textures.entries.get(i) else {
+    let Some(Some(HistoryTexture { texture: tex, m, .. })) = app.history_textures.entries.get(i) else {
         ui.allocate_space(egui::vec2(width, height));
         return;
     };
@@ -383,13 +440,18 @@ fn history_plot(app: &ReglabApp, ui: &mut Ui, i: usize, width: f32, height: f32)
     let cols = epochs.len() as f64;
     let m = *m as f64;
     Plot::new(("histogram-history", i))
+        .allow_scroll(false)
         .width(width)
         .height(height)
         .x_axis_label("epoch")
         .y_axis_label("weight")
         .x_axis_formatter(move |mark, _| {
             let k = mark.value.round();
-            if k >= 0.0 && (k as usize) < epochs.len() { epochs[k as usize].to_string() } else { String::new() }
+            if k >= 0.0 && (k as usize) < epochs.len() {
+                epochs[k as usize].to_string()
+            } else {
+                String::new()
+            }
         })
         .show(ui, |plot| {
             plot.add(PlotImage::new(
@@ -423,6 +485,7 @@ fn sparsity_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32, acti
     let app = &*app;
     let k = app.settings.view.epsilon_index.min(EPSILON_GRID.len() - 1);
     Plot::new("sparsity-plot")
+        .allow_scroll(false)
         .width(width)
         .height(height)
         .legend(Legend::default().follow_insertion_order(true).position(Corner::LeftTop))
@@ -434,11 +497,18 @@ fn sparsity_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32, acti
         .show(ui, |plot| {
             for (i, h) in app.runs.iter().enumerate() {
                 let c = app.run_color(i);
-                plot.line(Line::new(format!("{} exactly 0", h.name), points(&h.zero_frac, false)).color(c).width(2.0));
                 plot.line(
-                    Line::new(format!("{} |w| < {:.0e}", h.name, EPSILON_GRID[k]), points(&h.small_frac[k], false))
+                    Line::new(format!("{} exactly 0", h.name), points(&h.zero_frac, false))
                         .color(c)
-                        .style(LineStyle::dashed_loose()),
+                        .width(2.0),
+                );
+                plot.line(
+                    Line::new(
+                        format!("{} |w| < {:.0e}", h.name, EPSILON_GRID[k]),
+                        points(&h.small_frac[k], false),
+                    )
+                    .color(c)
+                    .style(LineStyle::dashed_loose()),
                 );
             }
             change_markers(app, plot);
@@ -448,6 +518,7 @@ fn sparsity_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32, acti
 fn norms_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
     title(ui, "Weight norms", "L1 norm Σ|w| (solid) and L2 norm √(Σw²) (dashed) over all weight matrices");
     Plot::new("norms-plot")
+        .allow_scroll(false)
         .width(width)
         .height(height)
         .legend(Legend::default().follow_insertion_order(true).position(Corner::LeftTop))
@@ -460,7 +531,9 @@ fn norms_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
                 let c = app.run_color(i);
                 plot.line(Line::new(format!("{} L1 norm", h.name), points(&h.l1, false)).color(c).width(2.0));
                 plot.line(
-                    Line::new(format!("{} L2 norm", h.name), points(&h.l2, false)).color(c).style(LineStyle::dashed_loose()),
+                    Line::new(format!("{} L2 norm", h.name), points(&h.l2, false))
+                        .color(c)
+                        .style(LineStyle::dashed_loose()),
                 );
             }
             change_markers(app, plot);
@@ -499,6 +572,7 @@ fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
         }
     }
     Plot::new("importance-plot")
+        .allow_scroll(false)
         .height(height)
         .legend(Legend::default().follow_insertion_order(true).position(Corner::RightTop))
         .y_axis_label("Σ|w| into layer 1")
@@ -507,7 +581,11 @@ fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
             let k = mark.value;
             if (k - k.round()).abs() < 1e-6 && k >= 0.0 && (k as usize) < label_names.len() {
                 let name = &label_names[k as usize];
-                if name.chars().count() > 14 { format!("{}…", name.chars().take(13).collect::<String>()) } else { name.clone() }
+                if name.chars().count() > 14 {
+                    format!("{}…", name.chars().take(13).collect::<String>())
+                } else {
+                    name.clone()
+                }
             } else {
                 String::new()
             }
@@ -521,7 +599,9 @@ fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
                     .iter()
                     .take(shown)
                     .enumerate()
-                    .map(|(j, &v)| Bar::new(j as f64 + offset, v as f64).name(format!("{}: {}", h.name, names[j])))
+                    .map(|(j, &v)| {
+                        Bar::new(j as f64 + offset, v as f64).name(format!("{}: {}", h.name, names[j]))
+                    })
                     .collect();
                 plot.bar_chart(BarChart::new(h.name.clone(), bars).color(app.run_color(i)).width(bw * 0.95));
             }
@@ -576,6 +656,7 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
                 let epoch = h.boundary.as_ref().map_or(0, |b| b.0);
                 ui.label(RichText::new(format!("{} · epoch {epoch}", h.name)).color(app.run_color(i)));
                 Plot::new(("boundary", i))
+                    .allow_scroll(false)
                     .width(size)
                     .height(size)
                     .data_aspect(1.0)
@@ -583,7 +664,12 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
                     .show_axes([false, false])
                     .show(ui, |plot| {
                         if let Some(Some(tex)) = app.boundary_textures.get(i) {
-                            plot.add(PlotImage::new(format!("{} prediction", h.name), tex.id(), center, extent));
+                            plot.add(PlotImage::new(
+                                format!("{} prediction", h.name),
+                                tex.id(),
+                                center,
+                                extent,
+                            ));
                         }
                         for (k, pts) in by_class.iter().enumerate() {
                             let label = prepared.classes.get(k).cloned().unwrap_or_else(|| k.to_string());

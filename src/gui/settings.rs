@@ -111,7 +111,11 @@ impl Default for Settings {
                 ..TrainingSpec::default()
             },
             seed: 1,
-            runs: vec![run(Regularizer::None, 0.0, 0), run(Regularizer::L1, 0.1, 1), run(Regularizer::L2, 0.1, 2)],
+            runs: vec![
+                run(Regularizer::None, 0.0, 0),
+                run(Regularizer::L1, 0.1, 1),
+                run(Regularizer::L2, 0.1, 2),
+            ],
             recent_files: Vec::new(),
             view: ViewSettings::default(),
         }

@@ -53,10 +53,15 @@ pub enum Command {
     Stop,
     /// At most this many epochs per second (`None`: as fast as possible).
     SpeedLimit(Option<f64>),
-    Change { run: usize, change: LiveChange },
+    Change {
+        run: usize,
+        change: LiveChange,
+    },
     /// A run that panics, to show that a failure stays in its run.
     #[doc(hidden)]
-    InjectPanic { run: usize },
+    InjectPanic {
+        run: usize,
+    },
 }
 
 /// Where the trainer stands.
@@ -81,13 +86,29 @@ pub struct BoundaryGrid {
 #[derive(Debug)]
 pub enum Update {
     /// A new session is ready; each run's name and step size.
-    Ready { runs: Vec<(String, f64)>, boundary: Option<BoundaryGrid> },
-    Metrics { run: usize, metrics: Box<EpochMetrics> },
-    Status { run: usize, status: RunStatus },
-    Changed { run: usize, change: Change },
+    Ready {
+        runs: Vec<(String, f64)>,
+        boundary: Option<BoundaryGrid>,
+    },
+    Metrics {
+        run: usize,
+        metrics: Box<EpochMetrics>,
+    },
+    Status {
+        run: usize,
+        status: RunStatus,
+    },
+    Changed {
+        run: usize,
+        change: Change,
+    },
     /// Predicted P(class 1) (binary) or class index (multiclass) per grid
     /// cell, row by row from the bottom.
-    Boundary { run: usize, epoch: usize, values: Vec<f32> },
+    Boundary {
+        run: usize,
+        epoch: usize,
+        values: Vec<f32>,
+    },
     State(TrainerState),
     Error(String),
 }
@@ -279,7 +300,8 @@ impl Worker {
                 if self.state == TrainerState::Finished || self.session.is_none() {
                     return true;
                 }
-                self.tick(true) && (self.state == TrainerState::Finished || self.set_state(TrainerState::Paused))
+                self.tick(true)
+                    && (self.state == TrainerState::Finished || self.set_state(TrainerState::Paused))
             }
             Command::Stop => {
                 let Some(session) = self.session.as_mut() else { return true };
@@ -316,7 +338,8 @@ impl Worker {
             Ok(s) => s,
             Err(e) => {
                 self.session = None;
-                return self.send(Update::Error(format!("cannot set up the runs: {e}"))) && self.set_state(TrainerState::Idle);
+                return self.send(Update::Error(format!("cannot set up the runs: {e}")))
+                    && self.set_state(TrainerState::Idle);
             }
         };
         self.boundary = boundary_grid(&session.data);
@@ -386,7 +409,8 @@ impl Worker {
         let data = Arc::clone(&session.data);
         let started = Instant::now();
         let panic_run = self.panic_next.take();
-        let active: Vec<usize> = (0..session.runs.len()).filter(|&i| session.runs[i].status.is_active()).collect();
+        let active: Vec<usize> =
+            (0..session.runs.len()).filter(|&i| session.runs[i].status.is_active()).collect();
         let train_one = |i: usize, run: &mut Run| {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 if panic_run == Some(i) {
@@ -395,8 +419,10 @@ impl Worker {
                 run.train_epoch(&data, &ctx)
             }));
             if let Err(panic) = outcome {
-                run.status =
-                    RunStatus::Diverged { epoch: run.epoch, reason: format!("internal error: {}", panic_text(&*panic)) };
+                run.status = RunStatus::Diverged {
+                    epoch: run.epoch,
+                    reason: format!("internal error: {}", panic_text(&*panic)),
+                };
             }
         };
         if active.len() > 1 && self.last_tick > PARALLEL_ABOVE {
@@ -426,7 +452,8 @@ impl Worker {
         }
         self.last_tick = started.elapsed();
 
-        let ended: Vec<usize> = active.iter().copied().filter(|&i| !session.runs[i].status.is_active()).collect();
+        let ended: Vec<usize> =
+            active.iter().copied().filter(|&i| !session.runs[i].status.is_active()).collect();
         let epoch = active.iter().map(|&i| session.runs[i].epoch).max().unwrap_or(0);
         let due = always_evaluate
             || !ended.is_empty()
@@ -495,8 +522,10 @@ impl Worker {
                     .rows()
                     .into_iter()
                     .map(|r| {
-                        r.iter().enumerate().fold((0, f32::NEG_INFINITY), |b, (k, &v)| if v > b.1 { (k, v) } else { b }).0
-                            as f32
+                        r.iter()
+                            .enumerate()
+                            .fold((0, f32::NEG_INFINITY), |b, (k, &v)| if v > b.1 { (k, v) } else { b })
+                            .0 as f32
                     })
                     .collect(),
                 _ => p.column(0).to_vec(),

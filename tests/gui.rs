@@ -1,0 +1,356 @@
+//! The workbench driven through its real widgets with egui_kittest: buttons
+//! are clicked by their labels, frames are run, and what the app shows is
+//! checked. Training runs on the app's real trainer thread.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use reglab::data::{Builtin, SyntheticKind, SyntheticSpec};
+use reglab::gui::{DataChoice, ReglabApp, Settings};
+use reglab::nn::Regularizer;
+use reglab::train::RunStatus;
+use reglab::train::live::TrainerState;
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn harness_with(settings: Settings, choice: DataChoice) -> Harness<'static, ReglabApp> {
+    let mut harness = Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).build_eframe(move |cc| {
+        let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
+        app.start_load(choice);
+        app
+    });
+    wait_for(&mut harness, "the data to load", |app| !app.is_loading() && app.prepared.is_some());
+    wait_for(&mut harness, "the runs to be set up", |app| {
+        !app.runs.is_empty() && app.runs.iter().all(|r| r.latest.is_some())
+    });
+    harness
+}
+
+/// Short runs so that tests finish quickly.
+fn quick_settings(epochs: usize) -> Settings {
+    let mut s = Settings::default();
+    s.training.epochs = Some(epochs);
+    s
+}
+
+/// Runs frames until `done` holds, or fails after a timeout.
+fn wait_for(harness: &mut Harness<'static, ReglabApp>, what: &str, done: impl Fn(&ReglabApp) -> bool) {
+    let start = Instant::now();
+    loop {
+        harness.step();
+        if done(harness.state()) {
+            return;
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "timed out waiting for {what}; messages: {:?}",
+            harness.state().notices
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn epochs(app: &ReglabApp) -> Vec<usize> {
+    app.runs.iter().map(|r| r.epoch()).collect()
+}
+
+#[test]
+fn a_built_in_set_trains_and_every_plot_gets_data_for_every_run() {
+    let mut harness = harness_with(quick_settings(150), DataChoice::Synthetic(SyntheticSpec::default()));
+    // Choose Iris in the Dataset menu, as a person would.
+    harness.get_by_label("Dataset").click();
+    harness.run_steps(2);
+    harness.get_by_label("iris").click();
+    harness.run_steps(2);
+    wait_for(&mut harness, "Iris to load", |app| app.dataset.as_ref().is_some_and(|d| d.name == "iris"));
+    wait_for(&mut harness, "the runs on Iris", |app| {
+        app.runs.len() == 3 && app.runs.iter().all(|r| r.latest.is_some())
+    });
+    assert_eq!(harness.state().epoch(), 0);
+
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "epochs to advance", |app| app.epoch() >= 5);
+    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    let app = harness.state();
+    assert_eq!(epochs(app), vec![150, 150, 150]);
+    for r in &app.runs {
+        assert!(matches!(r.status, RunStatus::Done), "{}: {:?}", r.name, r.status);
+        // Error, accuracy, sparsity and norm plots.
+        for (what, len) in [
+            ("train error", r.train_error.len()),
+            ("validation error", r.val_error.len()),
+            ("accuracy", r.train_accuracy.len()),
+            ("exact zeros", r.zero_frac.len()),
+            ("small weights", r.small_frac[12].len()),
+            ("L1 norm", r.l1.len()),
+            ("L2 norm", r.l2.len()),
+        ] {
+            assert!(len >= 2, "{}: the {what} plot has {len} points", r.name);
+        }
+        let m = r.latest.as_ref().unwrap();
+        assert_eq!(m.epoch, 150);
+        // Histograms (per layer and all) and input importance.
+        assert_eq!(m.histograms.len(), 2);
+        let counted: u32 = m.histogram_all.counts.iter().sum::<u32>() + m.histogram_all.zeros;
+        assert_eq!(counted as usize, m.weights.count);
+        assert_eq!(m.importance.len(), 4);
+        assert!(r.histograms.len() >= 2, "history heat map");
+    }
+    // L1 (proximal) makes exact zeros, L2 and none do not.
+    let zero = |i: usize| app.runs[i].latest.as_ref().unwrap().weights.zero_frac;
+    assert!(zero(1) > 0.0 && zero(0) == 0.0 && zero(2) == 0.0, "{} {} {}", zero(0), zero(1), zero(2));
+    // Iris has 4 inputs: no decision boundary, and the panel says why.
+    assert!(app.boundary.is_none());
+    harness.get_by_label_contains("Shown for classification with exactly two input features");
+}
+
+#[test]
+fn a_two_feature_set_draws_a_decision_boundary_per_run() {
+    let spec = SyntheticSpec { kind: SyntheticKind::Xor, rows: 200, ..SyntheticSpec::default() };
+    let mut harness = harness_with(quick_settings(30), DataChoice::Synthetic(spec));
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    let app = harness.state();
+    assert!(app.boundary.is_some());
+    for r in &app.runs {
+        let (epoch, values) = r.boundary.as_ref().expect("a boundary for every run");
+        assert_eq!(*epoch, 30);
+        assert!(values.iter().all(|v| (0.0..=1.0).contains(v)));
+    }
+    let names: Vec<String> = app.runs.iter().map(|r| r.name.clone()).collect();
+    for name in names {
+        harness.get_by_label(&format!("{name} · epoch 30"));
+    }
+}
+
+#[test]
+fn pause_resume_and_step() {
+    let mut s = quick_settings(100_000);
+    s.view.speed_limit = Some(200.0);
+    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::Iris));
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "epochs to advance", |app| app.epoch() >= 3);
+    harness.get_by_label("Pause").click();
+    wait_for(&mut harness, "the pause", |app| app.trainer_state == TrainerState::Paused);
+    // Whatever was in flight arrives; then nothing moves.
+    harness.run_steps(5);
+    std::thread::sleep(Duration::from_millis(100));
+    harness.run_steps(5);
+    let paused_at = epochs(harness.state());
+    std::thread::sleep(Duration::from_millis(200));
+    harness.run_steps(5);
+    assert_eq!(epochs(harness.state()), paused_at, "paused runs do not train");
+
+    harness.get_by_label("Step").click();
+    wait_for(&mut harness, "one step", |app| epochs(app) != paused_at);
+    let stepped = epochs(harness.state());
+    assert_eq!(stepped, paused_at.iter().map(|e| e + 1).collect::<Vec<_>>(), "Step trains exactly one epoch");
+    // The step's metrics are recorded for every run.
+    for r in &harness.state().runs {
+        assert_eq!(r.latest.as_ref().unwrap().epoch, stepped[0]);
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    harness.run_steps(3);
+    assert_eq!(epochs(harness.state()), stepped);
+
+    harness.get_by_label("Resume").click();
+    wait_for(&mut harness, "training to resume", |app| app.epoch() >= stepped[0] + 3);
+    // Space pauses too.
+    harness.key_press(egui::Key::Space);
+    wait_for(&mut harness, "the pause by keyboard", |app| app.trainer_state == TrainerState::Paused);
+    harness.get_by_label("Stop").click();
+    wait_for(&mut harness, "the stop", |app| app.trainer_state == TrainerState::Finished);
+    assert!(harness.state().runs.iter().all(|r| r.status == RunStatus::Stopped));
+}
+
+#[test]
+fn changing_lambda_mid_run_continues_from_the_same_weights() {
+    let mut s = quick_settings(100_000);
+    s.view.speed_limit = Some(300.0);
+    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::Iris));
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "some training", |app| app.epoch() >= 20);
+    harness.get_by_label("Pause").click();
+    wait_for(&mut harness, "the pause", |app| app.trainer_state == TrainerState::Paused);
+    harness.run_steps(5);
+    let before = harness.state().runs[1].clone();
+    let epoch_before = before.epoch();
+
+    // The L1 run's λ slider (the first of the λ sliders), set as a screen reader would.
+    harness.get_all_by_label("λ").next().expect("a λ slider").set_value_accesskit(2.0);
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings.runs[1].spec.lambda, 2.0);
+    harness.get_by_label("Resume").click();
+    wait_for(&mut harness, "training after the change", |app| app.runs[1].epoch() >= epoch_before + 10);
+    harness.get_by_label("Pause").click();
+    wait_for(&mut harness, "the pause", |app| app.trainer_state == TrainerState::Paused);
+    let after = &harness.state().runs[1];
+    assert!(!harness.state().stale, "λ changes live, no reset needed");
+    assert_eq!(after.changes.len(), 1);
+    let change = &after.changes[0];
+    assert_eq!((change.setting.as_str(), change.from.as_str(), change.to.as_str()), ("λ", "0.1", "2"));
+    assert!(
+        change.epoch >= epoch_before && change.epoch < epoch_before + 5,
+        "{} vs {epoch_before}",
+        change.epoch
+    );
+    // Same history, continued: nothing was reset.
+    assert_eq!(after.train_error.points()[0], before.train_error.points()[0]);
+    assert!(after.train_error.len() > before.train_error.len());
+    // The bigger λ shrinks the weights from where they were.
+    let l1 = |h: &reglab::gui::history::RunHistory| h.latest.as_ref().unwrap().weights.l1;
+    assert!(l1(after) < l1(&before), "{} → {}", l1(&before), l1(after));
+    assert_eq!(after.latest.as_ref().unwrap().lambda, 2.0);
+    // The other runs did not change.
+    assert!(harness.state().runs[0].changes.is_empty() && harness.state().runs[2].changes.is_empty());
+}
+
+#[test]
+fn a_bad_file_shows_its_error_and_the_loaded_data_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("broken.csv");
+    std::fs::write(&bad, "a,b,y\n1,2,0\n3,4,1\n5,oops,0\n7,8,1\n").unwrap();
+    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Wine));
+    let runs_before = harness.state().runs.len();
+    // The path field and Load button: the same loading code the dialog's answer takes.
+    harness.get_by_label("Path").focus();
+    harness.run_steps(1);
+    harness.get_by_label("Path").type_text(bad.to_str().unwrap());
+    harness.run_steps(1);
+    harness.get_by_label("Load").click();
+    harness.run_steps(2);
+    wait_for(&mut harness, "the load to fail", |app| {
+        !app.is_loading() && app.notices.iter().any(|n| n.error)
+    });
+    let app = harness.state();
+    let error = app.notices.iter().find(|n| n.error).unwrap();
+    assert!(
+        error.text.contains("broken.csv") && error.text.contains("line 4, column 2 ('b')"),
+        "{}",
+        error.text
+    );
+    assert!(error.text.contains("The data on screen (wine) is unchanged"), "{}", error.text);
+    assert_eq!(app.dataset.as_ref().unwrap().name, "wine");
+    assert_eq!(app.settings.source, DataChoice::Builtin(Builtin::Wine));
+    assert_eq!(app.runs.len(), runs_before);
+    harness.get_by_label_contains("line 4, column 2");
+    // And the old data still trains.
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training on the old data", |app| app.trainer_state == TrainerState::Finished);
+}
+
+#[test]
+fn a_diverging_run_is_marked_while_the_others_finish() {
+    let mut s = quick_settings(60);
+    s.runs[2].spec.lr = Some(1e9);
+    s.runs[2].spec.name = "huge η".into();
+    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::BreastCancer));
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    let app = harness.state();
+    assert!(matches!(app.runs[0].status, RunStatus::Done), "{:?}", app.runs[0].status);
+    assert!(matches!(app.runs[1].status, RunStatus::Done), "{:?}", app.runs[1].status);
+    let RunStatus::Diverged { epoch, reason } = &app.runs[2].status else {
+        panic!("expected a diverged run, found {:?}", app.runs[2].status)
+    };
+    assert!(*epoch <= 5, "diverged at epoch {epoch}");
+    assert!(reason.contains("step size"), "{reason}");
+    assert_eq!(app.runs[0].epoch(), 60);
+    assert!(
+        app.notices
+            .iter()
+            .any(|n| n.error && n.text.contains("huge η") && n.text.contains("stopped at epoch"))
+    );
+    harness.get_by_label_contains("diverged at epoch");
+}
+
+#[test]
+fn a_panic_in_a_run_is_caught_and_shown() {
+    let mut s = quick_settings(100_000);
+    s.view.speed_limit = Some(100.0);
+    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::Iris));
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "some training", |app| app.epoch() >= 2);
+    harness.state_mut().inject_panic(1);
+    wait_for(&mut harness, "the failure", |app| matches!(app.runs[1].status, RunStatus::Diverged { .. }));
+    let app = harness.state();
+    let RunStatus::Diverged { reason, .. } = &app.runs[1].status else { unreachable!() };
+    assert!(reason.contains("internal error") && reason.contains("injected failure"), "{reason}");
+    let e0 = app.runs[0].epoch();
+    wait_for(&mut harness, "the other runs to go on", |app| app.runs[0].epoch() > e0 + 3);
+    harness.get_by_label("Stop").click();
+    wait_for(&mut harness, "the stop", |app| app.trainer_state == TrainerState::Finished);
+}
+
+#[test]
+fn with_lambda_zero_every_run_has_the_same_curves() {
+    let mut s = quick_settings(40);
+    for r in &mut s.runs {
+        r.spec.lambda = 0.0;
+    }
+    s.runs[1].spec.reg = Regularizer::L1;
+    s.runs[2].spec.reg = Regularizer::L2;
+    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::Wine));
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    let app = harness.state();
+    let first = &app.runs[0];
+    assert!(first.train_error.len() > 10);
+    for r in &app.runs[1..] {
+        assert_eq!(r.train_error.points(), first.train_error.points(), "{} vs {}", r.name, first.name);
+        assert_eq!(r.val_error.points(), first.val_error.points());
+        assert_eq!(r.l2.points(), first.l2.points());
+        assert_eq!(r.latest.as_ref().unwrap().histogram_all, first.latest.as_ref().unwrap().histogram_all);
+    }
+}
+
+#[test]
+fn reset_returns_every_run_to_epoch_zero_and_new_runs_join() {
+    let mut harness = harness_with(quick_settings(30), DataChoice::Builtin(Builtin::Iris));
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    // Below the fold of the settings panel: pressed through accessibility.
+    harness.get_by_label("Add run").click_accesskit();
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings.runs.len(), 4);
+    assert!(harness.state().stale);
+    harness.get_by_label("Reset").click();
+    wait_for(&mut harness, "the new runs", |app| {
+        app.runs.len() == 4 && app.runs.iter().all(|r| r.latest.is_some())
+    });
+    let app = harness.state();
+    assert!(!app.stale);
+    assert_eq!(epochs(app), vec![0, 0, 0, 0]);
+}
+
+/// Renders a frame mid-training on the CPU (wgpu on lavapipe or llvmpipe) and
+/// checks that the plots are drawn: the picture is not one flat colour.
+#[test]
+fn the_window_renders_mid_training() {
+    let spec = SyntheticSpec { kind: SyntheticKind::Circle, ..SyntheticSpec::default() };
+    let mut s = quick_settings(100_000);
+    s.view.speed_limit = Some(300.0);
+    let mut harness =
+        Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
+            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), s);
+            app.start_load(DataChoice::Synthetic(spec));
+            app
+        });
+    wait_for(&mut harness, "the runs", |app| {
+        !app.runs.is_empty() && app.runs.iter().all(|r| r.latest.is_some())
+    });
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training", |app| {
+        app.epoch() >= 60 && app.runs.iter().all(|r| r.boundary.is_some())
+    });
+    harness.get_by_label("Pause").click();
+    harness.run_steps(3);
+    let image = harness.render().expect("a frame renders");
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("window-mid-training.png");
+    image.save(&out).unwrap();
+    let first = image.get_pixel(800, 500);
+    let varied = image.pixels().filter(|p| *p != first).count();
+    assert!(varied > 100_000, "only {varied} pixels differ: nothing drawn? see {}", out.display());
+    eprintln!("rendered to {}", out.display());
+}
