@@ -20,8 +20,9 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: bool,
     /// Workloads to time, comma-separated.
-    /// LOAD writes a 1 000 000 × 20 numeric CSV to a temporary file and times reading it.
-    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3,LOAD")]
+    /// LOAD writes a 1 000 000 × 20 numeric CSV to a temporary file and times reading it;
+    /// UI times the window's drawing code with 5 runs training to 100 000 epochs.
+    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3,LOAD,UI")]
     pub workloads: Vec<String>,
     /// Timed repeats per workload; the median is reported.
     #[arg(long, default_value_t = 3)]
@@ -105,6 +106,128 @@ struct Report {
     threads_available: usize,
     workloads: Vec<WorkloadResult>,
     load: Option<LoadResult>,
+    ui: Option<UiResult>,
+}
+
+/// Time spent in the window's own `ui` code per frame.
+#[derive(Debug, Serialize)]
+pub struct UiResult {
+    pub runs: usize,
+    pub epochs: usize,
+    pub width: f32,
+    pub height: f32,
+    /// Metrics each run received (points of history before thinning).
+    pub history_points_per_run: usize,
+    pub frames: usize,
+    /// Over the frames drawn once every run had its full history.
+    pub final_frames: usize,
+    pub final_mean_ms: f64,
+    pub final_p95_ms: f64,
+    pub final_max_ms: f64,
+    /// Over every frame while training.
+    pub all_mean_ms: f64,
+    pub all_p95_ms: f64,
+    pub seconds: f64,
+}
+
+fn percentile(v: &[f64], q: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    s.get(((s.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0)
+}
+
+/// Drives the real app headless at 1600×1000, 60 frames a second, while 5
+/// runs train on the circle set with metrics recorded after every epoch.
+pub fn time_ui(epochs: usize) -> Result<UiResult, CliError> {
+    use crate::gui::{DataChoice, ReglabApp, RunEntry, Settings};
+    let (width, height) = (1600.0, 1000.0);
+    let ctx = egui::Context::default();
+    let mut settings = Settings::default();
+    settings.training.epochs = Some(epochs);
+    settings.view.histogram_history = true;
+    let regs = [
+        (Regularizer::None, 0.0),
+        (Regularizer::L1, 0.1),
+        (Regularizer::L2, 0.1),
+        (Regularizer::ElasticNet, 0.1),
+        (Regularizer::L1, 1.0),
+    ];
+    settings.runs = regs
+        .iter()
+        .enumerate()
+        .map(|(i, &(reg, lambda))| RunEntry {
+            spec: RunSpec {
+                name: format!("run {}", i + 1),
+                reg,
+                lambda,
+                l1_rule: L1Rule::Proximal,
+                ..RunSpec::default()
+            },
+            color: crate::gui::PALETTE[i],
+        })
+        .collect();
+    let mut app = ReglabApp::with_settings(ctx.clone(), settings);
+    app.record_every_epoch();
+    app.start_load(DataChoice::Synthetic(crate::data::SyntheticSpec::default()));
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(width, height))),
+        ..Default::default()
+    };
+    let frame = |app: &mut ReglabApp| -> f64 {
+        app.take_updates(&ctx);
+        let mut ms = 0.0;
+        let _ = ctx.run_ui(input(), |ui| {
+            let start = Instant::now();
+            app.draw(ui);
+            ms = start.elapsed().as_secs_f64() * 1e3;
+        });
+        ms
+    };
+    let started = Instant::now();
+    while app.runs.is_empty() || app.runs.iter().any(|r| r.latest.is_none()) {
+        frame(&mut app);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        if started.elapsed().as_secs() > 60 {
+            return Err(CliError::Failure(anyhow::anyhow!("the runs were not set up: {:?}", app.notices)));
+        }
+    }
+    app.act(crate::gui::Action::Train);
+    let mut all = Vec::new();
+    let mut last = Vec::new();
+    let mut done_frames = 0;
+    loop {
+        let ms = frame(&mut app);
+        let finished = app.runs.iter().all(|r| r.epoch() >= epochs);
+        if finished {
+            last.push(ms);
+            done_frames += 1;
+            if done_frames >= 120 {
+                break;
+            }
+        } else {
+            all.push(ms);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(16));
+        if started.elapsed().as_secs() > 3600 {
+            return Err(CliError::Failure(anyhow::anyhow!("training did not finish within an hour")));
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    Ok(UiResult {
+        runs: app.runs.len(),
+        epochs,
+        width,
+        height,
+        history_points_per_run: app.runs.iter().map(|r| r.received).min().unwrap_or(0),
+        frames: all.len() + last.len(),
+        final_frames: last.len(),
+        final_mean_ms: mean(&last),
+        final_p95_ms: percentile(&last, 0.95),
+        final_max_ms: last.iter().copied().fold(0.0, f64::max),
+        all_mean_ms: mean(&all),
+        all_p95_ms: percentile(&all, 0.95),
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// Reading a large numeric CSV.
@@ -329,9 +452,14 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     } else {
         None
     };
+    let ui = if args.workloads.iter().any(|id| id.eq_ignore_ascii_case("UI")) {
+        Some(time_ui(100_000)?)
+    } else {
+        None
+    };
     if args.json {
         let report =
-            Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results, load };
+            Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results, load, ui };
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::Failure(e.into()))?);
     } else {
         println!("float32 GEMM rate (512³, one thread): {peak:.1} GFLOP/s; {cores} core(s)");
@@ -366,6 +494,23 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
                 l.mb_per_s,
                 l.peak_extra_mb.map_or("unknown".to_string(), |m| format!("+{m:.0} MB")),
                 l.matrix_mb
+            );
+        }
+        if let Some(u) = &ui {
+            println!(
+                "UI   {} runs to {} epochs ({} points of history each), {}×{}: ui code {:.2} ms mean, {:.2} ms p95, {:.2} ms max \
+                 per frame with the full history ({:.2} ms mean, {:.2} ms p95 while training); {:.0} s",
+                u.runs,
+                u.epochs,
+                u.history_points_per_run,
+                u.width,
+                u.height,
+                u.final_mean_ms,
+                u.final_p95_ms,
+                u.final_max_ms,
+                u.all_mean_ms,
+                u.all_p95_ms,
+                u.seconds
             );
         }
     }

@@ -641,6 +641,12 @@ impl ReglabApp {
         }
     }
 
+    /// Has the trainer record metrics after every epoch (benchmarks).
+    #[doc(hidden)]
+    pub fn record_every_epoch(&mut self) {
+        self.send(Command::RecordEveryEpoch(true));
+    }
+
     /// Sends a panic into a run (tests: a failure stays in its run).
     #[doc(hidden)]
     pub fn inject_panic(&mut self, run: usize) {

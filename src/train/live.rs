@@ -57,6 +57,9 @@ pub enum Command {
         run: usize,
         change: LiveChange,
     },
+    /// Record metrics after every epoch instead of at most every 15 ms
+    /// (benchmarks of long histories).
+    RecordEveryEpoch(bool),
     /// A run that panics, to show that a failure stays in its run.
     #[doc(hidden)]
     InjectPanic {
@@ -189,6 +192,7 @@ struct Worker {
     last_tick: Duration,
     boundary: Option<(BoundaryGrid, Array2<f32>)>,
     panic_next: Option<usize>,
+    every_epoch: bool,
 }
 
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
@@ -215,6 +219,7 @@ impl Worker {
             last_tick: Duration::ZERO,
             boundary: None,
             panic_next: None,
+            every_epoch: false,
         }
     }
 
@@ -324,6 +329,10 @@ impl Worker {
                 true
             }
             Command::Change { run, change } => self.change(run, change),
+            Command::RecordEveryEpoch(on) => {
+                self.every_epoch = on;
+                true
+            }
             Command::InjectPanic { run } => {
                 self.panic_next = Some(run);
                 true
@@ -456,6 +465,7 @@ impl Worker {
             active.iter().copied().filter(|&i| !session.runs[i].status.is_active()).collect();
         let epoch = active.iter().map(|&i| session.runs[i].epoch).max().unwrap_or(0);
         let due = always_evaluate
+            || self.every_epoch
             || !ended.is_empty()
             || epoch <= EVAL_EVERY_EPOCH_UNTIL
             || self.last_eval.elapsed() >= EVAL_INTERVAL;
