@@ -337,15 +337,21 @@ fn flops_per_epoch(sizes: &[usize], n: usize, batch: usize) -> f64 {
 }
 
 /// Single-thread float32 GEMM rate of this machine (512³, best of 5).
+/// The best float32 GEMM rate on one thread at 512³: the training step's own
+/// kernels or the general-purpose GEMM, whichever is faster here.
 pub fn gemm_peak_gflops() -> f64 {
     let n = 512;
     let a = Array2::<f32>::from_shape_fn((n, n), |(i, j)| ((i * 7 + j * 3) % 11) as f32 * 0.1);
     let b = a.t().to_owned();
     let mut c = Array2::<f32>::zeros((n, n));
+    let mut scratch = crate::nn::gemm::GemmScratch::<f32>::new();
     let mut best = f64::INFINITY;
     for _ in 0..5 {
         let t = Instant::now();
         general_mat_mul(1.0, &a, &b, 0.0, &mut c);
+        best = best.min(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        crate::nn::gemm::gemm(a.view(), b.view(), 0.0, c.view_mut(), &mut scratch);
         best = best.min(t.elapsed().as_secs_f64());
     }
     2.0 * (n * n * n) as f64 / best / 1e9
@@ -452,6 +458,13 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     } else {
         None
     };
+    if args.workloads.iter().any(|id| id.eq_ignore_ascii_case("GEMM")) {
+        for (shape, ours, general) in gemm_shapes() {
+            eprintln!(
+                "GEMM {shape:<18} step's own {ours:7.1} GFLOP/s, general-purpose {general:7.1} GFLOP/s"
+            );
+        }
+    }
     let ui = if args.workloads.iter().any(|id| id.eq_ignore_ascii_case("UI")) {
         Some(time_ui(100_000)?)
     } else {
@@ -462,7 +475,9 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results, load, ui };
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::Failure(e.into()))?);
     } else {
-        println!("float32 GEMM rate (512³, one thread): {peak:.1} GFLOP/s; {cores} core(s)");
+        println!(
+            "float32 GEMM peak (512³, one thread, best of own and general-purpose): {peak:.1} GFLOP/s; {cores} core(s)"
+        );
         println!(
             "{:<4} {:<10} {:>5} {:>8} {:>14} {:>10} {:>10} {:>10} {:>9}",
             "id", "workload", "runs", "threads", "samples/s", "µs/step", "seconds", "GFLOP/s", "of peak"
@@ -515,4 +530,35 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// GFLOP/s of the training step's own GEMM and of the general one on the
+/// shapes of W2's step (`reglab bench --workloads GEMM`).
+pub fn gemm_shapes() -> Vec<(String, f64, f64)> {
+    use crate::nn::gemm::{GemmScratch, gemm};
+    let shapes =
+        [(512, 512, 512), (64, 784, 128), (784, 64, 128), (64, 128, 784), (32, 32, 32), (32, 20, 32)];
+    let mut out = Vec::new();
+    let mut scratch = GemmScratch::<f32>::new();
+    for (m, k, n) in shapes {
+        let a = Array2::<f32>::from_shape_fn((m, k), |(i, j)| ((i * 7 + j * 3) % 11) as f32 * 0.1);
+        let b = Array2::<f32>::from_shape_fn((k, n), |(i, j)| ((i * 5 + j * 3) % 13) as f32 * 0.1);
+        let mut c = Array2::<f32>::zeros((m, n));
+        let reps = (2e8 / (2.0 * (m * n * k) as f64)).max(3.0) as usize;
+        let time = |f: &mut dyn FnMut()| {
+            let mut best = f64::INFINITY;
+            for _ in 0..5 {
+                let t = Instant::now();
+                for _ in 0..reps {
+                    f();
+                }
+                best = best.min(t.elapsed().as_secs_f64() / reps as f64);
+            }
+            2.0 * (m * n * k) as f64 / best / 1e9
+        };
+        let ours = time(&mut || gemm(a.view(), b.view(), 0.0, c.view_mut(), &mut scratch));
+        let general = time(&mut || general_mat_mul(1.0, &a, &b, 0.0, &mut c));
+        out.push((format!("{m}×{k}·{k}×{n}"), ours, general));
+    }
+    out
 }

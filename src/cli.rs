@@ -410,6 +410,18 @@ fn print_summary(session: &Session) {
         session.data.task.name(),
         session.initial.sizes()
     );
+    if session.data.dropped_rows > 0 {
+        println!(
+            "{} row(s) with a missing value were left out (--missing fill-mean keeps them)",
+            session.data.dropped_rows
+        );
+    }
+    if session.data.filled_cells > 0 {
+        println!("{} missing value(s) were filled with the training mean", session.data.filled_cells);
+    }
+    if session.data.x_test.nrows() > 0 {
+        println!("{} rows held out as a test set", session.data.x_test.nrows());
+    }
     println!(
         "{:<28} {:>7} {:>12} {:>12} {:>12} {:>9} {:>8} {:>9}  status",
         "run", "epochs", "train E0", "val E0", "penalty R", "acc", "zeros", "|w|<ε"

@@ -278,7 +278,11 @@ impl ReglabApp {
         }
         let progress = Arc::new(LoadProgress::new());
         let (tx, rx) = mpsc::sync_channel(1);
-        let prep = self.preparation();
+        let mut prep = self.preparation();
+        if choice != self.settings.source {
+            // A task forced for one dataset means nothing for another.
+            prep.task = None;
+        }
         let seed = self.settings.seed;
         let what = choice.describe();
         let p = Arc::clone(&progress);
@@ -411,6 +415,7 @@ impl ReglabApp {
                 if changed_source {
                     self.settings.target = None;
                     self.settings.ignore.clear();
+                    self.settings.task = None;
                 }
                 let mut text = format!(
                     "Loaded {}: {} rows, {} features; {} for training, {} for validation",

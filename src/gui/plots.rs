@@ -60,6 +60,19 @@ fn points<'a>(s: &'a Series, log: bool) -> PlotPoints<'a> {
     }
 }
 
+/// A short label for an axis value: 0.25, 3.2e-4, 1.5e3.
+fn compact(y: f64) -> String {
+    let a = y.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if (0.01..1000.0).contains(&a) {
+        let s = format!("{y:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{y:.1e}")
+    }
+}
+
 fn title(ui: &mut Ui, text: &str, help: &str) {
     ui.label(RichText::new(text).strong().size(15.0)).on_hover_text(help);
 }
@@ -171,9 +184,7 @@ fn error_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32) {
         .legend(Legend::default().follow_insertion_order(true).position(Corner::RightTop))
         .x_axis_label("epoch")
         .y_axis_label(if log { "error (log₁₀)" } else { "error" })
-        .y_axis_formatter(
-            move |m, _| if log { format!("1e{:.0}", m.value) } else { format!("{:.3}", m.value) },
-        )
+        .y_axis_formatter(move |m, _| compact(if log { 10f64.powf(m.value) } else { m.value }))
         .label_formatter(move |hover| {
             let (name, p) = match hover {
                 egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => {

@@ -32,8 +32,8 @@ impl Activation {
     /// Applies the activation in place to a slice of pre-activations.
     pub fn apply<F: Float>(self, z: &mut [F]) {
         match self {
-            Activation::Tanh => z.iter_mut().for_each(|v| *v = v.tanh()),
-            Activation::Sigmoid => z.iter_mut().for_each(|v| *v = sigmoid(*v)),
+            Activation::Tanh => F::tanh_all(z),
+            Activation::Sigmoid => F::sigmoid_all(z),
             Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(F::zero())),
             Activation::Identity => {}
         }

@@ -6,6 +6,7 @@
 
 mod activation;
 mod float;
+pub mod gemm;
 mod network;
 mod penalty;
 mod task;

@@ -227,6 +227,41 @@ impl Penalty {
         momentum: F,
         n: f64,
     ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, which `step_avx2` is compiled for. The
+            // arithmetic is the same (no contraction into FMA), so both paths
+            // give the same numbers.
+            unsafe { self.step_avx2(w, g, velocity, lr, momentum, n) };
+            return;
+        }
+        self.step_portable(w, g, velocity, lr, momentum, n);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn step_avx2<F: Float>(
+        &self,
+        w: &mut [F],
+        g: &[F],
+        velocity: Option<&mut [F]>,
+        lr: F,
+        momentum: F,
+        n: f64,
+    ) {
+        self.step_portable(w, g, velocity, lr, momentum, n);
+    }
+
+    #[inline(always)]
+    fn step_portable<F: Float>(
+        &self,
+        w: &mut [F],
+        g: &[F],
+        velocity: Option<&mut [F]>,
+        lr: F,
+        momentum: F,
+        n: f64,
+    ) {
         debug_assert_eq!(w.len(), g.len());
         let (k1f, k2f) = self.coefficients(n);
         let (k1, k2) = (F::of(k1f), F::of(k2f));

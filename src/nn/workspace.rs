@@ -1,8 +1,8 @@
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip, s};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::gemm::{GemmScratch, gemm, gemm_bias};
 use super::{Float, Mlp, Penalty, Scope};
 
 /// Inverted dropout for one forward pass: each hidden unit is kept with
@@ -42,6 +42,7 @@ pub struct Workspace<F> {
     pub grad_b: Vec<Array1<F>>,
     vel_w: Vec<Array2<F>>,
     vel_b: Vec<Array1<F>>,
+    gemm: GemmScratch<F>,
 }
 
 pub(crate) fn flat<F>(a: &mut Array2<F>) -> &mut [F] {
@@ -70,6 +71,16 @@ impl<F: Float> Workspace<F> {
             grad_b: net.layers.iter().map(|l| Array1::zeros(l.bias.raw_dim())).collect(),
             vel_w: net.layers.iter().map(|l| Array2::zeros(l.weights.raw_dim())).collect(),
             vel_b: net.layers.iter().map(|l| Array1::zeros(l.bias.raw_dim())).collect(),
+            gemm: {
+                // Room for every product of a step: forward, weight gradient, backward.
+                let mut g = GemmScratch::new();
+                for w in sizes.windows(2) {
+                    g.reserve(capacity, w[1], w[0]);
+                    g.reserve(w[0], w[1], capacity);
+                    g.reserve(capacity, w[0], w[1]);
+                }
+                g
+            },
         }
     }
 
@@ -110,13 +121,16 @@ impl<F: Float> Workspace<F> {
             let (prev, rest) = self.acts.split_at_mut(l);
             let input = if l == 0 { self.x.slice(s![..m, ..]) } else { prev[l - 1].slice(s![..m, ..]) };
             let mut z = rest[0].slice_mut(s![..m, ..]);
-            general_mat_mul(F::one(), &input, &layer.weights, F::zero(), &mut z);
-            for mut row in z.axis_iter_mut(Axis(0)) {
-                row += &layer.bias;
-            }
+            let bias = layer.bias.as_slice().expect("an owned bias vector is contiguous");
+            gemm_bias(input, layer.weights.view(), F::zero(), Some(bias), z.view_mut(), &mut self.gemm);
             if l + 1 < nl {
-                let act = net.activation;
-                z.mapv_inplace(|v| act_apply(act, v));
+                match z.as_slice_mut() {
+                    Some(flat) => net.activation.apply(flat),
+                    None => {
+                        let act = net.activation;
+                        z.mapv_inplace(|v| act_apply(act, v));
+                    }
+                }
                 if let Some(d) = dropout.as_mut().filter(|d| d.keep < 1.0) {
                     let keep = d.keep as f32;
                     let scale = F::of(1.0 / d.keep);
@@ -166,7 +180,7 @@ impl<F: Float> Workspace<F> {
             let (lower, upper) = self.deltas.split_at_mut(l);
             let delta = upper[0].slice(s![..m, ..]);
             let input = if l == 0 { self.x.slice(s![..m, ..]) } else { self.acts[l - 1].slice(s![..m, ..]) };
-            general_mat_mul(F::one(), &input.t(), &delta, F::zero(), &mut self.grad_w[l]);
+            gemm(input.t(), delta, F::zero(), self.grad_w[l].view_mut(), &mut self.gemm);
             let gb = flat1(&mut self.grad_b[l]);
             gb.iter_mut().for_each(|v| *v = F::zero());
             for row in delta.axis_iter(Axis(0)) {
@@ -176,7 +190,7 @@ impl<F: Float> Workspace<F> {
             }
             if l > 0 {
                 let mut below = lower[l - 1].slice_mut(s![..m, ..]);
-                general_mat_mul(F::one(), &delta, &net.layers[l].weights.t(), F::zero(), &mut below);
+                gemm(delta, net.layers[l].weights.t(), F::zero(), below.view_mut(), &mut self.gemm);
                 let act = net.activation;
                 let a = self.acts[l - 1].slice(s![..m, ..]);
                 if self.dropout_used {
@@ -238,8 +252,12 @@ impl<F: Float> Workspace<F> {
 #[inline(always)]
 fn act_apply<F: Float>(act: super::Activation, v: F) -> F {
     match act {
-        super::Activation::Tanh => v.tanh(),
-        super::Activation::Sigmoid => super::activation::sigmoid(v),
+        super::Activation::Tanh | super::Activation::Sigmoid => {
+            // The same functions as the contiguous path.
+            let mut one = [v];
+            act.apply(&mut one);
+            one[0]
+        }
         super::Activation::Relu => v.max(F::zero()),
         super::Activation::Identity => v,
     }
