@@ -107,6 +107,121 @@ struct Report {
     workloads: Vec<WorkloadResult>,
     load: Option<LoadResult>,
     ui: Option<UiResult>,
+    window_throughput: Option<WindowThroughput>,
+}
+
+/// Training throughput of the same runs with and without the window drawing.
+#[derive(Debug, Serialize)]
+pub struct WindowThroughput {
+    pub runs: usize,
+    pub epochs: usize,
+    pub headless_samples_per_s: f64,
+    pub window_samples_per_s: f64,
+    /// window / headless.
+    pub ratio: f64,
+    pub frames: usize,
+}
+
+/// Trains three runs (none, L1, L2) on 2000 × 20 rows, 20-32-32-2 tanh,
+/// batch 32: first on the trainer thread alone, then inside the app drawing
+/// 60 frames a second at 1600×1000.
+pub fn time_window_throughput(epochs: usize) -> Result<WindowThroughput, CliError> {
+    use crate::data::{SyntheticKind, SyntheticSpec};
+    use crate::gui::{Action, DataChoice, ReglabApp, RunEntry, Settings};
+    use crate::train::live::{Command, LiveTrainer, SessionSetup, TrainerState, Update};
+    let fail = |e: String| CliError::Failure(anyhow::anyhow!(e));
+    let spec = SyntheticSpec {
+        kind: SyntheticKind::Irrelevant,
+        rows: 2000,
+        features: 20,
+        informative: 4,
+        ..SyntheticSpec::default()
+    };
+    let mut settings = Settings::default();
+    settings.network = NetworkSpec { hidden: vec![32, 32], activation: Activation::Tanh };
+    settings.training.lr = Some(0.1);
+    settings.training.epochs = Some(epochs);
+    settings.runs = [(Regularizer::None, 0.0), (Regularizer::L1, 1e-3), (Regularizer::L2, 1e-3)]
+        .iter()
+        .enumerate()
+        .map(|(i, &(reg, lambda))| RunEntry {
+            spec: RunSpec {
+                name: reg.to_string(),
+                reg,
+                lambda,
+                lambda_scale: LambdaScale::None,
+                ..RunSpec::default()
+            },
+            color: crate::gui::PALETTE[i],
+        })
+        .collect();
+    let prep = Preparation { validation: settings.validation, ..Preparation::default() };
+    let prepared =
+        Arc::new(data::prepare(&spec.generate(), &prep, settings.seed).map_err(|e| fail(e.to_string()))?);
+    let samples = (prepared.train_rows() * epochs * settings.runs.len()) as f64;
+
+    // The trainer alone.
+    let trainer = LiveTrainer::spawn(|| {}).map_err(|e| fail(e.to_string()))?;
+    let setup = SessionSetup {
+        data: Arc::clone(&prepared),
+        network: settings.network.clone(),
+        training: settings.training.clone(),
+        runs: settings.runs.iter().map(|r| r.spec.clone()).collect(),
+        seed: settings.seed,
+    };
+    trainer.send(Command::Setup(Box::new(setup)));
+    trainer.send(Command::Start);
+    let start = Instant::now();
+    loop {
+        match trainer.recv_timeout(std::time::Duration::from_secs(600)) {
+            Some(Update::State(TrainerState::Finished)) => break,
+            Some(_) => {}
+            None => return Err(fail("the trainer did not finish".into())),
+        }
+    }
+    let headless = samples / start.elapsed().as_secs_f64();
+    drop(trainer);
+
+    // The same inside the app.
+    let ctx = egui::Context::default();
+    let mut app = ReglabApp::with_settings(ctx.clone(), settings);
+    app.start_load(DataChoice::Synthetic(spec));
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0))),
+        ..Default::default()
+    };
+    let frame = |app: &mut ReglabApp| {
+        app.take_updates(&ctx);
+        let _ = ctx.run_ui(input(), |ui| app.draw(ui));
+    };
+    let setup_start = Instant::now();
+    while app.runs.is_empty() || app.runs.iter().any(|r| r.latest.is_none()) {
+        frame(&mut app);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        if setup_start.elapsed().as_secs() > 60 {
+            return Err(fail("the runs were not set up".into()));
+        }
+    }
+    app.act(Action::Train);
+    let start = Instant::now();
+    let mut frames = 0;
+    while app.trainer_state != TrainerState::Finished || app.runs.iter().any(|r| r.epoch() < epochs) {
+        frame(&mut app);
+        frames += 1;
+        std::thread::sleep(std::time::Duration::from_millis(16));
+        if start.elapsed().as_secs() > 600 {
+            return Err(fail("training in the window did not finish".into()));
+        }
+    }
+    let window = samples / start.elapsed().as_secs_f64();
+    Ok(WindowThroughput {
+        runs: 3,
+        epochs,
+        headless_samples_per_s: headless,
+        window_samples_per_s: window,
+        ratio: window / headless,
+        frames,
+    })
 }
 
 /// Time spent in the window's own `ui` code per frame.
@@ -470,9 +585,20 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     } else {
         None
     };
+    let window_throughput = if args.workloads.iter().any(|id| id.eq_ignore_ascii_case("UI")) {
+        Some(time_window_throughput(3000)?)
+    } else {
+        None
+    };
     if args.json {
-        let report =
-            Report { gemm_peak_gflop_per_s: peak, threads_available: cores, workloads: results, load, ui };
+        let report = Report {
+            gemm_peak_gflop_per_s: peak,
+            threads_available: cores,
+            workloads: results,
+            load,
+            ui,
+            window_throughput,
+        };
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::Failure(e.into()))?);
     } else {
         println!(
@@ -526,6 +652,17 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
                 u.all_mean_ms,
                 u.all_p95_ms,
                 u.seconds
+            );
+        }
+        if let Some(w) = &window_throughput {
+            println!(
+                "     training 3 runs × {} epochs: {:.0} samples/s on the trainer alone, {:.0} with the window drawing \
+                 ({:.0}%, {} frames)",
+                w.epochs,
+                w.headless_samples_per_s,
+                w.window_samples_per_s,
+                100.0 * w.ratio,
+                w.frames
             );
         }
     }

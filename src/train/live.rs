@@ -128,8 +128,11 @@ const EVAL_INTERVAL: Duration = Duration::from_millis(15);
 const EVAL_EVERY_EPOCH_UNTIL: usize = 100;
 const BOUNDARY_INTERVAL: Duration = Duration::from_millis(200);
 const BOUNDARY_CELLS: usize = 60;
-/// A tick slower than this trains its runs on parallel threads.
-const PARALLEL_ABOVE: Duration = Duration::from_millis(3);
+/// An epoch of all runs slower than this trains them on parallel threads.
+const PARALLEL_ABOVE: Duration = Duration::from_micros(200);
+/// How long a tick of several epochs aims to take: commands wait at most this.
+const TICK_TARGET: Duration = Duration::from_millis(10);
+const MAX_EPOCHS_PER_TICK: usize = 1000;
 
 impl LiveTrainer {
     /// Starts the thread `reglab-trainer`.
@@ -193,6 +196,8 @@ struct Worker {
     boundary: Option<(BoundaryGrid, Array2<f32>)>,
     panic_next: Option<usize>,
     every_epoch: bool,
+    epochs_per_tick: usize,
+    cores: usize,
 }
 
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
@@ -220,6 +225,8 @@ impl Worker {
             boundary: None,
             panic_next: None,
             every_epoch: false,
+            epochs_per_tick: 1,
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
     }
 
@@ -420,6 +427,20 @@ impl Worker {
         let panic_run = self.panic_next.take();
         let active: Vec<usize> =
             (0..session.runs.len()).filter(|&i| session.runs[i].status.is_active()).collect();
+        // Early epochs, single steps, a speed limit and every-epoch records
+        // go one epoch at a time; otherwise a tick trains several epochs of
+        // each run (the same number for all, so that every run is evaluated
+        // at the same epochs) to keep thread start-up small beside the work.
+        let max_epoch = active.iter().map(|&i| session.runs[i].epoch).max().unwrap_or(0);
+        let per_tick = if always_evaluate
+            || self.every_epoch
+            || self.speed.is_some()
+            || max_epoch < EVAL_EVERY_EPOCH_UNTIL
+        {
+            1
+        } else {
+            self.epochs_per_tick
+        };
         let train_one = |i: usize, run: &mut Run| {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 if panic_run == Some(i) {
@@ -434,32 +455,67 @@ impl Worker {
                 };
             }
         };
-        if active.len() > 1 && self.last_tick > PARALLEL_ABOVE {
+        let threads = self.cores.min(active.len());
+        if threads > 1 && self.last_tick > PARALLEL_ABOVE {
+            // A free thread takes the next epoch of any run that has one left
+            // in this tick: three runs keep two cores busy.
+            let queue: std::sync::Mutex<std::collections::VecDeque<(usize, &mut Run, usize)>> =
+                std::sync::Mutex::new(
+                    session
+                        .runs
+                        .iter_mut()
+                        .enumerate()
+                        .filter(|(_, r)| r.status.is_active())
+                        .map(|(i, r)| (i, r, per_tick))
+                        .collect(),
+                );
+            let worker = || {
+                loop {
+                    let Some((i, run, left)) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+                        return;
+                    };
+                    train_one(i, run);
+                    if left > 1 && run.status.is_active() {
+                        if let Ok(mut q) = queue.lock() {
+                            q.push_back((i, run, left - 1));
+                        }
+                    }
+                }
+            };
             std::thread::scope(|scope| {
                 let mut handles = Vec::new();
-                for (i, run) in session.runs.iter_mut().enumerate() {
-                    if !run.status.is_active() {
-                        continue;
-                    }
-                    let train_one = &train_one;
-                    let spawned = std::thread::Builder::new()
-                        .name(format!("reglab-train-{i}"))
-                        .spawn_scoped(scope, move || train_one(i, run));
-                    match spawned {
+                for k in 1..threads {
+                    match std::thread::Builder::new()
+                        .name(format!("reglab-train-{k}"))
+                        .spawn_scoped(scope, &worker)
+                    {
                         Ok(h) => handles.push(h),
                         Err(e) => eprintln!("reglab: could not start a training thread: {e}"),
                     }
                 }
+                // This thread works too.
+                worker();
                 for h in handles {
                     let _ = h.join();
                 }
             });
         } else {
-            for &i in &active {
-                train_one(i, &mut session.runs[i]);
+            for _ in 0..per_tick {
+                for &i in &active {
+                    if session.runs[i].status.is_active() {
+                        train_one(i, &mut session.runs[i]);
+                    }
+                }
             }
         }
-        self.last_tick = started.elapsed();
+        let took = started.elapsed();
+        if per_tick == self.epochs_per_tick {
+            // Aim at ticks of about TICK_TARGET.
+            let per_epoch = took.as_secs_f64() / per_tick as f64;
+            self.epochs_per_tick =
+                ((TICK_TARGET.as_secs_f64() / per_epoch.max(1e-9)) as usize).clamp(1, MAX_EPOCHS_PER_TICK);
+        }
+        self.last_tick = took / per_tick as u32;
 
         let ended: Vec<usize> =
             active.iter().copied().filter(|&i| !session.runs[i].status.is_active()).collect();
