@@ -137,8 +137,10 @@ pub fn time_window_throughput(epochs: usize) -> Result<WindowThroughput, CliErro
         informative: 4,
         ..SyntheticSpec::default()
     };
-    let mut settings = Settings::default();
-    settings.network = NetworkSpec { hidden: vec![32, 32], activation: Activation::Tanh };
+    let mut settings = Settings {
+        network: NetworkSpec { hidden: vec![32, 32], activation: Activation::Tanh },
+        ..Settings::default()
+    };
     settings.training.lr = Some(0.1);
     settings.training.epochs = Some(epochs);
     settings.runs = [(Regularizer::None, 0.0), (Regularizer::L1, 1e-3), (Regularizer::L2, 1e-3)]

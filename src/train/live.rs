@@ -475,10 +475,11 @@ impl Worker {
                         return;
                     };
                     train_one(i, run);
-                    if left > 1 && run.status.is_active() {
-                        if let Ok(mut q) = queue.lock() {
-                            q.push_back((i, run, left - 1));
-                        }
+                    if left > 1
+                        && run.status.is_active()
+                        && let Ok(mut q) = queue.lock()
+                    {
+                        q.push_back((i, run, left - 1));
                     }
                 }
             };
