@@ -175,9 +175,54 @@ impl RunHistory {
     }
 }
 
+impl RunHistory {
+    /// Bytes held by the history's points and histograms (not counting the
+    /// latest snapshot), for checking that it stays bounded.
+    pub fn heap_bytes(&self) -> usize {
+        let point = std::mem::size_of::<PlotPoint>();
+        let series = self.points() + self.train_accuracy.len() + self.val_accuracy.len() + self.zero_frac.len();
+        let hist = |h: &Histogram| h.counts.len() * 4 + std::mem::size_of::<Histogram>();
+        let hists: usize =
+            self.histograms.iter().map(|(_, all, layers)| hist(all) + layers.iter().map(hist).sum::<usize>()).sum();
+        series * point + hists
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::train::{Evaluation, WeightStats};
+
+    #[test]
+    fn a_million_epochs_of_history_stay_small() {
+        let stats = WeightStats { count: 1000, l1: 1.0, l2: 1.0, zero_frac: 0.1, small_frac: 0.2 };
+        let hist = Histogram { lo: -1.0, hi: 1.0, counts: vec![3; 41], zeros: 7 };
+        let mut h = RunHistory::new("run".into(), 0.1);
+        for epoch in 0..1_000_000 {
+            let e = 1.0 / (1.0 + epoch as f64);
+            h.record(Box::new(EpochMetrics {
+                epoch,
+                train: Evaluation { error: e, accuracy: Some(1.0 - e) },
+                val: Some(Evaluation { error: 2.0 * e, accuracy: Some(1.0 - e) }),
+                penalty: 0.1 * e,
+                total: 1.1 * e,
+                weights: stats.clone(),
+                layers: vec![stats.clone(), stats.clone()],
+                histograms: vec![hist.clone(), hist.clone()],
+                histogram_all: hist.clone(),
+                small_by_epsilon: vec![0.5; EPSILON_GRID.len()],
+                importance: vec![1.0; 20],
+                lr: 0.1,
+                lambda: 0.01,
+            }));
+        }
+        assert_eq!(h.received, 1_000_000);
+        assert!(h.train_error.len() < SERIES_CAPACITY);
+        assert!(h.histograms.len() <= HISTOGRAM_SNAPSHOTS);
+        let mb = h.heap_bytes() as f64 / 1e6;
+        assert!(mb < 5.0, "{mb} MB");
+        eprintln!("history of 1 000 000 epochs: {mb:.2} MB");
+    }
 
     #[test]
     fn a_series_stays_bounded_and_keeps_spikes() {

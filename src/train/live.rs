@@ -488,7 +488,7 @@ impl Worker {
                 for k in 1..threads {
                     match std::thread::Builder::new()
                         .name(format!("reglab-train-{k}"))
-                        .spawn_scoped(scope, &worker)
+                        .spawn_scoped(scope, worker)
                     {
                         Ok(h) => handles.push(h),
                         Err(e) => eprintln!("reglab: could not start a training thread: {e}"),
