@@ -180,10 +180,14 @@ impl RunHistory {
     /// latest snapshot), for checking that it stays bounded.
     pub fn heap_bytes(&self) -> usize {
         let point = std::mem::size_of::<PlotPoint>();
-        let series = self.points() + self.train_accuracy.len() + self.val_accuracy.len() + self.zero_frac.len();
+        let series =
+            self.points() + self.train_accuracy.len() + self.val_accuracy.len() + self.zero_frac.len();
         let hist = |h: &Histogram| h.counts.len() * 4 + std::mem::size_of::<Histogram>();
-        let hists: usize =
-            self.histograms.iter().map(|(_, all, layers)| hist(all) + layers.iter().map(hist).sum::<usize>()).sum();
+        let hists: usize = self
+            .histograms
+            .iter()
+            .map(|(_, all, layers)| hist(all) + layers.iter().map(hist).sum::<usize>())
+            .sum();
         series * point + hists
     }
 }
