@@ -200,3 +200,28 @@ impl Experiment {
         toml::to_string_pretty(self).map_err(|e| e.to_string())
     }
 }
+
+/// The ready-made experiments of `assets/presets/`, each a point of the
+/// chapter made visible: (file name, TOML text).
+pub const PRESETS: [(&str, &str); 6] = [
+    (
+        "1-l1-finds-the-relevant-inputs.toml",
+        include_str!("../assets/presets/1-l1-finds-the-relevant-inputs.toml"),
+    ),
+    ("2-l2-against-overfitting.toml", include_str!("../assets/presets/2-l2-against-overfitting.toml")),
+    (
+        "3-the-l1-update-rule-matters.toml",
+        include_str!("../assets/presets/3-the-l1-update-rule-matters.toml"),
+    ),
+    (
+        "4-final-layer-only-or-all-weights.toml",
+        include_str!("../assets/presets/4-final-layer-only-or-all-weights.toml"),
+    ),
+    ("5-dropout-and-l2.toml", include_str!("../assets/presets/5-dropout-and-l2.toml")),
+    ("6-what-lambda-means.toml", include_str!("../assets/presets/6-what-lambda-means.toml")),
+];
+
+/// A preset by its position in [`PRESETS`].
+pub fn preset(index: usize) -> Option<Result<Experiment, String>> {
+    PRESETS.get(index).map(|(file, text)| Experiment::from_toml(text).map_err(|e| format!("{file}: {e}")))
+}

@@ -354,3 +354,32 @@ fn the_window_renders_mid_training() {
     assert!(varied > 100_000, "only {varied} pixels differ: nothing drawn? see {}", out.display());
     eprintln!("rendered to {}", out.display());
 }
+
+#[test]
+fn the_preset_menu_and_keys_load_a_ready_comparison_with_its_explanation() {
+    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Iris));
+    harness.get_by_label("Preset").click();
+    harness.run_steps(2);
+    harness.get_by_label("1  L1 finds the relevant inputs").click();
+    harness.run_steps(2);
+    wait_for(&mut harness, "the preset's data", |app| {
+        app.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant")) && app.runs.len() == 3
+    });
+    let app = harness.state();
+    assert_eq!(app.preset.as_ref().unwrap().0, "L1 finds the relevant inputs");
+    let names: Vec<&str> = app.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["none", "L1", "L2"]);
+    assert_eq!(app.settings.network.hidden, vec![8]);
+    assert_eq!(app.prepared.as_ref().unwrap().inputs(), 30);
+    harness.get_by_label_contains("of which only the first 4 (x1–x4) carry the class");
+    // Key 2 loads the second preset.
+    harness.key_press(egui::Key::Num2);
+    wait_for(&mut harness, "preset 2", |app| {
+        app.preset.as_ref().is_some_and(|p| p.0 == "L2 against overfitting")
+            && app.dataset.as_ref().is_some_and(|d| d.name.starts_with("moons"))
+            && app.runs.len() == 2
+    });
+    harness.get_by_label("Close").click();
+    harness.run_steps(2);
+    assert!(harness.state().preset.is_none());
+}

@@ -62,6 +62,9 @@ pub enum Action {
     Stale,
     SpeedLimit(Option<f64>),
     DismissNotices,
+    /// Load preset `i` of [`crate::experiment::PRESETS`].
+    Preset(usize),
+    ClosePresetNote,
 }
 
 /// A message in the status area.
@@ -134,6 +137,8 @@ pub struct ReglabApp {
     ctx: Option<egui::Context>,
     /// Run settings as the session on screen was built with.
     session_runs: Vec<RunEntry>,
+    /// The preset on screen: its name and explanation.
+    pub preset: Option<(String, String)>,
 }
 
 pub const SHORTCUT_TRAIN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Space);
@@ -194,6 +199,7 @@ impl ReglabApp {
             actions: Vec::new(),
             ctx: Some(ctx),
             session_runs: Vec::new(),
+            preset: None,
         };
         if app.trainer.is_none() {
             app.error("The training thread could not be started; training is unavailable.".into());
@@ -643,7 +649,54 @@ impl ReglabApp {
                 self.send(Command::SpeedLimit(s));
             }
             Action::DismissNotices => self.notices.clear(),
+            Action::Preset(i) => self.apply_preset(i),
+            Action::ClosePresetNote => self.preset = None,
         }
+    }
+
+    /// Takes a preset's data, network, training and runs, and loads its data.
+    fn apply_preset(&mut self, i: usize) {
+        let exp = match crate::experiment::preset(i) {
+            Some(Ok(exp)) => exp,
+            Some(Err(e)) => return self.error(format!("cannot read the preset {e}")),
+            None => return,
+        };
+        let choice = match (&exp.data.path, exp.data.builtin, &exp.data.synthetic) {
+            (Some(p), _, _) => DataChoice::File(p.clone()),
+            (_, Some(b), _) => DataChoice::Builtin(b),
+            (_, _, Some(s)) => DataChoice::Synthetic(s.clone()),
+            _ => return self.error("the preset names no data".into()),
+        };
+        let s = &mut self.settings;
+        s.source = choice.clone();
+        s.target = exp.data.target.clone();
+        s.ignore = exp.data.ignore.clone();
+        s.task = exp.data.task;
+        s.validation = exp.data.validation;
+        s.test = exp.data.test;
+        s.missing = exp.data.missing;
+        s.standardize = exp.data.standardize;
+        s.network = exp.network.clone();
+        s.training = exp.training.clone();
+        s.seed = exp.seed;
+        s.runs = exp
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(k, spec)| RunEntry { spec: spec.clone(), color: super::PALETTE[k % super::PALETTE.len()] })
+            .collect();
+        // The sparsity plot shows the preset's ε (the nearest recorded one).
+        let eps = exp.training.epsilon;
+        s.view.epsilon_index = crate::train::EPSILON_GRID
+            .iter()
+            .enumerate()
+            .min_by(|a, b| (a.1.ln() - eps.ln()).abs().total_cmp(&(b.1.ln() - eps.ln()).abs()))
+            .map_or(s.view.epsilon_index, |(k, _)| k);
+        let name = exp.name.clone().unwrap_or_else(|| format!("preset {}", i + 1));
+        self.preset = Some((name.clone(), exp.description.clone().unwrap_or_default()));
+        self.info(format!("Preset {}: {name}. Press Space to train.", i + 1));
+        let roles = ColumnRoles { target: exp.data.target.clone(), ignore: exp.data.ignore.clone() };
+        self.spawn_load(choice, None, roles);
     }
 
     /// Has the trainer record metrics after every epoch (benchmarks).
@@ -678,6 +731,22 @@ impl ReglabApp {
             }
             if i.consume_shortcut(&SHORTCUT_OPEN) {
                 self.actions.push(Action::OpenDialog);
+            }
+            let keys = [
+                Key::Num1,
+                Key::Num2,
+                Key::Num3,
+                Key::Num4,
+                Key::Num5,
+                Key::Num6,
+                Key::Num7,
+                Key::Num8,
+                Key::Num9,
+            ];
+            for (k, key) in keys.iter().enumerate().take(crate::experiment::PRESETS.len()) {
+                if i.consume_key(Modifiers::NONE, *key) {
+                    self.actions.push(Action::Preset(k));
+                }
             }
         });
     }

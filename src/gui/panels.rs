@@ -22,6 +22,26 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
         ui.heading("reglab");
         ui.separator();
+        let current = app.preset.as_ref().map_or("choose…".to_string(), |p| p.0.clone());
+        egui::ComboBox::from_label("Preset")
+            .selected_text(current)
+            .width(260.0)
+            .show_ui(ui, |ui| {
+                for (k, (_, text)) in crate::experiment::PRESETS.iter().enumerate() {
+                    let exp = crate::experiment::Experiment::from_toml(text).ok();
+                    let name = exp
+                        .as_ref()
+                        .and_then(|e| e.name.clone())
+                        .unwrap_or_else(|| format!("preset {}", k + 1));
+                    let tip = exp.and_then(|e| e.description).unwrap_or_default();
+                    if ui.selectable_label(false, format!("{}  {name}", k + 1)).on_hover_text(tip).clicked() {
+                        app.act(Action::Preset(k));
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Ready-made comparisons, one per point of the chapter (keys 1 to 6)");
+        ui.separator();
         let ready = app.prepared.is_some() && !app.is_loading();
         let running = app.trainer_state == TrainerState::Running;
         let (label, tip) = if running {
@@ -195,6 +215,9 @@ pub fn settings_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 }
                 ui.label(RichText::new("Ctrl + / −").monospace());
                 ui.label("Zoom the whole window (for a projector)");
+                ui.end_row();
+                ui.label(RichText::new("1 … 6").monospace());
+                ui.label("Load a preset");
                 ui.end_row();
             });
         });

@@ -109,6 +109,17 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
         return;
     }
     let mut actions = Vec::new();
+    if let Some((name, description)) = app.preset.clone() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(name).strong().size(17.0));
+                if ui.small_button("Close").on_hover_text("Hide this explanation").clicked() {
+                    actions.push(Action::ClosePresetNote);
+                }
+            });
+            ui.label(RichText::new(description).size(15.0));
+        });
+    }
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let spacing = ui.spacing().item_spacing.x * 3.0;
         let half = ((ui.available_width() - spacing) / 2.0).max(200.0);
