@@ -178,7 +178,11 @@ fn changing_lambda_mid_run_continues_from_the_same_weights() {
     let epoch_before = before.epoch();
 
     // The L1 run's λ slider (the first of the λ sliders), set as a screen reader would.
-    harness.get_all_by_label("λ").next().expect("a λ slider").set_value_accesskit(2.0);
+    harness
+        .get_all_by_role_and_label(egui::accesskit::Role::Slider, "λ")
+        .next()
+        .expect("a λ slider")
+        .set_value_accesskit(2.0);
     harness.run_steps(2);
     assert_eq!(harness.state().settings.runs[1].spec.lambda, 2.0);
     harness.get_by_label("Resume").click();
@@ -382,4 +386,61 @@ fn the_preset_menu_and_keys_load_a_ready_comparison_with_its_explanation() {
     harness.get_by_label("Close").click();
     harness.run_steps(2);
     assert!(harness.state().preset.is_none());
+}
+
+#[test]
+fn the_formula_panel_shows_the_chosen_runs_rule_and_numbers() {
+    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Iris));
+    // Run 2 (L1, proximal, λ 0.1) is shown by default; batch 32.
+    harness.run_steps(2);
+    harness.get_by_label_contains("E = E₀ + (λ/n)·Σ|w|");
+    harness.get_by_label_contains("max(|v| − η·(λ/n), 0)");
+    harness.get_by_label_contains("λ = 0.1,  n = 32 (the batch size),  λ/n = 3.1e-3");
+    // The L2 run: the error with ½ and the note on the book's printed formula.
+    harness.state_mut().settings.view.formula_run = 2;
+    harness.run_steps(2);
+    harness.get_by_label_contains("E = E₀ + (λ/2n)·Σw²");
+    harness.get_by_label_contains("The book prints E₀ + (λ/n)·Σw²");
+    // A live λ change shows at once.
+    harness
+        .get_all_by_role_and_label(egui::accesskit::Role::Slider, "λ")
+        .nth(1)
+        .expect("the L2 run's λ slider")
+        .set_value_accesskit(0.5);
+    harness.run_steps(3);
+    assert_eq!(harness.state().settings.runs[2].spec.lambda, 0.5);
+    harness.get_by_label_contains("λ = 0.5,  n = 32");
+}
+
+#[test]
+fn projector_controls_zoom_theme_presentation_and_help() {
+    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Iris));
+    let zoom = harness.ctx.zoom_factor();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
+    harness.run_steps(2);
+    assert!(harness.ctx.zoom_factor() > zoom, "Ctrl + zooms in");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
+    harness.run_steps(2);
+    assert!((harness.ctx.zoom_factor() - zoom).abs() < 1e-6, "Ctrl − zooms back");
+
+    harness.get_by_label("Theme").click();
+    harness.run_steps(2);
+    harness.get_by_label("high contrast").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings.view.theme, reglab::gui::Theme::HighContrast);
+    assert_eq!(harness.ctx.global_style().visuals.panel_fill, egui::Color32::WHITE);
+
+    harness.get_by_label("Present").click();
+    harness.run_steps(2);
+    assert!(harness.state().settings.view.presentation);
+    assert!(harness.query_by_label("Open file…").is_none(), "the settings panel is hidden");
+    harness.key_press(egui::Key::P);
+    harness.run_steps(2);
+    assert!(!harness.state().settings.view.presentation);
+    harness.get_by_label("Open file…");
+
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    assert!(harness.state().show_help);
+    harness.get_by_label_contains("Presentation view: plots only");
 }

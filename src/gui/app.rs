@@ -65,6 +65,10 @@ pub enum Action {
     /// Load preset `i` of [`crate::experiment::PRESETS`].
     Preset(usize),
     ClosePresetNote,
+    TogglePresentation,
+    ToggleFullscreen,
+    ToggleHelp,
+    SetTheme(super::Theme),
 }
 
 /// A message in the status area.
@@ -139,6 +143,9 @@ pub struct ReglabApp {
     session_runs: Vec<RunEntry>,
     /// The preset on screen: its name and explanation.
     pub preset: Option<(String, String)>,
+    pub show_help: bool,
+    fullscreen: bool,
+    applied_theme: Option<super::Theme>,
 }
 
 pub const SHORTCUT_TRAIN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Space);
@@ -146,6 +153,10 @@ pub const SHORTCUT_STEP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NON
 pub const SHORTCUT_RESET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::R);
 pub const SHORTCUT_STOP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
 pub const SHORTCUT_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+pub const SHORTCUT_STEP_ARROW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::ArrowRight);
+pub const SHORTCUT_FULLSCREEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F11);
+pub const SHORTCUT_PRESENT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::P);
+pub const SHORTCUT_HELP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F1);
 
 const SETTINGS_KEY: &str = "reglab-settings";
 
@@ -200,6 +211,9 @@ impl ReglabApp {
             ctx: Some(ctx),
             session_runs: Vec::new(),
             preset: None,
+            show_help: false,
+            fullscreen: false,
+            applied_theme: None,
         };
         if app.trainer.is_none() {
             app.error("The training thread could not be started; training is unavailable.".into());
@@ -344,6 +358,15 @@ impl ReglabApp {
         self.rate_mark = None;
         self.epochs_per_s = 0.0;
         self.send(Command::Setup(Box::new(setup)));
+    }
+
+    /// Run `i`'s settings as the session on screen trains it.
+    pub fn session_spec(&self, i: usize) -> Option<crate::train::RunSpec> {
+        let mut spec = self.session_runs.get(i)?.spec.clone();
+        if spec.lr.is_none() {
+            spec.lr = self.runs.get(i).map(|r| r.lr);
+        }
+        Some(spec)
     }
 
     /// A colour picked for run `i` applies to the session on screen too.
@@ -651,6 +674,15 @@ impl ReglabApp {
             Action::DismissNotices => self.notices.clear(),
             Action::Preset(i) => self.apply_preset(i),
             Action::ClosePresetNote => self.preset = None,
+            Action::TogglePresentation => self.settings.view.presentation = !self.settings.view.presentation,
+            Action::ToggleFullscreen => {
+                self.fullscreen = !self.fullscreen;
+                if let Some(ctx) = &self.ctx {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
+                }
+            }
+            Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::SetTheme(t) => self.settings.view.theme = t,
         }
     }
 
@@ -720,8 +752,17 @@ impl ReglabApp {
             if i.consume_shortcut(&SHORTCUT_TRAIN) {
                 self.actions.push(Action::TogglePlay);
             }
-            if i.consume_shortcut(&SHORTCUT_STEP) {
+            if i.consume_shortcut(&SHORTCUT_STEP) || i.consume_shortcut(&SHORTCUT_STEP_ARROW) {
                 self.actions.push(Action::Step);
+            }
+            if i.consume_shortcut(&SHORTCUT_FULLSCREEN) {
+                self.actions.push(Action::ToggleFullscreen);
+            }
+            if i.consume_shortcut(&SHORTCUT_PRESENT) {
+                self.actions.push(Action::TogglePresentation);
+            }
+            if i.consume_shortcut(&SHORTCUT_HELP) || i.consume_key(Modifiers::SHIFT, Key::Questionmark) {
+                self.actions.push(Action::ToggleHelp);
             }
             if i.consume_shortcut(&SHORTCUT_RESET) {
                 self.actions.push(Action::Reset);
@@ -772,13 +813,22 @@ impl ReglabApp {
         self.shortcuts(&ctx);
         self.dropped_files(&ctx);
         self.measure_rate();
+        if self.applied_theme != Some(self.settings.view.theme) {
+            ctx.set_visuals(self.settings.view.theme.visuals());
+            self.applied_theme = Some(self.settings.view.theme);
+        }
         egui::Panel::top("toolbar").show(ui, |ui| panels::toolbar_ui(self, ui));
-        egui::Panel::bottom("status").show(ui, |ui| panels::status_ui(self, ui));
-        egui::Panel::left("settings")
-            .resizable(true)
-            .default_size(380.0)
-            .show(ui, |ui| panels::settings_ui(self, ui));
+        if !self.settings.view.presentation {
+            egui::Panel::bottom("status").show(ui, |ui| panels::status_ui(self, ui));
+            egui::Panel::left("settings")
+                .resizable(true)
+                .default_size(380.0)
+                .show(ui, |ui| panels::settings_ui(self, ui));
+        }
         egui::CentralPanel::default().show(ui, |ui| plots::plots_ui(self, ui));
+        if self.show_help {
+            panels::help_ui(self, &ctx);
+        }
         if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
             panels::drop_hint_ui(&ctx);
         }

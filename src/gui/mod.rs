@@ -12,7 +12,7 @@ mod settings;
 use std::path::PathBuf;
 
 pub use app::{Action, DataChoice, ReglabApp};
-pub use settings::{RunEntry, Settings, ViewSettings};
+pub use settings::{RunEntry, Settings, Theme, ViewSettings};
 
 /// Colours that stay apart for colour-blind viewers and on a projector
 /// (Okabe & Ito), in the order runs get them.

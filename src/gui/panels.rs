@@ -3,8 +3,8 @@
 use egui::{Color32, RichText, Ui};
 
 use super::app::{
-    Action, DataChoice, ReglabApp, SHORTCUT_OPEN, SHORTCUT_RESET, SHORTCUT_STEP, SHORTCUT_STOP,
-    SHORTCUT_TRAIN,
+    Action, DataChoice, ReglabApp, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT,
+    SHORTCUT_RESET, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN,
 };
 use crate::data::{
     Builtin, ColumnKind, MissingPolicy, Role, STANDARDIZE_WHY, SyntheticKind, SyntheticSpec, TaskKind,
@@ -122,6 +122,74 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 "Network, batch, data or the list of runs changed; these need new runs from epoch 0",
             );
         }
+        ui.separator();
+        let mut theme = app.settings.view.theme;
+        egui::ComboBox::from_label("Theme").selected_text(theme.name()).show_ui(ui, |ui| {
+            for t in super::Theme::ALL {
+                ui.selectable_value(&mut theme, t, t.name());
+            }
+        });
+        if theme != app.settings.view.theme {
+            app.act(Action::SetTheme(theme));
+        }
+        let present = if app.settings.view.presentation { "Show controls" } else { "Present" };
+        if ui
+            .button(present)
+            .on_hover_text(format!(
+                "Plots only, for a projector ({}); full screen with {}",
+                shortcut_text(ui, &SHORTCUT_PRESENT),
+                shortcut_text(ui, &SHORTCUT_FULLSCREEN)
+            ))
+            .clicked()
+        {
+            app.act(Action::TogglePresentation);
+        }
+        if ui
+            .button("Help")
+            .on_hover_text(format!("Keyboard shortcuts ({})", shortcut_text(ui, &SHORTCUT_HELP)))
+            .clicked()
+        {
+            app.act(Action::ToggleHelp);
+        }
+    });
+}
+
+/// The keyboard shortcuts, over the plots.
+pub fn help_ui(app: &mut ReglabApp, ctx: &egui::Context) {
+    let mut open = true;
+    egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).resizable(false).show(
+        ctx,
+        |ui| {
+            shortcuts_grid(ui);
+        },
+    );
+    if !open {
+        app.act(Action::ToggleHelp);
+    }
+}
+
+fn shortcuts_grid(ui: &mut Ui) {
+    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+        for (s, what) in [
+            (SHORTCUT_TRAIN, "Train / Pause / Resume"),
+            (SHORTCUT_STEP, "Step one epoch (also the right arrow)"),
+            (SHORTCUT_RESET, "Reset to epoch 0"),
+            (SHORTCUT_STOP, "Stop"),
+            (SHORTCUT_OPEN, "Open a file"),
+            (SHORTCUT_PRESENT, "Presentation view: plots only"),
+            (SHORTCUT_FULLSCREEN, "Full screen"),
+            (SHORTCUT_HELP, "This list (also ?)"),
+        ] {
+            ui.label(RichText::new(shortcut_text(ui, &s)).monospace());
+            ui.label(what);
+            ui.end_row();
+        }
+        ui.label(RichText::new("1 … 6").monospace());
+        ui.label("Load a preset");
+        ui.end_row();
+        ui.label(RichText::new("Ctrl + / Ctrl −").monospace());
+        ui.label("Zoom the whole window (for a projector)");
+        ui.end_row();
     });
 }
 
@@ -200,27 +268,7 @@ pub fn settings_ui(app: &mut ReglabApp, ui: &mut Ui) {
             .default_open(true)
             .show(ui, |ui| runs_ui(app, ui));
         ui.add_space(8.0);
-        egui::CollapsingHeader::new("Keyboard shortcuts").default_open(false).show(ui, |ui| {
-            egui::Grid::new("shortcuts").show(ui, |ui| {
-                for (s, what) in [
-                    (SHORTCUT_TRAIN, "Train / Pause / Resume"),
-                    (SHORTCUT_STEP, "Step one epoch"),
-                    (SHORTCUT_RESET, "Reset to epoch 0"),
-                    (SHORTCUT_STOP, "Stop"),
-                    (SHORTCUT_OPEN, "Open a file"),
-                ] {
-                    ui.label(RichText::new(shortcut_text(ui, &s)).monospace());
-                    ui.label(what);
-                    ui.end_row();
-                }
-                ui.label(RichText::new("Ctrl + / −").monospace());
-                ui.label("Zoom the whole window (for a projector)");
-                ui.end_row();
-                ui.label(RichText::new("1 … 6").monospace());
-                ui.label("Load a preset");
-                ui.end_row();
-            });
-        });
+        egui::CollapsingHeader::new("Keyboard shortcuts").default_open(false).show(ui, shortcuts_grid);
     });
 }
 

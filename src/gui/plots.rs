@@ -120,6 +120,7 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
             ui.label(RichText::new(description).size(15.0));
         });
     }
+    formula_ui(app, ui);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let spacing = ui.spacing().item_spacing.x * 3.0;
         let half = ((ui.available_width() - spacing) / 2.0).max(200.0);
@@ -154,6 +155,73 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
     });
     for a in actions {
         app.act(a);
+    }
+}
+
+/// The penalised error and the update rule the chosen run uses, with its
+/// current numbers, large enough for a projector.
+fn formula_ui(app: &mut ReglabApp, ui: &mut Ui) {
+    let Some(prepared) = app.prepared.clone() else { return };
+    let header = egui::CollapsingHeader::new(RichText::new("Formula").strong().size(15.0))
+        .id_salt("formula-panel")
+        .open(Some(app.settings.view.show_formula))
+        .show(ui, |ui| {
+            let runs = app.runs.len();
+            if runs == 0 {
+                return;
+            }
+            let view = &mut app.settings.view;
+            view.formula_run = view.formula_run.min(runs - 1);
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_label("formula of run")
+                    .selected_text(app.runs[view.formula_run].name.clone())
+                    .show_ui(ui, |ui| {
+                        for (i, r) in app.runs.iter().enumerate() {
+                            ui.selectable_value(&mut view.formula_run, i, r.name.clone());
+                        }
+                    });
+            });
+            let i = view.formula_run;
+            // The settings the session on screen runs with, live changes included.
+            let Some(spec) = app.session_spec(i) else { return };
+            let f = spec.penalty().formula();
+            let batch_rows = app.settings.training.batch.rows(prepared.train_rows());
+            let n = spec.lambda_scale.n(batch_rows, prepared.train_rows());
+            let lr = spec.lr.unwrap_or(app.runs[i].lr);
+            let big = |t: String| RichText::new(t).monospace().size(19.0);
+            ui.label(big(f.error.clone()).color(app.run_color(i)));
+            ui.label(big(f.update.clone()));
+            let mut numbers = format!("η = {}", compact(lr));
+            if spec.reg != crate::nn::Regularizer::None {
+                numbers += &format!(
+                    ",  λ = {},  n = {} ({}),  λ/n = {},  η·λ/n = {}",
+                    compact(spec.lambda),
+                    compact(n),
+                    match spec.lambda_scale {
+                        crate::nn::LambdaScale::Batch => "the batch size",
+                        crate::nn::LambdaScale::Dataset => "the training rows",
+                        crate::nn::LambdaScale::None => "none",
+                    },
+                    compact(spec.lambda / n),
+                    compact(lr * spec.lambda / n)
+                );
+            }
+            if spec.reg == crate::nn::Regularizer::ElasticNet {
+                numbers += &format!(",  α = {}", compact(spec.alpha));
+            }
+            if let Some(keep) = spec.dropout {
+                numbers += &format!(",  dropout keeps {}", compact(keep));
+            }
+            if spec.scope == crate::nn::Scope::Output {
+                numbers += ",  penalty on the output layer only";
+            }
+            ui.label(big(numbers).size(16.0));
+            if let Some(note) = f.note {
+                ui.label(RichText::new(note).italics());
+            }
+        });
+    if header.header_response.clicked() {
+        app.settings.view.show_formula = !app.settings.view.show_formula;
     }
 }
 

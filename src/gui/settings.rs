@@ -39,6 +39,53 @@ pub struct ViewSettings {
     pub epsilon_index: usize,
     /// Epochs per second at most; `None` for as fast as possible.
     pub speed_limit: Option<f64>,
+    pub show_formula: bool,
+    /// The run whose formula is shown.
+    pub formula_run: usize,
+    pub theme: Theme,
+    /// Plots only: the settings panel and the status bar are hidden.
+    pub presentation: bool,
+}
+
+/// Colours of the whole window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+    /// Black on white with heavier lines, for a washed-out projector.
+    HighContrast,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::Dark, Theme::Light, Theme::HighContrast];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+            Theme::HighContrast => "high contrast",
+        }
+    }
+
+    pub fn visuals(self) -> egui::Visuals {
+        match self {
+            Theme::Dark => egui::Visuals::dark(),
+            Theme::Light => egui::Visuals::light(),
+            Theme::HighContrast => {
+                let mut v = egui::Visuals::light();
+                v.override_text_color = Some(egui::Color32::BLACK);
+                v.panel_fill = egui::Color32::WHITE;
+                v.window_fill = egui::Color32::WHITE;
+                v.extreme_bg_color = egui::Color32::WHITE;
+                v.widgets.noninteractive.bg_stroke = egui::Stroke::new(1.5, egui::Color32::BLACK);
+                v.widgets.noninteractive.fg_stroke = egui::Stroke::new(1.5, egui::Color32::BLACK);
+                v.widgets.inactive.fg_stroke = egui::Stroke::new(1.5, egui::Color32::BLACK);
+                v.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, egui::Color32::BLACK);
+                v
+            }
+        }
+    }
 }
 
 impl Default for ViewSettings {
@@ -52,6 +99,10 @@ impl Default for ViewSettings {
             histogram_history: false,
             epsilon_index: 12,
             speed_limit: None,
+            show_formula: true,
+            formula_run: 1,
+            theme: Theme::Dark,
+            presentation: false,
         }
     }
 }
