@@ -170,6 +170,7 @@ pub fn time_window_throughput(epochs: usize) -> Result<WindowThroughput, CliErro
         training: settings.training.clone(),
         runs: settings.runs.iter().map(|r| r.spec.clone()).collect(),
         seed: settings.seed,
+        changes: Vec::new(),
     };
     trainer.send(Command::Setup(Box::new(setup)));
     trainer.send(Command::Start);

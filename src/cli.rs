@@ -309,8 +309,16 @@ pub fn session_from_experiment(exp: &Experiment) -> Result<Session, CliError> {
         data::DataError::Invalid(_) => usage(e),
         _ => failure(e),
     })?;
-    Session::new(Arc::new(prepared), exp.network.clone(), exp.training.clone(), exp.runs.clone(), exp.seed)
-        .map_err(usage)
+    let mut session = Session::new(
+        Arc::new(prepared),
+        exp.network.clone(),
+        exp.training.clone(),
+        exp.runs.clone(),
+        exp.seed,
+    )
+    .map_err(usage)?;
+    session.schedule(&exp.changes).map_err(|e| usage(anyhow!("{e}")))?;
+    Ok(session)
 }
 
 fn create(path: &Path) -> Result<BufWriter<File>, CliError> {

@@ -151,6 +151,9 @@ pub struct Experiment {
     pub network: NetworkSpec,
     pub training: TrainingSpec,
     pub runs: Vec<RunSpec>,
+    /// Settings changed while the runs trained, replayed at the same epochs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<crate::train::ScheduledChange>,
 }
 
 impl Default for Experiment {
@@ -163,6 +166,7 @@ impl Default for Experiment {
             network: NetworkSpec::default(),
             training: TrainingSpec::default(),
             runs: Vec::new(),
+            changes: Vec::new(),
         }
     }
 }

@@ -444,3 +444,77 @@ fn projector_controls_zoom_theme_presentation_and_help() {
     assert!(harness.state().show_help);
     harness.get_by_label_contains("Presentation view: plots only");
 }
+
+/// Trains Wine 12 epochs one step at a time, changes the L1 run's λ after
+/// epoch 5 and trains on to the end.
+fn train_with_a_change(harness: &mut Harness<'static, ReglabApp>) {
+    for k in 1..=5 {
+        harness.get_by_label("Step").click();
+        wait_for(harness, "a step", |app| app.epoch() == k);
+    }
+    harness
+        .get_all_by_role_and_label(egui::accesskit::Role::Slider, "λ")
+        .next()
+        .expect("the L1 run's λ slider")
+        .set_value_accesskit(3.0);
+    harness.run_steps(2);
+    harness.get_by_label("Resume").click();
+    wait_for(harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+}
+
+#[test]
+fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("workshop.toml");
+    let mut first = harness_with(quick_settings(12), DataChoice::Builtin(Builtin::Wine));
+    train_with_a_change(&mut first);
+    assert_eq!(first.state().runs[1].changes.len(), 1);
+    assert_eq!(first.state().runs[1].changes[0].epoch, 5);
+    first.state_mut().save_session_to(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("[[changes]]") && text.contains("setting = \"lambda\""), "{text}");
+    assert!(dir.path().read_dir().unwrap().count() == 1, "no temporary file is left behind");
+
+    // A new window opens it and trains it again.
+    let mut second = harness_with(Settings::default(), DataChoice::Builtin(Builtin::Iris));
+    second.state_mut().open_session(&path);
+    wait_for(&mut second, "the session's data", |app| {
+        app.dataset.as_ref().is_some_and(|d| d.name == "wine") && app.runs.len() == 3 && app.epoch() == 0
+    });
+    second.get_by_label("Train").click();
+    wait_for(&mut second, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    let (a, b) = (first.state(), second.state());
+    for (ra, rb) in a.runs.iter().zip(&b.runs) {
+        assert_eq!(ra.name, rb.name);
+        assert_eq!(
+            ra.latest.as_ref().unwrap(),
+            rb.latest.as_ref().unwrap(),
+            "{}: the last epoch's metrics",
+            ra.name
+        );
+        // Every epoch both recorded has the same error, bit for bit.
+        let shared =
+            ra.train_error.points().iter().filter(|p| rb.train_error.points().iter().any(|q| q.x == p.x));
+        for p in shared {
+            let q = rb.train_error.points().iter().find(|q| q.x == p.x).unwrap();
+            assert_eq!(p.y.to_bits(), q.y.to_bits(), "{} at epoch {}", ra.name, p.x);
+        }
+        assert_eq!(ra.changes.len(), rb.changes.len());
+    }
+    assert_eq!(b.runs[1].latest.as_ref().unwrap().lambda, 3.0, "the change was replayed");
+
+    // The command line replays it too.
+    let metrics = dir.path().join("m.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglab"))
+        .args(["train", "-q", "--config"])
+        .arg(&path)
+        .arg("--metrics")
+        .arg(&metrics)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let last_l1 = csv.lines().find(|l| l.starts_with("L1,12,")).expect("L1's epoch 12");
+    let train_error: f64 = last_l1.split(',').nth(2).unwrap().parse().unwrap();
+    assert_eq!(train_error.to_bits(), a.runs[1].latest.as_ref().unwrap().train.error.to_bits());
+}

@@ -67,6 +67,10 @@ pub enum Action {
     ClosePresetNote,
     TogglePresentation,
     ToggleFullscreen,
+    SaveSession,
+    OpenSession,
+    /// Open this session file.
+    OpenSessionFile(PathBuf),
     ToggleHelp,
     SetTheme(super::Theme),
 }
@@ -146,6 +150,14 @@ pub struct ReglabApp {
     pub show_help: bool,
     fullscreen: bool,
     applied_theme: Option<super::Theme>,
+    /// The settings and runs the session on screen was set up with, as a
+    /// saved session records them.
+    session_settings: Option<Settings>,
+    /// Changes an opened session replays at their epochs.
+    replay: Vec<crate::train::ScheduledChange>,
+    session_dialog: Option<(bool, Receiver<Option<PathBuf>>, Instant)>,
+    /// Where the last session was saved (shown in the status bar).
+    pub saved_to: Option<PathBuf>,
 }
 
 pub const SHORTCUT_TRAIN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Space);
@@ -153,6 +165,7 @@ pub const SHORTCUT_STEP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NON
 pub const SHORTCUT_RESET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::R);
 pub const SHORTCUT_STOP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
 pub const SHORTCUT_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+pub const SHORTCUT_SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 pub const SHORTCUT_STEP_ARROW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::ArrowRight);
 pub const SHORTCUT_FULLSCREEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F11);
 pub const SHORTCUT_PRESENT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::P);
@@ -168,7 +181,11 @@ impl ReglabApp {
             cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = true);
         let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
+        if let Some(last) = app.settings.last_session.clone().filter(|p| p.exists()) {
+            app.info(format!("Last session: {} (Open session… or drop it to reopen it)", last.display()));
+        }
         match file {
+            Some(DataChoice::File(p)) if p.extension().is_some_and(|e| e == "toml") => app.open_session(&p),
             Some(choice) => app.start_load(choice),
             None => {
                 let choice = app.settings.source.clone();
@@ -214,6 +231,10 @@ impl ReglabApp {
             show_help: false,
             fullscreen: false,
             applied_theme: None,
+            session_settings: None,
+            replay: Vec::new(),
+            session_dialog: None,
+            saved_to: None,
         };
         if app.trainer.is_none() {
             app.error("The training thread could not be started; training is unavailable.".into());
@@ -349,8 +370,10 @@ impl ReglabApp {
             training: self.settings.training.clone(),
             runs: self.settings.runs.iter().map(|r| r.spec.clone()).collect(),
             seed: self.settings.seed,
+            changes: self.replay.clone(),
         };
         self.session_runs = self.settings.runs.clone();
+        self.session_settings = Some(self.settings.clone());
         self.runs.clear();
         self.boundary_textures.clear();
         self.history_textures = plots::HistoryTextures::default();
@@ -406,6 +429,33 @@ impl ReglabApp {
                     self.load = None;
                     self.error("Loading stopped unexpectedly; the data on screen is unchanged.".into());
                 }
+            }
+        }
+        if let Some((save, rx, started)) = &self.session_dialog {
+            match rx.try_recv() {
+                Ok(answer) => {
+                    let (save, quick) = (*save, started.elapsed() < Duration::from_millis(700));
+                    self.session_dialog = None;
+                    match answer {
+                        Some(path) if save => {
+                            if let Err(e) = self.save_session_to(&path) {
+                                self.error(e);
+                            }
+                        }
+                        Some(path) => self.open_session(&path),
+                        None if quick => {
+                            self.dialog_unavailable = true;
+                            if save {
+                                self.apply(Action::SaveSession);
+                            } else {
+                                self.apply(Action::OpenSession);
+                            }
+                        }
+                        None => {}
+                    }
+                }
+                Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(200)),
+                Err(mpsc::TryRecvError::Disconnected) => self.session_dialog = None,
             }
         }
         if let Some(d) = &self.dialog {
@@ -618,7 +668,13 @@ impl ReglabApp {
             }
             Action::Stop => self.send(Command::Stop),
             Action::Reset => self.setup_session(),
-            Action::Load(choice) => self.start_load(choice),
+            Action::Load(DataChoice::File(p)) if p.extension().is_some_and(|e| e == "toml") => {
+                self.open_session(&p)
+            }
+            Action::Load(choice) => {
+                self.replay.clear();
+                self.start_load(choice)
+            }
             Action::Reprepare => {
                 if let Some(ds) = self.dataset.clone() {
                     let choice = self.settings.source.clone();
@@ -682,6 +738,31 @@ impl ReglabApp {
                 }
             }
             Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::SaveSession => {
+                if self.session_settings.is_none() {
+                    self.error("There is no session to save yet.".into());
+                } else if self.dialog_unavailable {
+                    let path = Self::default_session_path();
+                    if let Err(e) = path.parent().map_or(Ok(()), std::fs::create_dir_all) {
+                        self.error(format!("{}: {e}", path.display()));
+                    } else if let Err(e) = self.save_session_to(&path) {
+                        self.error(e);
+                    }
+                } else {
+                    self.session_file_dialog(true);
+                }
+            }
+            Action::OpenSession => {
+                if self.dialog_unavailable {
+                    self.error(
+                        "No file dialog here: type the session's path in the Data panel's Path field, or drop the file on the window."
+                            .into(),
+                    );
+                } else {
+                    self.session_file_dialog(false);
+                }
+            }
+            Action::OpenSessionFile(p) => self.open_session(&p),
             Action::SetTheme(t) => self.settings.view.theme = t,
         }
     }
@@ -693,11 +774,24 @@ impl ReglabApp {
             Some(Err(e)) => return self.error(format!("cannot read the preset {e}")),
             None => return,
         };
+        let name = exp.name.clone().unwrap_or_else(|| format!("preset {}", i + 1));
+        if self.apply_experiment(&exp) {
+            self.preset = Some((name.clone(), exp.description.clone().unwrap_or_default()));
+            self.info(format!("Preset {}: {name}. Press Space to train.", i + 1));
+        }
+    }
+
+    /// Takes an experiment's data, network, training, runs and changes to
+    /// replay, and loads its data; `false` if it names no data.
+    fn apply_experiment(&mut self, exp: &crate::experiment::Experiment) -> bool {
         let choice = match (&exp.data.path, exp.data.builtin, &exp.data.synthetic) {
             (Some(p), _, _) => DataChoice::File(p.clone()),
             (_, Some(b), _) => DataChoice::Builtin(b),
             (_, _, Some(s)) => DataChoice::Synthetic(s.clone()),
-            _ => return self.error("the preset names no data".into()),
+            _ => {
+                self.error("the experiment names no data".into());
+                return false;
+            }
         };
         let s = &mut self.settings;
         s.source = choice.clone();
@@ -717,18 +811,129 @@ impl ReglabApp {
             .enumerate()
             .map(|(k, spec)| RunEntry { spec: spec.clone(), color: super::PALETTE[k % super::PALETTE.len()] })
             .collect();
-        // The sparsity plot shows the preset's ε (the nearest recorded one).
+        // The sparsity plot shows the experiment's ε (the nearest recorded one).
         let eps = exp.training.epsilon;
         s.view.epsilon_index = crate::train::EPSILON_GRID
             .iter()
             .enumerate()
             .min_by(|a, b| (a.1.ln() - eps.ln()).abs().total_cmp(&(b.1.ln() - eps.ln()).abs()))
             .map_or(s.view.epsilon_index, |(k, _)| k);
-        let name = exp.name.clone().unwrap_or_else(|| format!("preset {}", i + 1));
-        self.preset = Some((name.clone(), exp.description.clone().unwrap_or_default()));
-        self.info(format!("Preset {}: {name}. Press Space to train.", i + 1));
+        self.replay = exp.changes.clone();
         let roles = ColumnRoles { target: exp.data.target.clone(), ignore: exp.data.ignore.clone() };
         self.spawn_load(choice, None, roles);
+        true
+    }
+
+    /// The session on screen as an experiment: its data, preparation,
+    /// network, runs as they started, and every change made while training.
+    pub fn session_experiment(&self) -> Option<crate::experiment::Experiment> {
+        let s = self.session_settings.as_ref()?;
+        let mut data = crate::experiment::DataSpec {
+            target: s.target.clone(),
+            ignore: s.ignore.clone(),
+            task: s.task,
+            validation: s.validation,
+            test: s.test,
+            missing: s.missing,
+            standardize: s.standardize,
+            ..Default::default()
+        };
+        match &s.source {
+            DataChoice::Builtin(b) => data.builtin = Some(*b),
+            DataChoice::Synthetic(g) => data.synthetic = Some(g.clone()),
+            DataChoice::File(p) => data.path = Some(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+        }
+        let changes = self
+            .runs
+            .iter()
+            .flat_map(|h| {
+                h.changes.iter().map(|c| crate::train::ScheduledChange {
+                    run: h.name.clone(),
+                    epoch: c.epoch,
+                    change: c.live,
+                })
+            })
+            .collect();
+        Some(crate::experiment::Experiment {
+            name: self.preset.as_ref().map(|p| p.0.clone()),
+            description: self.preset.as_ref().map(|p| p.1.clone()),
+            seed: s.seed,
+            data,
+            network: s.network.clone(),
+            training: s.training.clone(),
+            runs: s.runs.iter().map(|r| r.spec.clone()).collect(),
+            changes,
+        })
+    }
+
+    /// Writes the session on screen to `path` (atomically: a temporary file
+    /// renamed over it, so a crash leaves the old file or the new one).
+    pub fn save_session_to(&mut self, path: &Path) -> Result<(), String> {
+        let exp = self.session_experiment().ok_or("there is no session to save yet")?;
+        let text = exp.to_toml()?;
+        let header =
+            "# A reglab session: open it in the window, or train it with `reglab train --config FILE`.\n";
+        write_atomic(path, &format!("{header}{text}"))
+            .map_err(|e| format!("{}: cannot save: {e}", path.display()))?;
+        self.settings.last_session = Some(path.to_path_buf());
+        self.saved_to = Some(path.to_path_buf());
+        self.info(format!("Saved the session to {}", path.display()));
+        Ok(())
+    }
+
+    /// Opens a session file: its data, settings and runs, with its changes
+    /// replayed when it trains.
+    pub fn open_session(&mut self, path: &Path) {
+        match crate::experiment::Experiment::load(path) {
+            Ok(exp) => {
+                if self.apply_experiment(&exp) {
+                    self.preset = exp.name.clone().map(|n| (n, exp.description.clone().unwrap_or_default()));
+                    self.settings.last_session = Some(path.to_path_buf());
+                    let replay = if exp.changes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Its {} change(s) are replayed when it trains.", exp.changes.len())
+                    };
+                    self.info(format!("Opened the session {}.{replay}", path.display()));
+                }
+            }
+            Err(e) => self.error(format!("{e}. The session on screen is unchanged.")),
+        }
+    }
+
+    fn session_file_dialog(&mut self, save: bool) {
+        if self.session_dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::sync_channel(1);
+        let ctx = self.ctx.clone();
+        let work = move || {
+            let dialog = rfd::FileDialog::new().add_filter("reglab session", &["toml"]);
+            let path = if save {
+                dialog.set_file_name("session.toml").set_title("Save the session").save_file()
+            } else {
+                dialog.set_title("Open a session").pick_file()
+            };
+            let _ = tx.send(path);
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        };
+        match std::thread::Builder::new().name("reglab-session-dialog".into()).spawn(work) {
+            Ok(_) => self.session_dialog = Some((save, rx, Instant::now())),
+            Err(e) => self.error(format!("cannot open the file dialog: {e}")),
+        }
+    }
+
+    /// Where sessions go when there is no file dialog.
+    pub fn default_session_path() -> PathBuf {
+        let base = std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .unwrap_or_else(std::env::temp_dir);
+        let stamp =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        base.join("reglab/sessions").join(format!("session-{stamp}.toml"))
     }
 
     /// Has the trainer record metrics after every epoch (benchmarks).
@@ -751,6 +956,9 @@ impl ReglabApp {
         ctx.input_mut(|i| {
             if i.consume_shortcut(&SHORTCUT_TRAIN) {
                 self.actions.push(Action::TogglePlay);
+            }
+            if i.consume_shortcut(&SHORTCUT_SAVE) {
+                self.actions.push(Action::SaveSession);
             }
             if i.consume_shortcut(&SHORTCUT_STEP) || i.consume_shortcut(&SHORTCUT_STEP_ARROW) {
                 self.actions.push(Action::Step);
@@ -835,6 +1043,25 @@ impl ReglabApp {
         self.frame_times.push(started.elapsed());
         self.apply_actions();
     }
+}
+
+/// Writes `text` to a temporary file beside `path`, flushes it to disk and
+/// renames it over `path`.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map_or_else(|| "session".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// The run spec as a live change leaves it.

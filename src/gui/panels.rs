@@ -4,7 +4,7 @@ use egui::{Color32, RichText, Ui};
 
 use super::app::{
     Action, DataChoice, ReglabApp, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT,
-    SHORTCUT_RESET, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN,
+    SHORTCUT_RESET, SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN,
 };
 use crate::data::{
     Builtin, ColumnKind, MissingPolicy, Role, STANDARDIZE_WHY, SyntheticKind, SyntheticSpec, TaskKind,
@@ -41,6 +41,23 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
             })
             .response
             .on_hover_text("Ready-made comparisons, one per point of the chapter (keys 1 to 6)");
+        if ui
+            .button("Open session…")
+            .on_hover_text("Open a saved session (.toml): data, settings, runs and their changes")
+            .clicked()
+        {
+            app.act(Action::OpenSession);
+        }
+        if ui
+            .button("Save session…")
+            .on_hover_text(format!(
+                "Save the data, settings, runs and every change made while training, to reproduce them exactly ({})",
+                shortcut_text(ui, &SHORTCUT_SAVE)
+            ))
+            .clicked()
+        {
+            app.act(Action::SaveSession);
+        }
         ui.separator();
         let ready = app.prepared.is_some() && !app.is_loading();
         let running = app.trainer_state == TrainerState::Running;
@@ -176,6 +193,7 @@ fn shortcuts_grid(ui: &mut Ui) {
             (SHORTCUT_RESET, "Reset to epoch 0"),
             (SHORTCUT_STOP, "Stop"),
             (SHORTCUT_OPEN, "Open a file"),
+            (SHORTCUT_SAVE, "Save the session"),
             (SHORTCUT_PRESENT, "Presentation view: plots only"),
             (SHORTCUT_FULLSCREEN, "Full screen"),
             (SHORTCUT_HELP, "This list (also ?)"),

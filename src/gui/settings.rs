@@ -125,6 +125,8 @@ pub struct Settings {
     pub runs: Vec<RunEntry>,
     pub recent_files: Vec<PathBuf>,
     pub view: ViewSettings,
+    /// The session file saved or opened last, offered at the next start.
+    pub last_session: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -169,6 +171,7 @@ impl Default for Settings {
             ],
             recent_files: Vec::new(),
             view: ViewSettings::default(),
+            last_session: None,
         }
     }
 }

@@ -16,7 +16,7 @@ use super::run::{Change, EpochContext, Run, RunStatus};
 use super::session::Session;
 use super::spec::{NetworkSpec, RunSpec, TrainingSpec};
 use crate::data::Prepared;
-use crate::nn::{L1Rule, Regularizer, Task};
+use crate::nn::Task;
 
 /// Everything a session is built from.
 #[derive(Debug, Clone)]
@@ -26,17 +26,11 @@ pub struct SessionSetup {
     pub training: TrainingSpec,
     pub runs: Vec<RunSpec>,
     pub seed: u64,
+    /// Changes to replay at their epochs (an opened session).
+    pub changes: Vec<super::run::ScheduledChange>,
 }
 
-/// A setting of one run that can change while it trains.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LiveChange {
-    Lambda(f64),
-    Lr(f64),
-    Regularizer(Regularizer),
-    L1Rule(L1Rule),
-    Alpha(f64),
-}
+pub use super::run::LiveChange;
 
 #[derive(Debug)]
 pub enum Command {
@@ -349,7 +343,9 @@ impl Worker {
 
     fn build(&mut self) -> bool {
         let Some(setup) = self.setup.clone() else { return true };
-        let built = Session::new(setup.data, setup.network, setup.training, setup.runs, setup.seed);
+        let built = Session::new(setup.data, setup.network, setup.training, setup.runs, setup.seed)
+            .map_err(|e| e.to_string())
+            .and_then(|mut s| s.schedule(&setup.changes).map(|()| s));
         let mut session = match built {
             Ok(s) => s,
             Err(e) => {
@@ -383,39 +379,10 @@ impl Worker {
     fn change(&mut self, index: usize, change: LiveChange) -> bool {
         let Some(session) = self.session.as_mut() else { return true };
         let Some(run) = session.runs.get_mut(index) else { return true };
-        let (setting, from, to) = match change {
-            LiveChange::Lambda(v) => {
-                let from = run.spec.lambda;
-                run.spec.lambda = v;
-                ("λ", format!("{from}"), format!("{v}"))
-            }
-            LiveChange::Lr(v) => {
-                let from = run.lr;
-                run.lr = v;
-                ("η", format!("{from}"), format!("{v}"))
-            }
-            LiveChange::Regularizer(r) => {
-                let from = run.spec.reg;
-                run.spec.reg = r;
-                ("regularizer", from.to_string(), r.to_string())
-            }
-            LiveChange::L1Rule(r) => {
-                let from = run.spec.l1_rule;
-                run.spec.l1_rule = r;
-                ("L1 rule", from.to_string(), r.to_string())
-            }
-            LiveChange::Alpha(v) => {
-                let from = run.spec.alpha;
-                run.spec.alpha = v;
-                ("α", format!("{from}"), format!("{v}"))
-            }
-        };
-        if from == to {
-            return true;
+        match run.apply(change) {
+            Some(change) => self.send(Update::Changed { run: index, change }),
+            None => true,
         }
-        let change = Change { epoch: run.epoch, setting: setting.into(), from, to };
-        run.changes.push(change.clone());
-        self.send(Update::Changed { run: index, change })
     }
 
     /// One epoch of every active run; `false` when the window is gone.
@@ -427,6 +394,7 @@ impl Worker {
         let panic_run = self.panic_next.take();
         let active: Vec<usize> =
             (0..session.runs.len()).filter(|&i| session.runs[i].status.is_active()).collect();
+        let changes_before: Vec<usize> = session.runs.iter().map(|r| r.changes.len()).collect();
         // Early epochs, single steps, a speed limit and every-epoch records
         // go one epoch at a time; otherwise a tick trains several epochs of
         // each run (the same number for all, so that every run is evaluated
@@ -527,6 +495,12 @@ impl Worker {
             || epoch <= EVAL_EVERY_EPOCH_UNTIL
             || self.last_eval.elapsed() >= EVAL_INTERVAL;
         let mut updates = Vec::new();
+        // Scheduled changes made during the tick.
+        for (i, run) in session.runs.iter().enumerate() {
+            for change in &run.changes[changes_before[i]..] {
+                updates.push(Update::Changed { run: i, change: change.clone() });
+            }
+        }
         if due {
             self.last_eval = Instant::now();
             for &i in &active {

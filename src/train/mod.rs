@@ -13,7 +13,7 @@ pub use metrics::{
     weight_summary,
 };
 pub use report::{MetricsTable, weights_json};
-pub use run::{Change, EpochContext, Run, RunStatus, auto_lr};
+pub use run::{Change, EpochContext, LiveChange, Run, RunStatus, ScheduledChange, auto_lr};
 pub use session::{Event, Observer, Session, SessionError};
 pub use spec::{
     Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, NetworkSpec, RunSpec,

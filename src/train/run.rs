@@ -59,6 +59,30 @@ pub struct Change {
     pub setting: String,
     pub from: String,
     pub to: String,
+    /// The change itself, as a session file saves it.
+    pub live: LiveChange,
+}
+
+/// A setting of one run that can change while it trains.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
+#[serde(tag = "setting", content = "value", rename_all = "snake_case")]
+pub enum LiveChange {
+    Lambda(f64),
+    Lr(f64),
+    Regularizer(crate::nn::Regularizer),
+    L1Rule(crate::nn::L1Rule),
+    Alpha(f64),
+}
+
+/// A change to make to a run when it has trained `epoch` epochs (before the
+/// next one), as a saved session replays it.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct ScheduledChange {
+    /// The run's name.
+    pub run: String,
+    pub epoch: usize,
+    #[serde(flatten)]
+    pub change: LiveChange,
 }
 
 /// What every run of a session shares for an epoch.
@@ -82,6 +106,8 @@ pub struct Run {
     /// The learning rate in force.
     pub lr: f64,
     pub changes: Vec<Change>,
+    /// Changes still to make, with the epoch count they wait for, in order.
+    pub schedule: VecDeque<(usize, LiveChange)>,
     pub last: Option<EpochMetrics>,
     ws: Workspace<f32>,
     eval_ws: Workspace<f32>,
@@ -114,6 +140,7 @@ impl Run {
             status: RunStatus::Ready,
             lr,
             changes: Vec::new(),
+            schedule: VecDeque::new(),
             last: None,
             ws,
             eval_ws,
@@ -139,10 +166,49 @@ impl Run {
             .sum()
     }
 
+    /// Changes a setting from now on, recording the change with the epoch it
+    /// took effect after; `None` when the value is the same.
+    pub fn apply(&mut self, change: LiveChange) -> Option<Change> {
+        let (setting, from, to) = match change {
+            LiveChange::Lambda(v) => {
+                let from = std::mem::replace(&mut self.spec.lambda, v);
+                ("λ", format!("{from}"), format!("{v}"))
+            }
+            LiveChange::Lr(v) => {
+                let from = std::mem::replace(&mut self.lr, v);
+                self.spec.lr = Some(v);
+                ("η", format!("{from}"), format!("{v}"))
+            }
+            LiveChange::Regularizer(r) => {
+                let from = std::mem::replace(&mut self.spec.reg, r);
+                ("regularizer", from.to_string(), r.to_string())
+            }
+            LiveChange::L1Rule(r) => {
+                let from = std::mem::replace(&mut self.spec.l1_rule, r);
+                ("L1 rule", from.to_string(), r.to_string())
+            }
+            LiveChange::Alpha(v) => {
+                let from = std::mem::replace(&mut self.spec.alpha, v);
+                ("α", format!("{from}"), format!("{v}"))
+            }
+        };
+        if from == to {
+            return None;
+        }
+        let change = Change { epoch: self.epoch, setting: setting.into(), from, to, live: change };
+        self.changes.push(change.clone());
+        Some(change)
+    }
+
     /// Trains one epoch; returns the metrics when this epoch is evaluated.
     pub fn train_epoch(&mut self, data: &Prepared, ctx: &EpochContext) -> Option<EpochMetrics> {
         if !self.status.is_active() {
             return None;
+        }
+        while self.schedule.front().is_some_and(|(e, _)| *e <= self.epoch) {
+            if let Some((_, change)) = self.schedule.pop_front() {
+                self.apply(change);
+            }
         }
         self.status = RunStatus::Training;
         let train_rows = data.train_rows();

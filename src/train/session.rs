@@ -98,6 +98,21 @@ impl Session {
         Ok(Session { data, network, training, seed, initial, runs })
     }
 
+    /// Queues changes to replay, each on the run of that name when it has
+    /// trained that many epochs.
+    pub fn schedule(&mut self, changes: &[super::run::ScheduledChange]) -> Result<(), String> {
+        for c in changes {
+            let run = self.runs.iter_mut().find(|r| r.spec.name == c.run).ok_or_else(|| {
+                format!("a change names the run '{}', which the session does not have", c.run)
+            })?;
+            run.schedule.push_back((c.epoch, c.change));
+        }
+        for run in &mut self.runs {
+            run.schedule.make_contiguous().sort_by_key(|(e, _)| *e);
+        }
+        Ok(())
+    }
+
     pub fn context(&self) -> EpochContext {
         EpochContext {
             batch_rows: self.training.batch.rows(self.data.train_rows()),
