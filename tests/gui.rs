@@ -518,3 +518,57 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     let train_error: f64 = last_l1.split(',').nth(2).unwrap().parse().unwrap();
     assert_eq!(train_error.to_bits(), a.runs[1].latest.as_ref().unwrap().train.error.to_bits());
 }
+
+#[test]
+fn export_all_writes_every_file_and_the_pictures_decode() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export");
+    let spec = SyntheticSpec { kind: SyntheticKind::Circle, rows: 200, ..SyntheticSpec::default() };
+    let settings = quick_settings(40);
+    let mut harness =
+        Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
+            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
+            app.start_load(DataChoice::Synthetic(spec));
+            app
+        });
+    wait_for(&mut harness, "the runs", |app| {
+        !app.runs.is_empty() && app.runs.iter().all(|r| r.latest.is_some())
+    });
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    harness.run_steps(3);
+    harness.state_mut().export_to(&out);
+    wait_for(&mut harness, "the export", |app| app.exported.is_some());
+    let (folder, files) = harness.state().exported.clone().unwrap();
+    assert_eq!(folder, out);
+    for f in [
+        "session.toml",
+        "metrics.csv",
+        "weights.json",
+        "window.png",
+        "error.png",
+        "accuracy.png",
+        "histograms.png",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} missing from {files:?}");
+    }
+    for f in &files {
+        let path = out.join(f);
+        assert!(std::fs::metadata(&path).unwrap().len() > 0, "{f} is empty");
+        if f.ends_with(".png") {
+            let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+            let mut reader = decoder.read_info().unwrap();
+            let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+            let info = reader.next_frame(&mut buf).unwrap();
+            assert!(info.width > 100 && info.height > 100, "{f}: {}×{}", info.width, info.height);
+            let first = &buf[..4];
+            assert!(buf.chunks(4).any(|p| p != first), "{f} is one flat colour");
+        }
+    }
+    let csv = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("L1,40,")), "the last epoch of L1 is in the CSV");
+    let weights: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("weights.json")).unwrap()).unwrap();
+    assert_eq!(weights["runs"].as_array().unwrap().len(), 3);
+    reglab::experiment::Experiment::load(&out.join("session.toml")).unwrap();
+}

@@ -69,6 +69,8 @@ pub enum Action {
     ToggleFullscreen,
     SaveSession,
     OpenSession,
+    /// Every plot as PNG, the metrics CSV, the weights JSON and the session, into one folder.
+    ExportAll,
     /// Open this session file.
     OpenSessionFile(PathBuf),
     ToggleHelp,
@@ -158,6 +160,26 @@ pub struct ReglabApp {
     session_dialog: Option<(bool, Receiver<Option<PathBuf>>, Instant)>,
     /// Where the last session was saved (shown in the status bar).
     pub saved_to: Option<PathBuf>,
+    /// Where each plot was drawn in the last frame, for exporting it.
+    pub plot_rects: Vec<(&'static str, egui::Rect)>,
+    export: Option<ExportJob>,
+    export_dialog: Option<(Receiver<Option<PathBuf>>, Instant)>,
+    /// The folder and files of the last finished export.
+    pub exported: Option<(PathBuf, Vec<String>)>,
+}
+
+/// An export under way: files written at once, the weights and the
+/// screenshot awaited.
+struct ExportJob {
+    dir: PathBuf,
+    files: Vec<String>,
+    weights: Option<Result<String, String>>,
+    screenshot: Receiver<Arc<egui::ColorImage>>,
+    image: Option<Arc<egui::ColorImage>>,
+    /// The plots' places when the screenshot was asked for.
+    rects: Vec<(&'static str, egui::Rect)>,
+    pixels_per_point: f32,
+    started: Instant,
 }
 
 pub const SHORTCUT_TRAIN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Space);
@@ -235,6 +257,10 @@ impl ReglabApp {
             replay: Vec::new(),
             session_dialog: None,
             saved_to: None,
+            plot_rects: Vec::new(),
+            export: None,
+            export_dialog: None,
+            exported: None,
         };
         if app.trainer.is_none() {
             app.error("The training thread could not be started; training is unavailable.".into());
@@ -431,6 +457,44 @@ impl ReglabApp {
                 }
             }
         }
+        if let Some((rx, started)) = &self.export_dialog {
+            match rx.try_recv() {
+                Ok(answer) => {
+                    let quick = started.elapsed() < Duration::from_millis(700);
+                    self.export_dialog = None;
+                    match answer {
+                        Some(dir) => self.export_to(&dir),
+                        None if quick => {
+                            self.dialog_unavailable = true;
+                            let dir = Self::default_export_dir();
+                            self.export_to(&dir);
+                        }
+                        None => {}
+                    }
+                }
+                Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(200)),
+                Err(mpsc::TryRecvError::Disconnected) => self.export_dialog = None,
+            }
+        }
+        let shot = self.export.as_ref().and_then(|job| job.screenshot.try_recv().ok());
+        if let Some(image) = shot {
+            if let Some(job) = &mut self.export {
+                job.image = Some(image);
+            }
+            self.finish_export_if_ready();
+        } else if let Some(job) = &self.export {
+            if job.started.elapsed() > Duration::from_secs(10) && job.image.is_none() {
+                self.error(
+                    "The window could not be captured; the plots were not exported as pictures.".into(),
+                );
+                if let Some(job) = &mut self.export {
+                    job.image = Some(Arc::new(egui::ColorImage::new([0, 0], Vec::new())));
+                }
+                self.finish_export_if_ready();
+            } else {
+                ctx.request_repaint_after(Duration::from_millis(50));
+            }
+        }
         if let Some((save, rx, started)) = &self.session_dialog {
             match rx.try_recv() {
                 Ok(answer) => {
@@ -583,6 +647,12 @@ impl ReglabApp {
                 }
             }
             Update::Error(e) => self.error(e),
+            Update::WeightsJson(json) => {
+                if let Some(job) = &mut self.export {
+                    job.weights = Some(json);
+                }
+                self.finish_export_if_ready();
+            }
         }
     }
 
@@ -763,6 +833,28 @@ impl ReglabApp {
                 }
             }
             Action::OpenSessionFile(p) => self.open_session(&p),
+            Action::ExportAll => {
+                if self.session_settings.is_none() {
+                    self.error("There is nothing to export yet.".into());
+                } else if self.dialog_unavailable {
+                    let dir = Self::default_export_dir();
+                    self.export_to(&dir);
+                } else if self.export_dialog.is_none() {
+                    let (tx, rx) = mpsc::sync_channel(1);
+                    let ctx = self.ctx.clone();
+                    let work = move || {
+                        let _ =
+                            tx.send(rfd::FileDialog::new().set_title("Export into a folder").pick_folder());
+                        if let Some(ctx) = ctx {
+                            ctx.request_repaint();
+                        }
+                    };
+                    match std::thread::Builder::new().name("reglab-export-dialog".into()).spawn(work) {
+                        Ok(_) => self.export_dialog = Some((rx, Instant::now())),
+                        Err(e) => self.error(format!("cannot open the folder dialog: {e}")),
+                    }
+                }
+            }
             Action::SetTheme(t) => self.settings.view.theme = t,
         }
     }
@@ -925,6 +1017,146 @@ impl ReglabApp {
         }
     }
 
+    /// Where exports go when there is no folder dialog.
+    pub fn default_export_dir() -> PathBuf {
+        let session = Self::default_session_path();
+        let stamp = session
+            .file_stem()
+            .map_or_else(|| "export".into(), |s| s.to_string_lossy().replace("session", "export"));
+        session
+            .parent()
+            .and_then(Path::parent)
+            .map_or_else(std::env::temp_dir, Path::to_path_buf)
+            .join("exports")
+            .join(stamp)
+    }
+
+    /// Starts an export into `dir`: the session and the metrics are written
+    /// now; the weights (from the trainer) and the pictures (from a capture
+    /// of the window) when they arrive.
+    pub fn export_to(&mut self, dir: &Path) {
+        if self.export.is_some() {
+            return self.error("An export is already under way.".into());
+        }
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            return self.error(format!("{}: cannot create the folder: {e}", dir.display()));
+        }
+        let mut files = Vec::new();
+        match self.session_experiment().map(|e| e.to_toml()) {
+            Some(Ok(text)) => match write_atomic(&dir.join("session.toml"), &text) {
+                Ok(()) => files.push("session.toml".to_string()),
+                Err(e) => self.error(format!("{}: {e}", dir.join("session.toml").display())),
+            },
+            Some(Err(e)) => self.error(e),
+            None => {}
+        }
+        match write_atomic(&dir.join("metrics.csv"), &self.metrics_csv()) {
+            Ok(()) => files.push("metrics.csv".to_string()),
+            Err(e) => self.error(format!("{}: {e}", dir.join("metrics.csv").display())),
+        }
+        let (tx, rx) = mpsc::sync_channel(1);
+        let repaint = self.ctx.clone();
+        let callback = egui::ScreenshotCallback::new(move |image| {
+            let _ = tx.send(image);
+            if let Some(ctx) = repaint {
+                ctx.request_repaint();
+            }
+        });
+        let pixels_per_point = self.ctx.as_ref().map_or(1.0, |c| c.pixels_per_point());
+        if let Some(ctx) = &self.ctx {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+            ctx.request_repaint();
+        }
+        self.export = Some(ExportJob {
+            dir: dir.to_path_buf(),
+            files,
+            weights: None,
+            screenshot: rx,
+            image: None,
+            rects: self.plot_rects.clone(),
+            pixels_per_point,
+            started: Instant::now(),
+        });
+        self.send(Command::ExportWeights);
+    }
+
+    fn finish_export_if_ready(&mut self) {
+        let ready = self.export.as_ref().is_some_and(|j| j.weights.is_some() && j.image.is_some());
+        if !ready {
+            return;
+        }
+        let Some(mut job) = self.export.take() else { return };
+        match job.weights.take() {
+            Some(Ok(json)) => match write_atomic(&job.dir.join("weights.json"), &json) {
+                Ok(()) => job.files.push("weights.json".into()),
+                Err(e) => self.error(format!("{}: {e}", job.dir.join("weights.json").display())),
+            },
+            Some(Err(e)) => self.error(format!("weights not exported: {e}")),
+            None => {}
+        }
+        if let Some(image) = job.image.take().filter(|i| i.width() > 0) {
+            let full = egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(image.width() as f32, image.height() as f32) / job.pixels_per_point,
+            );
+            let mut pictures = vec![("window", full)];
+            pictures.extend(job.rects.iter().copied());
+            for (name, rect) in pictures {
+                let file = format!("{name}.png");
+                match write_png(&job.dir.join(&file), &image, rect, job.pixels_per_point) {
+                    Ok(true) => job.files.push(file),
+                    Ok(false) => {}
+                    Err(e) => self.error(format!("{}: {e}", job.dir.join(&file).display())),
+                }
+            }
+        }
+        self.info(format!("Exported {} files to {}", job.files.len(), job.dir.display()));
+        self.exported = Some((job.dir, job.files));
+    }
+
+    /// One row per run and recorded epoch; a cell is empty where the
+    /// (thinned) history has no point for that epoch.
+    pub fn metrics_csv(&self) -> String {
+        let eps = crate::train::EPSILON_GRID
+            [self.settings.view.epsilon_index.min(crate::train::EPSILON_GRID.len() - 1)];
+        let mut out = format!(
+            "run,epoch,train_error,val_error,penalty,total,train_accuracy,val_accuracy,l1_norm,l2_norm,zero_frac,small_frac_{eps:e}\n"
+        );
+        for h in &self.runs {
+            let series = [
+                &h.train_error,
+                &h.val_error,
+                &h.penalty,
+                &h.total,
+                &h.train_accuracy,
+                &h.val_accuracy,
+                &h.l1,
+                &h.l2,
+                &h.zero_frac,
+                &h.small_frac[self.settings.view.epsilon_index.min(h.small_frac.len() - 1)],
+            ];
+            let mut epochs: Vec<f64> = series.iter().flat_map(|s| s.points().iter().map(|p| p.x)).collect();
+            epochs.sort_by(f64::total_cmp);
+            epochs.dedup();
+            let name = if h.name.contains([',', '"']) {
+                format!("\"{}\"", h.name.replace('"', "\"\""))
+            } else {
+                h.name.clone()
+            };
+            for x in epochs {
+                out += &format!("{name},{x}");
+                for s in &series {
+                    match s.points().binary_search_by(|p| p.x.total_cmp(&x)) {
+                        Ok(k) => out += &format!(",{}", s.points()[k].y),
+                        Err(_) => out.push(','),
+                    }
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
     /// Where sessions go when there is no file dialog.
     pub fn default_session_path() -> PathBuf {
         let base = std::env::var_os("XDG_DATA_HOME")
@@ -1043,6 +1275,42 @@ impl ReglabApp {
         self.frame_times.push(started.elapsed());
         self.apply_actions();
     }
+}
+
+/// Writes the part of `image` under `rect` (in points) as a PNG; `false`
+/// when nothing of it is on screen.
+fn write_png(
+    path: &Path,
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+) -> std::io::Result<bool> {
+    let [w, h] = image.size;
+    let x0 = ((rect.min.x * pixels_per_point).round().max(0.0) as usize).min(w);
+    let y0 = ((rect.min.y * pixels_per_point).round().max(0.0) as usize).min(h);
+    let x1 = ((rect.max.x * pixels_per_point).round().max(0.0) as usize).min(w);
+    let y1 = ((rect.max.y * pixels_per_point).round().max(0.0) as usize).min(h);
+    if x1 <= x0 || y1 <= y0 {
+        return Ok(false);
+    }
+    let mut bytes = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            bytes.extend_from_slice(&image.pixels[y * w + x].to_srgba_unmultiplied());
+        }
+    }
+    let mut encoded = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut encoded, (x1 - x0) as u32, (y1 - y0) as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
+        writer.write_image_data(&bytes).map_err(std::io::Error::other)?;
+    }
+    let tmp = path.with_extension("png.tmp");
+    std::fs::write(&tmp, &encoded)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(true)
 }
 
 /// Writes `text` to a temporary file beside `path`, flushes it to disk and

@@ -58,6 +58,15 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
         {
             app.act(Action::SaveSession);
         }
+        if ui
+            .button("Export all…")
+            .on_hover_text(
+                "Into one folder: every plot on screen and the whole window as PNG, the metrics CSV, the weights JSON and the session",
+            )
+            .clicked()
+        {
+            app.act(Action::ExportAll);
+        }
         ui.separator();
         let ready = app.prepared.is_some() && !app.is_loading();
         let running = app.trainer_state == TrainerState::Running;

@@ -121,6 +121,7 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
         });
     }
     formula_ui(app, ui);
+    let mut rects: Vec<(&'static str, egui::Rect)> = Vec::new();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let spacing = ui.spacing().item_spacing.x * 3.0;
         let half = ((ui.available_width() - spacing) / 2.0).max(200.0);
@@ -128,34 +129,43 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
-                error_plot(app, ui, half, height);
+                let r = ui.scope(|ui| error_plot(app, ui, half, height)).response.rect;
+                rects.push(("error", r.intersect(ui.clip_rect())));
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
-                accuracy_plot(app, ui, half, height);
+                let r = ui.scope(|ui| accuracy_plot(app, ui, half, height)).response.rect;
+                rects.push(("accuracy", r.intersect(ui.clip_rect())));
             });
         });
         ui.separator();
-        histograms_ui(app, ui);
+        let r = ui.scope(|ui| histograms_ui(app, ui)).response.rect;
+        rects.push(("histograms", r.intersect(ui.clip_rect())));
         ui.separator();
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
-                sparsity_plot(app, ui, half, height, &mut actions);
+                let r = ui.scope(|ui| sparsity_plot(app, ui, half, height, &mut actions)).response.rect;
+                rects.push(("sparsity", r.intersect(ui.clip_rect())));
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
-                norms_plot(app, ui, half, height);
+                let r = ui.scope(|ui| norms_plot(app, ui, half, height)).response.rect;
+                rects.push(("norms", r.intersect(ui.clip_rect())));
             });
         });
         ui.separator();
-        importance_plot(app, ui, height);
+        let r = ui.scope(|ui| importance_plot(app, ui, height)).response.rect;
+        rects.push(("importance", r.intersect(ui.clip_rect())));
         ui.separator();
-        boundary_ui(app, ui);
+        let r = ui.scope(|ui| boundary_ui(app, ui)).response.rect;
+        rects.push(("boundary", r.intersect(ui.clip_rect())));
     });
     for a in actions {
         app.act(a);
     }
+    rects.retain(|(_, r)| r.is_positive());
+    app.plot_rects = rects;
 }
 
 /// The penalised error and the update rule the chosen run uses, with its

@@ -51,6 +51,8 @@ pub enum Command {
         run: usize,
         change: LiveChange,
     },
+    /// Send the weights of every run as the weights JSON of `reglab train`.
+    ExportWeights,
     /// Record metrics after every epoch instead of at most every 15 ms
     /// (benchmarks of long histories).
     RecordEveryEpoch(bool),
@@ -108,6 +110,8 @@ pub enum Update {
     },
     State(TrainerState),
     Error(String),
+    /// The answer to [`Command::ExportWeights`].
+    WeightsJson(Result<String, String>),
 }
 
 /// The window's end of the trainer thread.
@@ -330,6 +334,13 @@ impl Worker {
                 true
             }
             Command::Change { run, change } => self.change(run, change),
+            Command::ExportWeights => {
+                let json = match &self.session {
+                    Some(session) => super::report::weights_json(session).map_err(|e| e.to_string()),
+                    None => Err("no runs are set up".into()),
+                };
+                self.send(Update::WeightsJson(json))
+            }
             Command::RecordEveryEpoch(on) => {
                 self.every_epoch = on;
                 true
