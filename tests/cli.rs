@@ -237,3 +237,64 @@ fn data_describes_what_it_read() {
     assert!(text.contains("task:     binary"), "{text}");
     assert!(text.contains("classes:  2"), "{text}");
 }
+
+#[test]
+fn the_sweep_follows_the_lasso_path_of_scikit_learn() {
+    let reference: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("lasso_path.json")).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out_csv = dir.path().join("path.csv");
+    let out = reglab(&[
+        "sweep",
+        "-q",
+        "--data",
+        fixture("lasso.csv").to_str().unwrap(),
+        "--hidden",
+        "none",
+        "--task",
+        "regression",
+        "--reg",
+        "l1",
+        "--l1-rule",
+        "proximal",
+        "--lambda-scale",
+        "dataset",
+        "--batch",
+        "full",
+        "--standardize",
+        "off",
+        "--lambda-max",
+        "200",
+        "--lambda-min-ratio",
+        "0.01",
+        "--lambdas",
+        "5",
+        "--out",
+        out_csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&out_csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&header[..3], &["path", "lambda", "epochs"]);
+    let w0 = header.iter().position(|h| *h == "w:x1").unwrap();
+    let rows: Vec<Vec<f64>> =
+        lines.map(|l| l.split(',').skip(1).map(|v| v.parse::<f64>().unwrap_or(f64::NAN)).collect()).collect();
+    let lambdas = reference["lambdas"].as_array().unwrap();
+    assert_eq!(rows.len(), lambdas.len());
+    for (k, row) in rows.iter().enumerate() {
+        let lambda = lambdas[k].as_f64().unwrap();
+        assert!((row[0] - lambda).abs() < 1e-9 * lambda, "λ {} vs {lambda}", row[0]);
+        let want: Vec<f64> =
+            reference["coef"][k].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        let got = &row[w0 - 1..w0 - 1 + want.len()];
+        let largest = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for (j, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!((g - w).abs() <= 1e-3 * largest, "λ {lambda}: coefficient {j}: {g} vs {w}");
+            assert_eq!(*g == 0.0, *w == 0.0, "λ {lambda}: coefficient {j} is zero in one only ({g} vs {w})");
+        }
+    }
+    // Fewer weights survive as λ grows: the non-zero count falls along the path.
+    let nonzero: Vec<f64> = rows.iter().map(|r| r[6]).collect();
+    assert!(nonzero.windows(2).all(|w| w[0] <= w[1]), "{nonzero:?}");
+}

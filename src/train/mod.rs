@@ -7,6 +7,7 @@ mod report;
 mod run;
 mod session;
 mod spec;
+pub mod sweep;
 
 pub use metrics::{
     EPSILON_GRID, EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, WeightSummary, evaluate,

@@ -166,6 +166,16 @@ impl Run {
             .sum()
     }
 
+    /// Starts counting epochs again from the weights the run has (a warm
+    /// start), forgetting momentum and the convergence history.
+    pub fn restart(&mut self) {
+        self.epoch = 0;
+        self.status = RunStatus::Ready;
+        self.previous.clear();
+        self.moves.clear();
+        self.ws.clear_velocity();
+    }
+
     /// Changes a setting from now on, recording the change with the epoch it
     /// took effect after; `None` when the value is the same.
     pub fn apply(&mut self, change: LiveChange) -> Option<Change> {

@@ -17,6 +17,8 @@ pub enum SessionError {
     Network(#[from] NetworkError),
     #[error("the training split has no rows")]
     NoTrainingRows,
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// What the training loop reports, to a progress bar or a window.
