@@ -572,3 +572,33 @@ fn export_all_writes_every_file_and_the_pictures_decode() {
     assert_eq!(weights["runs"].as_array().unwrap().len(), 3);
     reglab::experiment::Experiment::load(&out.join("session.toml")).unwrap();
 }
+
+#[test]
+fn the_regularization_path_sweeps_every_penalised_run() {
+    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Iris));
+    harness.key_press(egui::Key::Num1);
+    wait_for(&mut harness, "preset 1", |app| {
+        app.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant")) && app.runs.len() == 3
+    });
+    harness.state_mut().settings.view.sweep_count = 8;
+    harness.state_mut().settings.view.sweep_epochs = 40;
+    harness.get_by_label("Sweep λ").click_accesskit();
+    harness.run_steps(2);
+    assert!(harness.state().sweep_progress().is_some(), "the sweep runs in the background");
+    wait_for(&mut harness, "the sweep", |app| app.sweep_result.is_some());
+    let paths = harness.state().sweep_result.clone().unwrap();
+    let names: Vec<&str> = paths.iter().map(|(p, _)| p.name.as_str()).collect();
+    assert_eq!(names, ["L1", "L2"], "one path per penalised run");
+    for (p, _) in &paths {
+        assert_eq!(p.points.len(), 8);
+        assert!(p.points.windows(2).all(|w| w[0].lambda > w[1].lambda), "λ decreases along the path");
+        assert!(p.lambda_1se >= p.lambda_min);
+    }
+    let l1 = &paths[0].0;
+    assert!(
+        l1.points[0].nonzero < l1.points[7].nonzero,
+        "the largest λ leaves fewer weights than the smallest"
+    );
+    harness.run_steps(2);
+    harness.get_by_label_contains("L1: input importance against log₁₀ λ");
+}

@@ -71,6 +71,9 @@ pub enum Action {
     OpenSession,
     /// Every plot as PNG, the metrics CSV, the weights JSON and the session, into one folder.
     ExportAll,
+    /// Sweep λ for every penalised run of the session on screen.
+    RunSweep,
+    CancelSweep,
     /// Open this session file.
     OpenSessionFile(PathBuf),
     ToggleHelp,
@@ -166,6 +169,18 @@ pub struct ReglabApp {
     export_dialog: Option<(Receiver<Option<PathBuf>>, Instant)>,
     /// The folder and files of the last finished export.
     pub exported: Option<(PathBuf, Vec<String>)>,
+    sweep: Option<SweepJob>,
+    /// The last finished regularization paths, with each path's run colour.
+    pub sweep_result: Option<Vec<(crate::train::sweep::SweepPath, Color32)>>,
+}
+
+/// A λ sweep under way on its own thread.
+struct SweepJob {
+    done: Arc<std::sync::atomic::AtomicUsize>,
+    cancel: Arc<std::sync::atomic::AtomicBool>,
+    total: usize,
+    colors: Vec<Color32>,
+    result: Receiver<Vec<Result<crate::train::sweep::SweepPath, String>>>,
 }
 
 /// An export under way: files written at once, the weights and the
@@ -261,6 +276,8 @@ impl ReglabApp {
             export: None,
             export_dialog: None,
             exported: None,
+            sweep: None,
+            sweep_result: None,
         };
         if app.trainer.is_none() {
             app.error("The training thread could not be started; training is unavailable.".into());
@@ -474,6 +491,34 @@ impl ReglabApp {
                 }
                 Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(200)),
                 Err(mpsc::TryRecvError::Disconnected) => self.export_dialog = None,
+            }
+        }
+        if let Some(job) = &self.sweep {
+            match job.result.try_recv() {
+                Ok(paths) => {
+                    let colors = job.colors.clone();
+                    let cancelled = job.cancel.load(std::sync::atomic::Ordering::Relaxed);
+                    self.sweep = None;
+                    let mut done = Vec::new();
+                    for (p, c) in paths.into_iter().zip(colors) {
+                        match p {
+                            Ok(p) => done.push((p, c)),
+                            Err(e) => self.error(format!("the regularization path failed: {e}")),
+                        }
+                    }
+                    let lambdas = done.first().map_or(0, |p| p.0.points.len());
+                    self.info(format!(
+                        "Regularization path{}: {} path(s) over {lambdas} λ values.",
+                        if cancelled { " (cancelled)" } else { "" },
+                        done.len()
+                    ));
+                    self.sweep_result = Some(done);
+                }
+                Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(100)),
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.sweep = None;
+                    self.error("The regularization path stopped unexpectedly.".into());
+                }
             }
         }
         let shot = self.export.as_ref().and_then(|job| job.screenshot.try_recv().ok());
@@ -833,6 +878,12 @@ impl ReglabApp {
                 }
             }
             Action::OpenSessionFile(p) => self.open_session(&p),
+            Action::RunSweep => self.start_sweep(),
+            Action::CancelSweep => {
+                if let Some(job) = &self.sweep {
+                    job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             Action::ExportAll => {
                 if self.session_settings.is_none() {
                     self.error("There is nothing to export yet.".into());
@@ -1014,6 +1065,63 @@ impl ReglabApp {
         match std::thread::Builder::new().name("reglab-session-dialog".into()).spawn(work) {
             Ok(_) => self.session_dialog = Some((save, rx, Instant::now())),
             Err(e) => self.error(format!("cannot open the file dialog: {e}")),
+        }
+    }
+
+    /// The sweep under way: λ values done and in all.
+    pub fn sweep_progress(&self) -> Option<(usize, usize)> {
+        self.sweep.as_ref().map(|j| (j.done.load(std::sync::atomic::Ordering::Relaxed), j.total))
+    }
+
+    /// Sweeps λ for every penalised run of the settings, on the data on
+    /// screen, on a thread of its own (each path on its own core).
+    fn start_sweep(&mut self) {
+        use crate::train::sweep;
+        if self.sweep.is_some() {
+            return;
+        }
+        let Some(data) = self.prepared.clone() else {
+            return self.error("No data is loaded yet.".into());
+        };
+        let entries: Vec<RunEntry> = self
+            .settings
+            .runs
+            .iter()
+            .filter(|r| r.spec.reg != crate::nn::Regularizer::None)
+            .cloned()
+            .collect();
+        if entries.is_empty() {
+            return self
+                .error("A regularization path needs a run with a penalty (L1, L2 or elastic net).".into());
+        }
+        let network = self.settings.network.clone();
+        let mut training = self.settings.training.clone();
+        // Each λ starts from the last one's weights, so fewer epochs suffice.
+        training.epochs = Some(training.epochs().min(self.settings.view.sweep_epochs.max(1)));
+        let bases: Vec<crate::train::RunSpec> = entries.iter().map(|r| r.spec.clone()).collect();
+        let max = sweep::lambda_max(&data, &network, &training, &bases[0]);
+        let grid =
+            sweep::lambda_grid(max, self.settings.view.sweep_min_ratio, self.settings.view.sweep_count);
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (tx, rx) = mpsc::sync_channel(1);
+        let (d, c, ctx) = (Arc::clone(&done), Arc::clone(&cancel), self.ctx.clone());
+        let seed = self.settings.seed;
+        let total = grid.len() * bases.len();
+        let work = move || {
+            let paths = sweep::sweep_all(&data, &network, &training, &bases, &grid, seed, &d, &c);
+            let _ = tx.send(paths.into_iter().map(|p| p.map_err(|e| e.to_string())).collect());
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        };
+        match std::thread::Builder::new().name("reglab-sweep".into()).spawn(work) {
+            Ok(_) => {
+                let colors =
+                    entries.iter().map(|e| Color32::from_rgb(e.color[0], e.color[1], e.color[2])).collect();
+                self.sweep = Some(SweepJob { done, cancel, total, colors, result: rx });
+            }
+            Err(e) => self.error(format!("cannot start the sweep: {e}")),
         }
     }
 

@@ -160,6 +160,9 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
         ui.separator();
         let r = ui.scope(|ui| boundary_ui(app, ui)).response.rect;
         rects.push(("boundary", r.intersect(ui.clip_rect())));
+        ui.separator();
+        let r = ui.scope(|ui| path_ui(app, ui, &mut actions)).response.rect;
+        rects.push(("path", r.intersect(ui.clip_rect())));
     });
     for a in actions {
         app.act(a);
@@ -782,5 +785,155 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
                     });
             });
         }
+    });
+}
+
+/// The regularization path: controls, each path's weights against log λ
+/// with the count of non-zero weights along the top, and the validation
+/// error against log λ with λ_min and the one-standard-error choice.
+fn path_ui(app: &mut ReglabApp, ui: &mut Ui, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        title(
+            ui,
+            "Regularization path",
+            "Each penalised run trained at every λ of a log grid, each λ starting from the weights of the one before",
+        );
+        let v = &mut app.settings.view;
+        let l = ui.label("λ values");
+        ui.add(egui::DragValue::new(&mut v.sweep_count).range(2..=200)).labelled_by(l.id);
+        let l = ui.label("smallest λ / largest");
+        ui.add(egui::DragValue::new(&mut v.sweep_min_ratio).range(1e-6..=0.5).speed(0.0001)).labelled_by(l.id);
+        let l = ui.label("epochs per λ");
+        ui.add(egui::DragValue::new(&mut v.sweep_epochs).range(1..=100_000)).labelled_by(l.id);
+        match app.sweep_progress() {
+            Some((done, total)) => {
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                        .desired_width(160.0)
+                        .text(format!("{done} / {total} λ")),
+                );
+                if ui.button("Cancel sweep").clicked() {
+                    actions.push(Action::CancelSweep);
+                }
+            }
+            None => {
+                if ui
+                    .button("Sweep λ")
+                    .on_hover_text("Every run with a penalty, on the data and network above, on both cores")
+                    .clicked()
+                {
+                    actions.push(Action::RunSweep);
+                }
+            }
+        }
+    });
+    let Some(paths) = &app.sweep_result else {
+        ui.label("Press Sweep λ to trace how the weights and the validation error change with λ.");
+        return;
+    };
+    let n = paths.len().max(1) + 1;
+    let spacing = ui.spacing().item_spacing.x;
+    let width = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(200.0, 700.0);
+    let height = 260.0;
+    let names = app.prepared.as_ref().map(|p| p.feature_names.clone()).unwrap_or_default();
+    let link = egui::Id::unique("path-x");
+    ui.horizontal_top(|ui| {
+        for (path, color) in paths {
+            ui.vertical(|ui| {
+                let linear = path.shape.1 == 1;
+                ui.label(
+                    RichText::new(format!(
+                        "{}: {} against log₁₀ λ",
+                        path.name,
+                        if linear { "weights" } else { "input importance" }
+                    ))
+                    .color(*color),
+                );
+                let top = path
+                    .points
+                    .iter()
+                    .flat_map(|p| if linear { p.weights.clone() } else { p.importance.clone() })
+                    .fold(0.0f32, |m, v| m.max(v.abs())) as f64;
+                Plot::new(("path-weights", path.name.as_str()))
+                    .allow_scroll(false)
+                    .width(width)
+                    .height(height)
+                    .link_axis(link, [true, false])
+                    .x_axis_label("log₁₀ λ")
+                    .show(ui, |plot| {
+                        let inputs = path.shape.0;
+                        for j in 0..inputs.min(60) {
+                            let pts: Vec<[f64; 2]> = path
+                                .points
+                                .iter()
+                                .map(|p| {
+                                    let v = if linear { p.weights[j] } else { p.importance[j] };
+                                    [p.lambda.log10(), v as f64]
+                                })
+                                .collect();
+                            let name = names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
+                            plot.line(Line::new(name, pts).width(1.5));
+                        }
+                        for p in &path.points {
+                            plot.text(Text::new(
+                                "",
+                                PlotPoint::new(p.lambda.log10(), top * 1.1 + 1e-9),
+                                p.nonzero.to_string(),
+                            ));
+                        }
+                        plot.vline(VLine::new("λ min", path.lambda_min.log10()).color(*color));
+                        plot.vline(
+                            VLine::new("λ 1-SE", path.lambda_1se.log10())
+                                .color(*color)
+                                .style(LineStyle::dashed_loose()),
+                        );
+                    });
+                ui.label(RichText::new("numbers along the top: weights not exactly 0").small().weak());
+            });
+        }
+        ui.vertical(|ui| {
+            ui.label("validation error against log₁₀ λ (± one standard error)");
+            Plot::new("path-error")
+                .allow_scroll(false)
+                .width(width)
+                .height(height)
+                .link_axis(link, [true, false])
+                .legend(Legend::default().follow_insertion_order(true))
+                .x_axis_label("log₁₀ λ")
+                .show(ui, |plot| {
+                    for (path, color) in paths {
+                        let pts = |f: &dyn Fn(&crate::train::sweep::SweepPoint) -> f64| -> Vec<[f64; 2]> {
+                            path.points.iter().map(|p| [p.lambda.log10(), f(p)]).collect()
+                        };
+                        plot.line(
+                            Line::new(path.name.clone(), pts(&|p| p.val_error)).color(*color).width(2.0),
+                        );
+                        let faint = color.gamma_multiply(0.5);
+                        plot.line(
+                            Line::new(format!("{} + SE", path.name), pts(&|p| p.val_error + p.val_se))
+                                .color(faint),
+                        );
+                        plot.line(
+                            Line::new(format!("{} − SE", path.name), pts(&|p| p.val_error - p.val_se))
+                                .color(faint),
+                        );
+                        plot.vline(
+                            VLine::new(
+                                format!("{}: λ min {:.3e}", path.name, path.lambda_min),
+                                path.lambda_min.log10(),
+                            )
+                            .color(*color),
+                        );
+                        plot.vline(
+                            VLine::new(
+                                format!("{}: λ 1-SE {:.3e}", path.name, path.lambda_1se),
+                                path.lambda_1se.log10(),
+                            )
+                            .color(*color)
+                            .style(LineStyle::dashed_loose()),
+                        );
+                    }
+                });
+        });
     });
 }

@@ -45,6 +45,11 @@ pub struct ViewSettings {
     pub theme: Theme,
     /// Plots only: the settings panel and the status bar are hidden.
     pub presentation: bool,
+    /// Regularization path: how many λ values, the smallest as a fraction of
+    /// the largest, and the epochs at most per λ.
+    pub sweep_count: usize,
+    pub sweep_min_ratio: f64,
+    pub sweep_epochs: usize,
 }
 
 /// Colours of the whole window.
@@ -103,6 +108,9 @@ impl Default for ViewSettings {
             formula_run: 1,
             theme: Theme::Dark,
             presentation: false,
+            sweep_count: 20,
+            sweep_min_ratio: 1e-3,
+            sweep_epochs: 200,
         }
     }
 }

@@ -1,7 +1,12 @@
-//! Regularization paths: one run trained at each λ of a decreasing log grid,
-//! each λ starting from the weights the previous one ended with (warm
-//! starts), recording the weights, their sparsity and the validation error.
-//! Paths of different regularizers train on their own threads.
+//! Regularization paths: one run trained at each λ of a log grid, each λ
+//! starting from the weights the previous one ended with (warm starts),
+//! recording the weights, their sparsity and the validation error. Paths of
+//! different regularizers train on their own threads.
+//!
+//! A linear model goes from the largest λ down, as glmnet does (the problem
+//! is convex, and each solution is a good start for the next). A network
+//! goes from the smallest λ up: at a large λ all its weights reach 0, and
+//! all-zero weights are a stationary point it would never leave.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -121,13 +126,18 @@ pub fn sweep_path(
     done: &AtomicUsize,
     cancel: &AtomicBool,
 ) -> Result<SweepPath, SessionError> {
-    let first = RunSpec { lambda: lambdas.first().copied().unwrap_or(0.0), ..base.clone() };
+    let mut order: Vec<f64> = lambdas.to_vec();
+    order.sort_by(|a, b| b.total_cmp(a));
+    if !network.hidden.is_empty() {
+        order.reverse();
+    }
+    let first = RunSpec { lambda: order.first().copied().unwrap_or(0.0), ..base.clone() };
     let mut session = Session::new(Arc::clone(data), network.clone(), training.clone(), vec![first], seed)?;
     let ctx = session.context();
     let name = session.runs[0].spec.name.clone();
     let shape = session.runs[0].net.layers[0].weights.dim();
-    let mut points = Vec::with_capacity(lambdas.len());
-    for &lambda in lambdas {
+    let mut points = Vec::with_capacity(order.len());
+    for &lambda in &order {
         if cancel.load(Ordering::Relaxed) {
             break;
         }
@@ -164,6 +174,7 @@ pub fn sweep_path(
         });
         done.fetch_add(1, Ordering::Relaxed);
     }
+    points.sort_by(|a, b| b.lambda.total_cmp(&a.lambda));
     let best = points.iter().min_by(|a, b| a.val_error.total_cmp(&b.val_error));
     let (lambda_min, lambda_1se) = match best {
         Some(b) => {
