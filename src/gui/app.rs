@@ -163,8 +163,14 @@ pub struct ReglabApp {
     session_dialog: Option<(bool, Receiver<Option<PathBuf>>, Instant)>,
     /// Where the last session was saved (shown in the status bar).
     pub saved_to: Option<PathBuf>,
-    /// Where each plot was drawn in the last frame, for exporting it.
-    pub plot_rects: Vec<(&'static str, egui::Rect)>,
+    /// Where each plot was drawn in the last frame (on screen, unclipped),
+    /// with its offset from the top of the scrolled plots.
+    pub plot_layout: Vec<(&'static str, f32, egui::Rect)>,
+    /// The visible part of the scrolled plots.
+    pub plot_viewport: egui::Rect,
+    /// Scroll the plots to this offset in the next frame.
+    pub scroll_to: Option<f32>,
+    pub plot_content_height: f32,
     export: Option<ExportJob>,
     export_dialog: Option<(Receiver<Option<PathBuf>>, Instant)>,
     /// The folder and files of the last finished export.
@@ -189,12 +195,28 @@ struct ExportJob {
     dir: PathBuf,
     files: Vec<String>,
     weights: Option<Result<String, String>>,
-    screenshot: Receiver<Arc<egui::ColorImage>>,
-    image: Option<Arc<egui::ColorImage>>,
-    /// The plots' places when the screenshot was asked for.
-    rects: Vec<(&'static str, egui::Rect)>,
-    pixels_per_point: f32,
-    started: Instant,
+    /// Pictures still to take: the window, then each plot.
+    pending: std::collections::VecDeque<&'static str>,
+    capture: Capture,
+}
+
+/// Where the picture being taken stands: each plot is scrolled into view,
+/// the window is captured, and the plot's part of the capture is saved.
+enum Capture {
+    Idle,
+    /// Waits until the plot has stayed in place for a few frames.
+    Scrolling {
+        name: &'static str,
+        frames: u8,
+        last: Option<egui::Rect>,
+        steady: u8,
+    },
+    Waiting {
+        name: &'static str,
+        rect: egui::Rect,
+        rx: Receiver<Arc<egui::ColorImage>>,
+        since: Instant,
+    },
 }
 
 pub const SHORTCUT_TRAIN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Space);
@@ -272,7 +294,10 @@ impl ReglabApp {
             replay: Vec::new(),
             session_dialog: None,
             saved_to: None,
-            plot_rects: Vec::new(),
+            plot_layout: Vec::new(),
+            plot_viewport: egui::Rect::NOTHING,
+            scroll_to: None,
+            plot_content_height: 0.0,
             export: None,
             export_dialog: None,
             exported: None,
@@ -519,25 +544,6 @@ impl ReglabApp {
                     self.sweep = None;
                     self.error("The regularization path stopped unexpectedly.".into());
                 }
-            }
-        }
-        let shot = self.export.as_ref().and_then(|job| job.screenshot.try_recv().ok());
-        if let Some(image) = shot {
-            if let Some(job) = &mut self.export {
-                job.image = Some(image);
-            }
-            self.finish_export_if_ready();
-        } else if let Some(job) = &self.export {
-            if job.started.elapsed() > Duration::from_secs(10) && job.image.is_none() {
-                self.error(
-                    "The window could not be captured; the plots were not exported as pictures.".into(),
-                );
-                if let Some(job) = &mut self.export {
-                    job.image = Some(Arc::new(egui::ColorImage::new([0, 0], Vec::new())));
-                }
-                self.finish_export_if_ready();
-            } else {
-                ctx.request_repaint_after(Duration::from_millis(50));
             }
         }
         if let Some((save, rx, started)) = &self.session_dialog {
@@ -1162,34 +1168,21 @@ impl ReglabApp {
             Ok(()) => files.push("metrics.csv".to_string()),
             Err(e) => self.error(format!("{}: {e}", dir.join("metrics.csv").display())),
         }
-        let (tx, rx) = mpsc::sync_channel(1);
-        let repaint = self.ctx.clone();
-        let callback = egui::ScreenshotCallback::new(move |image| {
-            let _ = tx.send(image);
-            if let Some(ctx) = repaint {
-                ctx.request_repaint();
-            }
-        });
-        let pixels_per_point = self.ctx.as_ref().map_or(1.0, |c| c.pixels_per_point());
+        let mut pending: std::collections::VecDeque<&'static str> =
+            std::collections::VecDeque::from(["window"]);
+        pending.extend(self.plot_layout.iter().map(|(name, _, _)| *name));
+        self.export =
+            Some(ExportJob { dir: dir.to_path_buf(), files, weights: None, pending, capture: Capture::Idle });
         if let Some(ctx) = &self.ctx {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
             ctx.request_repaint();
         }
-        self.export = Some(ExportJob {
-            dir: dir.to_path_buf(),
-            files,
-            weights: None,
-            screenshot: rx,
-            image: None,
-            rects: self.plot_rects.clone(),
-            pixels_per_point,
-            started: Instant::now(),
-        });
         self.send(Command::ExportWeights);
     }
 
     fn finish_export_if_ready(&mut self) {
-        let ready = self.export.as_ref().is_some_and(|j| j.weights.is_some() && j.image.is_some());
+        let ready = self.export.as_ref().is_some_and(|j| {
+            j.weights.is_some() && j.pending.is_empty() && matches!(j.capture, Capture::Idle)
+        });
         if !ready {
             return;
         }
@@ -1202,24 +1195,66 @@ impl ReglabApp {
             Some(Err(e)) => self.error(format!("weights not exported: {e}")),
             None => {}
         }
-        if let Some(image) = job.image.take().filter(|i| i.width() > 0) {
-            let full = egui::Rect::from_min_size(
-                egui::Pos2::ZERO,
-                egui::vec2(image.width() as f32, image.height() as f32) / job.pixels_per_point,
-            );
-            let mut pictures = vec![("window", full)];
-            pictures.extend(job.rects.iter().copied());
-            for (name, rect) in pictures {
-                let file = format!("{name}.png");
-                match write_png(&job.dir.join(&file), &image, rect, job.pixels_per_point) {
-                    Ok(true) => job.files.push(file),
-                    Ok(false) => {}
-                    Err(e) => self.error(format!("{}: {e}", job.dir.join(&file).display())),
-                }
-            }
-        }
         self.info(format!("Exported {} files to {}", job.files.len(), job.dir.display()));
         self.exported = Some((job.dir, job.files));
+    }
+
+    /// One step of taking the export's pictures, once per frame.
+    fn export_step(&mut self, ctx: &egui::Context) {
+        let Some(mut job) = self.export.take() else { return };
+        ctx.request_repaint();
+        job.capture = match std::mem::replace(&mut job.capture, Capture::Idle) {
+            Capture::Idle => match job.pending.pop_front() {
+                Some("window") => {
+                    let rect = ctx.content_rect();
+                    Capture::Waiting {
+                        name: "window",
+                        rect,
+                        rx: request_screenshot(ctx),
+                        since: Instant::now(),
+                    }
+                }
+                Some(name) => match self.plot_layout.iter().find(|(n, _, _)| *n == name) {
+                    Some((_, y, _)) => {
+                        self.scroll_to = Some(*y);
+                        Capture::Scrolling { name, frames: 0, last: None, steady: 0 }
+                    }
+                    None => Capture::Idle,
+                },
+                None => Capture::Idle,
+            },
+            Capture::Scrolling { name, frames, last, steady } => {
+                let now = self.plot_layout.iter().find(|(n, _, _)| *n == name).map(|l| l.2);
+                let steady = if now.is_some() && now == last { steady + 1 } else { 0 };
+                match now {
+                    // Steady for three frames (or given up waiting after 120): capture.
+                    Some(rect) if steady >= 3 || frames >= 120 => {
+                        let rect = rect.intersect(self.plot_viewport);
+                        Capture::Waiting { name, rect, rx: request_screenshot(ctx), since: Instant::now() }
+                    }
+                    Some(_) => Capture::Scrolling { name, frames: frames + 1, last: now, steady },
+                    None => Capture::Idle,
+                }
+            }
+            Capture::Waiting { name, rect, rx, since } => match rx.try_recv() {
+                Ok(image) => {
+                    let file = format!("{name}.png");
+                    match write_png(&job.dir.join(&file), &image, rect, ctx.pixels_per_point()) {
+                        Ok(true) => job.files.push(file),
+                        Ok(false) => {}
+                        Err(e) => self.error(format!("{}: {e}", job.dir.join(&file).display())),
+                    }
+                    Capture::Idle
+                }
+                Err(_) if since.elapsed() > Duration::from_secs(10) => {
+                    self.error(format!("The window could not be captured; {name}.png was not written."));
+                    Capture::Idle
+                }
+                Err(_) => Capture::Waiting { name, rect, rx, since },
+            },
+        };
+        self.export = Some(job);
+        self.finish_export_if_ready();
     }
 
     /// One row per run and recorded epoch; a cell is empty where the
@@ -1381,8 +1416,20 @@ impl ReglabApp {
             panels::drop_hint_ui(&ctx);
         }
         self.frame_times.push(started.elapsed());
+        self.export_step(&ctx);
         self.apply_actions();
     }
+}
+
+/// Asks for a capture of the window as this frame draws it.
+fn request_screenshot(ctx: &egui::Context) -> Receiver<Arc<egui::ColorImage>> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let repaint = ctx.clone();
+    ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(egui::ScreenshotCallback::new(move |image| {
+        let _ = tx.send(image);
+        repaint.request_repaint();
+    })));
+    rx
 }
 
 /// Writes the part of `image` under `rect` (in points) as a PNG; `false`

@@ -122,7 +122,14 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
     }
     formula_ui(app, ui);
     let mut rects: Vec<(&'static str, egui::Rect)> = Vec::new();
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
+    if let Some(y) = app.scroll_to.take() {
+        // Never past the end: an overscroll would spring back while the
+        // window is being captured.
+        let max = (app.plot_content_height - app.plot_viewport.height()).max(0.0);
+        area = area.vertical_scroll_offset(y.clamp(0.0, max));
+    }
+    let output = area.show(ui, |ui| {
         let spacing = ui.spacing().item_spacing.x * 3.0;
         let half = ((ui.available_width() - spacing) / 2.0).max(200.0);
         let height = 250.0;
@@ -130,45 +137,51 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
             ui.vertical(|ui| {
                 ui.set_width(half);
                 let r = ui.scope(|ui| error_plot(app, ui, half, height)).response.rect;
-                rects.push(("error", r.intersect(ui.clip_rect())));
+                rects.push(("error", r));
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
                 let r = ui.scope(|ui| accuracy_plot(app, ui, half, height)).response.rect;
-                rects.push(("accuracy", r.intersect(ui.clip_rect())));
+                rects.push(("accuracy", r));
             });
         });
         ui.separator();
         let r = ui.scope(|ui| histograms_ui(app, ui)).response.rect;
-        rects.push(("histograms", r.intersect(ui.clip_rect())));
+        rects.push(("histograms", r));
         ui.separator();
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
                 let r = ui.scope(|ui| sparsity_plot(app, ui, half, height, &mut actions)).response.rect;
-                rects.push(("sparsity", r.intersect(ui.clip_rect())));
+                rects.push(("sparsity", r));
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
                 let r = ui.scope(|ui| norms_plot(app, ui, half, height)).response.rect;
-                rects.push(("norms", r.intersect(ui.clip_rect())));
+                rects.push(("norms", r));
             });
         });
         ui.separator();
         let r = ui.scope(|ui| importance_plot(app, ui, height)).response.rect;
-        rects.push(("importance", r.intersect(ui.clip_rect())));
+        rects.push(("importance", r));
         ui.separator();
         let r = ui.scope(|ui| boundary_ui(app, ui)).response.rect;
-        rects.push(("boundary", r.intersect(ui.clip_rect())));
+        if app.boundary.is_some() {
+            rects.push(("boundary", r));
+        }
         ui.separator();
         let r = ui.scope(|ui| path_ui(app, ui, &mut actions)).response.rect;
-        rects.push(("path", r.intersect(ui.clip_rect())));
+        if app.sweep_result.is_some() {
+            rects.push(("path", r));
+        }
     });
     for a in actions {
         app.act(a);
     }
-    rects.retain(|(_, r)| r.is_positive());
-    app.plot_rects = rects;
+    let (top, offset) = (output.inner_rect.min.y, output.state.clamped_offset().y);
+    app.plot_viewport = output.inner_rect;
+    app.plot_content_height = output.content_size.y;
+    app.plot_layout = rects.into_iter().map(|(name, r)| (name, r.min.y - top + offset, r)).collect();
 }
 
 /// The penalised error and the update rule the chosen run uses, with its
