@@ -475,9 +475,11 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     assert!(text.contains("[[changes]]") && text.contains("setting = \"lambda\""), "{text}");
     assert!(dir.path().read_dir().unwrap().count() == 1, "no temporary file is left behind");
 
-    // A new window opens it and trains it again.
-    let mut second = harness_with(Settings::default(), DataChoice::Builtin(Builtin::Iris));
-    second.state_mut().open_session(&path);
+    // A new window (as after a restart) offers it, and opens it with one click.
+    let restarted = Settings { last_session: Some(path.clone()), ..Settings::default() };
+    let mut second = harness_with(restarted, DataChoice::Builtin(Builtin::Iris));
+    second.get_by_label("Reopen the last session (workshop.toml)").click();
+    second.run_steps(2);
     wait_for(&mut second, "the session's data", |app| {
         app.dataset.as_ref().is_some_and(|d| d.name == "wine") && app.runs.len() == 3 && app.epoch() == 0
     });

@@ -171,6 +171,8 @@ pub struct ReglabApp {
     /// Scroll the plots to this offset in the next frame.
     pub scroll_to: Option<f32>,
     pub plot_content_height: f32,
+    /// The last session, offered in the status bar until something else is opened.
+    pub offer_last_session: Option<PathBuf>,
     export: Option<ExportJob>,
     export_dialog: Option<(Receiver<Option<PathBuf>>, Instant)>,
     /// The folder and files of the last finished export.
@@ -240,9 +242,6 @@ impl ReglabApp {
             cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = true);
         let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
-        if let Some(last) = app.settings.last_session.clone().filter(|p| p.exists()) {
-            app.info(format!("Last session: {} (Open session… or drop it to reopen it)", last.display()));
-        }
         match file {
             Some(DataChoice::File(p)) if p.extension().is_some_and(|e| e == "toml") => app.open_session(&p),
             Some(choice) => app.start_load(choice),
@@ -298,6 +297,7 @@ impl ReglabApp {
             plot_viewport: egui::Rect::NOTHING,
             scroll_to: None,
             plot_content_height: 0.0,
+            offer_last_session: None,
             export: None,
             export_dialog: None,
             exported: None,
@@ -307,6 +307,7 @@ impl ReglabApp {
         if app.trainer.is_none() {
             app.error("The training thread could not be started; training is unavailable.".into());
         }
+        app.offer_last_session = app.settings.last_session.clone().filter(|p| p.exists());
         if let Some(speed) = app.settings.view.speed_limit {
             app.send(Command::SpeedLimit(Some(speed)));
         }
@@ -1033,6 +1034,7 @@ impl ReglabApp {
     /// Opens a session file: its data, settings and runs, with its changes
     /// replayed when it trains.
     pub fn open_session(&mut self, path: &Path) {
+        self.offer_last_session = None;
         match crate::experiment::Experiment::load(path) {
             Ok(exp) => {
                 if self.apply_experiment(&exp) {

@@ -236,6 +236,23 @@ pub fn status_ui(app: &mut ReglabApp, ui: &mut Ui) {
             }
         });
     }
+    if let Some(last) = app.offer_last_session.clone() {
+        ui.horizontal(|ui| {
+            let name = last
+                .file_name()
+                .map_or_else(|| last.display().to_string(), |n| n.to_string_lossy().into_owned());
+            if ui
+                .button(format!("Reopen the last session ({name})"))
+                .on_hover_text(last.display().to_string())
+                .clicked()
+            {
+                app.act(Action::OpenSessionFile(last.clone()));
+            }
+            if ui.small_button("No thanks").clicked() {
+                app.offer_last_session = None;
+            }
+        });
+    }
     let mut dismiss = false;
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
