@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 use ndarray::Array2;
 
 use super::table::dataset_name;
-use super::{ColumnInfo, ColumnKind, DataError, Dataset, LoadProgress, Role, TargetValues};
+use super::{DataError, Dataset, LoadProgress, TargetValues};
 
 /// The widest dense matrix a sparse file may become.
 pub const MAX_COLUMNS: usize = 100_000;
@@ -144,30 +144,12 @@ pub fn read_libsvm(
     }
     let feature_names: Vec<String> =
         (0..cols).map(|j| format!("f{}", j + usize::from(!zero_based))).collect();
-    let mut columns: Vec<ColumnInfo> = feature_names
-        .iter()
-        .map(|n| ColumnInfo {
-            name: n.clone(),
-            role: Role::Feature,
-            kind: Some(ColumnKind::Numeric),
-            missing: 0,
-        })
-        .collect();
-    columns.push(ColumnInfo {
-        name: "label".into(),
-        role: Role::Target,
-        kind: Some(ColumnKind::Numeric),
-        missing: 0,
-    });
-    Ok(Dataset {
-        name: dataset_name(shown),
-        source: None,
-        features: x,
+    Ok(Dataset::from_parts(
+        dataset_name(shown),
+        x,
         feature_names,
-        target_name: "label".into(),
-        target: TargetValues::Numeric(labels),
-        informative: None,
-        columns,
-        dropped_rows: 0,
-    })
+        "label",
+        TargetValues::Numeric(labels),
+        None,
+    ))
 }
