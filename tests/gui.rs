@@ -505,6 +505,15 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     }
     assert_eq!(b.runs[1].latest.as_ref().unwrap().lambda, 3.0, "the change was replayed");
 
+    // Removing the changed run and resetting still works: its change is dropped.
+    second.state_mut().act(reglab::gui::Action::RemoveRun(1));
+    second.run_steps(2);
+    second.get_by_label("Reset").click();
+    wait_for(&mut second, "the runs without L1", |app| {
+        app.runs.len() == 2 && app.runs.iter().all(|r| r.latest.is_some())
+    });
+    assert!(!second.state().notices.iter().any(|n| n.error), "{:?}", second.state().notices);
+
     // The command line replays it too.
     let metrics = dir.path().join("m.csv");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglab"))

@@ -439,7 +439,13 @@ impl ReglabApp {
             training: self.settings.training.clone(),
             runs: self.settings.runs.iter().map(|r| r.spec.clone()).collect(),
             seed: self.settings.seed,
-            changes: self.replay.clone(),
+            // Only the changes of runs still in the list (one may have been removed or renamed).
+            changes: self
+                .replay
+                .iter()
+                .filter(|c| self.settings.runs.iter().any(|r| r.spec.name == c.run))
+                .cloned()
+                .collect(),
         };
         self.session_runs = self.settings.runs.clone();
         self.session_settings = Some(self.settings.clone());
