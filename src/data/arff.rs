@@ -77,9 +77,7 @@ pub fn read_arff(
     for (n, line) in reader.split(b'\n').enumerate() {
         let line_no = n as u64 + 1;
         let bytes = line.map_err(|source| DataError::Io { path: shown.to_string(), source })?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            syntax(line_no, format!("byte {}: the text is not valid UTF-8", e.valid_up_to() + 1))
-        })?;
+        let text = super::table::text_line(shown, line_no, &bytes)?;
         let text = text.trim_start_matches('\u{feff}').trim();
         if text.is_empty() || text.starts_with('%') {
             continue;

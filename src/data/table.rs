@@ -580,3 +580,13 @@ pub fn dataset_name(shown: &str) -> String {
         .file_name()
         .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned())
 }
+
+/// One line of a line-based format as text, or an error naming the line and
+/// the byte where the UTF-8 breaks.
+pub(crate) fn text_line<'a>(shown: &str, line: u64, bytes: &'a [u8]) -> Result<&'a str, DataError> {
+    std::str::from_utf8(bytes).map_err(|e| DataError::Syntax {
+        path: shown.to_string(),
+        line,
+        message: format!("byte {}: the text is not valid UTF-8", e.valid_up_to() + 1),
+    })
+}

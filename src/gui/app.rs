@@ -30,6 +30,26 @@ pub enum DataChoice {
 }
 
 impl DataChoice {
+    /// The source an experiment names, in the order `DataSpec::load` takes them.
+    pub fn from_spec(d: &crate::experiment::DataSpec) -> Option<DataChoice> {
+        match (&d.path, d.builtin, &d.synthetic) {
+            (Some(p), _, _) => Some(DataChoice::File(p.clone())),
+            (_, Some(b), _) => Some(DataChoice::Builtin(b)),
+            (_, _, Some(s)) => Some(DataChoice::Synthetic(s.clone())),
+            _ => None,
+        }
+    }
+
+    /// Names this source in `d` (and no other).
+    pub fn set_in(&self, d: &mut crate::experiment::DataSpec) {
+        (d.path, d.builtin, d.synthetic) = (None, None, None);
+        match self {
+            DataChoice::Builtin(b) => d.builtin = Some(*b),
+            DataChoice::Synthetic(g) => d.synthetic = Some(g.clone()),
+            DataChoice::File(p) => d.path = Some(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             DataChoice::Builtin(b) => b.title().to_string(),
@@ -139,6 +159,9 @@ pub struct ReglabApp {
     pub frame_times: FrameTimes,
     pub boundary: Option<BoundaryGrid>,
     pub(crate) boundary_textures: Vec<Option<TextureHandle>>,
+    /// The training rows of a two-input set by class (at most 1000), drawn
+    /// over the decision boundaries; set when the data is prepared.
+    pub(crate) boundary_points: Vec<Vec<egui_plot::PlotPoint>>,
     pub(crate) history_textures: plots::HistoryTextures,
     /// Epochs per second, measured.
     pub epochs_per_s: f64,
@@ -276,6 +299,7 @@ impl ReglabApp {
             frame_times: FrameTimes::default(),
             boundary: None,
             boundary_textures: Vec::new(),
+            boundary_points: Vec::new(),
             history_textures: plots::HistoryTextures::default(),
             epochs_per_s: 0.0,
             rate_mark: None,
@@ -637,6 +661,7 @@ impl ReglabApp {
                 }
                 self.info(text);
                 self.settings.source = choice;
+                self.boundary_points = training_points_by_class(&prepared);
                 self.dataset = Some(ds);
                 self.prepared = Some(prepared);
                 self.setup_session();
@@ -845,7 +870,7 @@ impl ReglabApp {
                     self.stale = true;
                 } else {
                     if let Some(entry) = self.session_runs.get_mut(i) {
-                        apply_live(&mut entry.spec, &change);
+                        change.apply_to(&mut entry.spec);
                     }
                     self.send(Command::Change { run: i, change });
                 }
@@ -940,14 +965,9 @@ impl ReglabApp {
     /// Takes an experiment's data, network, training, runs and changes to
     /// replay, and loads its data; `false` if it names no data.
     fn apply_experiment(&mut self, exp: &crate::experiment::Experiment) -> bool {
-        let choice = match (&exp.data.path, exp.data.builtin, &exp.data.synthetic) {
-            (Some(p), _, _) => DataChoice::File(p.clone()),
-            (_, Some(b), _) => DataChoice::Builtin(b),
-            (_, _, Some(s)) => DataChoice::Synthetic(s.clone()),
-            _ => {
-                self.error("the experiment names no data".into());
-                return false;
-            }
+        let Some(choice) = DataChoice::from_spec(&exp.data) else {
+            self.error("the experiment names no data".into());
+            return false;
         };
         let s = &mut self.settings;
         s.source = choice.clone();
@@ -994,11 +1014,7 @@ impl ReglabApp {
             standardize: s.standardize,
             ..Default::default()
         };
-        match &s.source {
-            DataChoice::Builtin(b) => data.builtin = Some(*b),
-            DataChoice::Synthetic(g) => data.synthetic = Some(g.clone()),
-            DataChoice::File(p) => data.path = Some(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
-        }
+        s.source.set_in(&mut data);
         let changes = self
             .runs
             .iter()
@@ -1429,6 +1445,26 @@ impl ReglabApp {
     }
 }
 
+/// Up to 1000 training rows of a two-input set, by class.
+fn training_points_by_class(p: &Prepared) -> Vec<Vec<egui_plot::PlotPoint>> {
+    if p.inputs() != 2 {
+        return Vec::new();
+    }
+    let (x, y) = (&p.x_train, &p.y_train);
+    let mut by_class = vec![Vec::new(); p.classes.len().max(2)];
+    for r in 0..x.nrows().min(1000) {
+        let k = if y.ncols() == 1 {
+            (y[[r, 0]] > 0.5) as usize
+        } else {
+            y.row(r).iter().position(|&v| v > 0.5).unwrap_or(0)
+        };
+        if let Some(v) = by_class.get_mut(k) {
+            v.push(egui_plot::PlotPoint::new(x[[r, 0]] as f64, x[[r, 1]] as f64));
+        }
+    }
+    by_class
+}
+
 /// Asks for a capture of the window as this frame draws it.
 fn request_screenshot(ctx: &egui::Context) -> Receiver<Arc<egui::ColorImage>> {
     let (tx, rx) = mpsc::sync_channel(1);
@@ -1493,17 +1529,6 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// The run spec as a live change leaves it.
-pub fn apply_live(spec: &mut crate::train::RunSpec, change: &LiveChange) {
-    match change {
-        LiveChange::Lambda(v) => spec.lambda = *v,
-        LiveChange::Lr(v) => spec.lr = Some(*v),
-        LiveChange::Regularizer(r) => spec.reg = *r,
-        LiveChange::L1Rule(r) => spec.l1_rule = *r,
-        LiveChange::Alpha(v) => spec.alpha = *v,
-    }
 }
 
 impl eframe::App for ReglabApp {

@@ -36,12 +36,7 @@ pub fn choice_from_arg(arg: &std::path::Path) -> anyhow::Result<DataChoice> {
     }
     let mut spec = crate::experiment::DataSpec::default();
     spec.set_source(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(match (spec.builtin, spec.synthetic, spec.path) {
-        (Some(b), _, _) => DataChoice::Builtin(b),
-        (_, Some(s), _) => DataChoice::Synthetic(s),
-        (_, _, Some(p)) => DataChoice::File(p),
-        _ => DataChoice::File(PathBuf::from(text.as_ref())),
-    })
+    Ok(DataChoice::from_spec(&spec).unwrap_or_else(|| DataChoice::File(PathBuf::from(text.as_ref()))))
 }
 
 /// Opens the workbench; `source` is loaded at start when given.

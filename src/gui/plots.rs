@@ -94,6 +94,17 @@ pub struct HistoryTextures {
     entries: Vec<Option<HistoryTexture>>,
 }
 
+/// Draws with `draw` and notes where it went, for exporting.
+fn placed(
+    ui: &mut Ui,
+    rects: &mut Vec<(&'static str, egui::Rect)>,
+    name: &'static str,
+    draw: impl FnOnce(&mut Ui),
+) {
+    let r = ui.scope(draw).response.rect;
+    rects.push((name, r));
+}
+
 /// The central panel: every plot, two per row.
 pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
     if app.runs.is_empty() {
@@ -136,34 +147,28 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
-                let r = ui.scope(|ui| error_plot(app, ui, half, height)).response.rect;
-                rects.push(("error", r));
+                placed(ui, &mut rects, "error", |ui| error_plot(app, ui, half, height));
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
-                let r = ui.scope(|ui| accuracy_plot(app, ui, half, height)).response.rect;
-                rects.push(("accuracy", r));
+                placed(ui, &mut rects, "accuracy", |ui| accuracy_plot(app, ui, half, height));
             });
         });
         ui.separator();
-        let r = ui.scope(|ui| histograms_ui(app, ui)).response.rect;
-        rects.push(("histograms", r));
+        placed(ui, &mut rects, "histograms", |ui| histograms_ui(app, ui));
         ui.separator();
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
-                let r = ui.scope(|ui| sparsity_plot(app, ui, half, height, &mut actions)).response.rect;
-                rects.push(("sparsity", r));
+                placed(ui, &mut rects, "sparsity", |ui| sparsity_plot(app, ui, half, height, &mut actions));
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
-                let r = ui.scope(|ui| norms_plot(app, ui, half, height)).response.rect;
-                rects.push(("norms", r));
+                placed(ui, &mut rects, "norms", |ui| norms_plot(app, ui, half, height));
             });
         });
         ui.separator();
-        let r = ui.scope(|ui| importance_plot(app, ui, height)).response.rect;
-        rects.push(("importance", r));
+        placed(ui, &mut rects, "importance", |ui| importance_plot(app, ui, height));
         ui.separator();
         let r = ui.scope(|ui| boundary_ui(app, ui)).response.rect;
         if app.boundary.is_some() {
@@ -746,20 +751,7 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
     let n = app.runs.len().max(1);
     let spacing = ui.spacing().item_spacing.x;
     let size = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(120.0, 320.0);
-    let x = &prepared.x_train;
-    let y = &prepared.y_train;
-    let limit = x.nrows().min(1000);
-    let mut by_class: Vec<Vec<[f64; 2]>> = vec![Vec::new(); prepared.classes.len().max(2)];
-    for r in 0..limit {
-        let k = if y.ncols() == 1 {
-            (y[[r, 0]] > 0.5) as usize
-        } else {
-            y.row(r).iter().position(|&v| v > 0.5).unwrap_or(0)
-        };
-        if let Some(v) = by_class.get_mut(k) {
-            v.push([x[[r, 0]] as f64, x[[r, 1]] as f64]);
-        }
-    }
+    let by_class = &app.boundary_points;
     let center = PlotPoint::new(
         ((grid.x_range.0 + grid.x_range.1) / 2.0) as f64,
         ((grid.y_range.0 + grid.y_range.1) / 2.0) as f64,
@@ -790,7 +782,7 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
                         for (k, pts) in by_class.iter().enumerate() {
                             let label = prepared.classes.get(k).cloned().unwrap_or_else(|| k.to_string());
                             plot.points(
-                                Points::new(format!("class {label}"), pts.clone())
+                                Points::new(format!("class {label}"), PlotPoints::Borrowed(pts))
                                     .color(class_color(k))
                                     .radius(2.0),
                             );

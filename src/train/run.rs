@@ -74,6 +74,41 @@ pub enum LiveChange {
     Alpha(f64),
 }
 
+impl LiveChange {
+    /// The name of the setting, as shown on the plots.
+    pub fn setting(self) -> &'static str {
+        match self {
+            LiveChange::Lambda(_) => "λ",
+            LiveChange::Lr(_) => "η",
+            LiveChange::Regularizer(_) => "regularizer",
+            LiveChange::L1Rule(_) => "L1 rule",
+            LiveChange::Alpha(_) => "α",
+        }
+    }
+
+    /// The value this setting has in `spec`, as text.
+    pub fn current(self, spec: &RunSpec) -> String {
+        match self {
+            LiveChange::Lambda(_) => format!("{}", spec.lambda),
+            LiveChange::Lr(_) => spec.lr.map_or_else(|| "auto".into(), |v| format!("{v}")),
+            LiveChange::Regularizer(_) => spec.reg.to_string(),
+            LiveChange::L1Rule(_) => spec.l1_rule.to_string(),
+            LiveChange::Alpha(_) => format!("{}", spec.alpha),
+        }
+    }
+
+    /// Sets the setting in `spec`.
+    pub fn apply_to(self, spec: &mut RunSpec) {
+        match self {
+            LiveChange::Lambda(v) => spec.lambda = v,
+            LiveChange::Lr(v) => spec.lr = Some(v),
+            LiveChange::Regularizer(r) => spec.reg = r,
+            LiveChange::L1Rule(r) => spec.l1_rule = r,
+            LiveChange::Alpha(v) => spec.alpha = v,
+        }
+    }
+}
+
 /// A change to make to a run when it has trained `epoch` epochs (before the
 /// next one), as a saved session replays it.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -179,29 +214,15 @@ impl Run {
     /// Changes a setting from now on, recording the change with the epoch it
     /// took effect after; `None` when the value is the same.
     pub fn apply(&mut self, change: LiveChange) -> Option<Change> {
-        let (setting, from, to) = match change {
-            LiveChange::Lambda(v) => {
-                let from = std::mem::replace(&mut self.spec.lambda, v);
-                ("λ", format!("{from}"), format!("{v}"))
-            }
-            LiveChange::Lr(v) => {
-                let from = std::mem::replace(&mut self.lr, v);
-                self.spec.lr = Some(v);
-                ("η", format!("{from}"), format!("{v}"))
-            }
-            LiveChange::Regularizer(r) => {
-                let from = std::mem::replace(&mut self.spec.reg, r);
-                ("regularizer", from.to_string(), r.to_string())
-            }
-            LiveChange::L1Rule(r) => {
-                let from = std::mem::replace(&mut self.spec.l1_rule, r);
-                ("L1 rule", from.to_string(), r.to_string())
-            }
-            LiveChange::Alpha(v) => {
-                let from = std::mem::replace(&mut self.spec.alpha, v);
-                ("α", format!("{from}"), format!("{v}"))
-            }
+        let from = match change {
+            LiveChange::Lr(_) => format!("{}", self.lr),
+            _ => change.current(&self.spec),
         };
+        change.apply_to(&mut self.spec);
+        if let LiveChange::Lr(v) = change {
+            self.lr = v;
+        }
+        let (setting, to) = (change.setting(), change.current(&self.spec));
         if from == to {
             return None;
         }
