@@ -9,7 +9,6 @@ use ndarray::Array2;
 use ndarray::linalg::general_mat_mul;
 use serde::Serialize;
 
-use crate::cli::CliError;
 use crate::data::{self, Dataset, Preparation, TaskKind};
 use crate::nn::{Activation, L1Rule, LambdaScale, Regularizer};
 use crate::train::{Batch, NetworkSpec, RunSpec, Session, TrainingSpec};
@@ -125,11 +124,13 @@ pub struct WindowThroughput {
 /// Trains three runs (none, L1, L2) on 2000 × 20 rows, 20-32-32-2 tanh,
 /// batch 32: first on the trainer thread alone, then inside the app drawing
 /// 60 frames a second at 1600×1000.
-pub fn time_window_throughput(epochs: usize) -> Result<WindowThroughput, CliError> {
+pub fn time_window_throughput(epochs: usize) -> anyhow::Result<WindowThroughput> {
     use crate::data::{SyntheticKind, SyntheticSpec};
-    use crate::gui::{Action, DataChoice, ReglabApp, RunEntry, Settings};
+    use crate::experiment::DataSource;
+    use crate::gui::ReglabApp;
     use crate::train::live::{Command, LiveTrainer, SessionSetup, TrainerState, Update};
-    let fail = |e: String| CliError::Failure(anyhow::anyhow!(e));
+    use crate::workbench::{Action, Settings};
+    let fail = |e: String| anyhow::anyhow!(e);
     let spec = SyntheticSpec {
         kind: SyntheticKind::Irrelevant,
         rows: 2000,
@@ -137,39 +138,36 @@ pub fn time_window_throughput(epochs: usize) -> Result<WindowThroughput, CliErro
         informative: 4,
         ..SyntheticSpec::default()
     };
-    let mut settings = Settings {
-        network: NetworkSpec { hidden: vec![32, 32], activation: Activation::Tanh },
-        ..Settings::default()
-    };
-    settings.training.lr = Some(0.1);
-    settings.training.epochs = Some(epochs);
-    settings.runs = [(Regularizer::None, 0.0), (Regularizer::L1, 1e-3), (Regularizer::L2, 1e-3)]
+    let mut settings = Settings::default();
+    let exp = &mut settings.experiment;
+    exp.network = NetworkSpec { hidden: vec![32, 32], activation: Activation::Tanh };
+    exp.training.lr = Some(0.1);
+    exp.training.epochs = Some(epochs);
+    exp.runs = [(Regularizer::None, 0.0), (Regularizer::L1, 1e-3), (Regularizer::L2, 1e-3)]
         .iter()
-        .enumerate()
-        .map(|(i, &(reg, lambda))| RunEntry {
-            spec: RunSpec {
-                name: reg.to_string(),
-                reg,
-                lambda,
-                lambda_scale: LambdaScale::None,
-                ..RunSpec::default()
-            },
-            color: crate::gui::PALETTE[i],
+        .map(|&(reg, lambda)| RunSpec {
+            name: reg.to_string(),
+            reg,
+            lambda,
+            lambda_scale: LambdaScale::None,
+            ..RunSpec::default()
         })
         .collect();
-    let prep = Preparation { validation: settings.validation, ..Preparation::default() };
+    exp.data.set(DataSource::Synthetic(spec.clone()));
+    let exp = settings.experiment.clone();
+    let prep = exp.data.preparation();
     let prepared =
-        Arc::new(data::prepare(&spec.generate(), &prep, settings.seed).map_err(|e| fail(e.to_string()))?);
-    let samples = (prepared.train_rows() * epochs * settings.runs.len()) as f64;
+        Arc::new(data::prepare(&spec.generate(), &prep, exp.seed).map_err(|e| fail(e.to_string()))?);
+    let samples = (prepared.train_rows() * epochs * exp.runs.len()) as f64;
 
     // The trainer alone.
     let trainer = LiveTrainer::spawn(|| {}).map_err(|e| fail(e.to_string()))?;
     let setup = SessionSetup {
         data: Arc::clone(&prepared),
-        network: settings.network.clone(),
-        training: settings.training.clone(),
-        runs: settings.runs.iter().map(|r| r.spec.clone()).collect(),
-        seed: settings.seed,
+        network: exp.network.clone(),
+        training: exp.training.clone(),
+        runs: exp.runs.clone(),
+        seed: exp.seed,
         changes: Vec::new(),
     };
     trainer.send(Command::Setup(Box::new(setup)));
@@ -188,7 +186,7 @@ pub fn time_window_throughput(epochs: usize) -> Result<WindowThroughput, CliErro
     // The same inside the app.
     let ctx = egui::Context::default();
     let mut app = ReglabApp::with_settings(ctx.clone(), settings);
-    app.start_load(DataChoice::Synthetic(spec));
+    app.wb.load_current();
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0))),
         ..Default::default()
@@ -198,7 +196,7 @@ pub fn time_window_throughput(epochs: usize) -> Result<WindowThroughput, CliErro
         let _ = ctx.run_ui(input(), |ui| app.draw(ui));
     };
     let setup_start = Instant::now();
-    while app.runs.is_empty() || app.runs.iter().any(|r| r.latest.is_none()) {
+    while app.wb.runs.is_empty() || app.wb.runs.iter().any(|r| r.latest.is_none()) {
         frame(&mut app);
         std::thread::sleep(std::time::Duration::from_millis(5));
         if setup_start.elapsed().as_secs() > 60 {
@@ -208,7 +206,7 @@ pub fn time_window_throughput(epochs: usize) -> Result<WindowThroughput, CliErro
     app.act(Action::Train);
     let start = Instant::now();
     let mut frames = 0;
-    while app.trainer_state != TrainerState::Finished || app.runs.iter().any(|r| r.epoch() < epochs) {
+    while app.wb.trainer_state != TrainerState::Finished || app.wb.runs.iter().any(|r| r.epoch() < epochs) {
         frame(&mut app);
         frames += 1;
         std::thread::sleep(std::time::Duration::from_millis(16));
@@ -256,13 +254,14 @@ fn percentile(v: &[f64], q: f64) -> f64 {
 
 /// Drives the real app headless at 1600×1000, 60 frames a second, while 5
 /// runs train on the circle set with metrics recorded after every epoch.
-pub fn time_ui(epochs: usize) -> Result<UiResult, CliError> {
-    use crate::gui::{DataChoice, ReglabApp, RunEntry, Settings};
-    let (width, height) = (1600.0, 1000.0);
+pub fn time_ui(epochs: usize) -> anyhow::Result<UiResult> {
+    use crate::experiment::DataSource;
+    use crate::gui::ReglabApp;
+    use crate::workbench::Settings;
+    let (width, height) = (1920.0, 1080.0);
     let ctx = egui::Context::default();
     let mut settings = Settings::default();
-    settings.training.epochs = Some(epochs);
-    settings.view.histogram_history = true;
+    settings.experiment.training.epochs = Some(epochs);
     let regs = [
         (Regularizer::None, 0.0),
         (Regularizer::L1, 0.1),
@@ -270,23 +269,21 @@ pub fn time_ui(epochs: usize) -> Result<UiResult, CliError> {
         (Regularizer::ElasticNet, 0.1),
         (Regularizer::L1, 1.0),
     ];
-    settings.runs = regs
+    settings.experiment.runs = regs
         .iter()
         .enumerate()
-        .map(|(i, &(reg, lambda))| RunEntry {
-            spec: RunSpec {
-                name: format!("run {}", i + 1),
-                reg,
-                lambda,
-                l1_rule: L1Rule::Proximal,
-                ..RunSpec::default()
-            },
-            color: crate::gui::PALETTE[i],
+        .map(|(i, &(reg, lambda))| RunSpec {
+            name: format!("run {}", i + 1),
+            reg,
+            lambda,
+            l1_rule: L1Rule::Proximal,
+            ..RunSpec::default()
         })
         .collect();
+    settings.experiment.data.set(DataSource::Synthetic(crate::data::SyntheticSpec::default()));
     let mut app = ReglabApp::with_settings(ctx.clone(), settings);
-    app.record_every_epoch();
-    app.start_load(DataChoice::Synthetic(crate::data::SyntheticSpec::default()));
+    app.view.histogram_history = true;
+    app.wb.load_current();
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(width, height))),
         ..Default::default()
@@ -302,20 +299,20 @@ pub fn time_ui(epochs: usize) -> Result<UiResult, CliError> {
         ms
     };
     let started = Instant::now();
-    while app.runs.is_empty() || app.runs.iter().any(|r| r.latest.is_none()) {
+    while app.wb.runs.is_empty() || app.wb.runs.iter().any(|r| r.latest.is_none()) {
         frame(&mut app);
         std::thread::sleep(std::time::Duration::from_millis(5));
         if started.elapsed().as_secs() > 60 {
-            return Err(CliError::Failure(anyhow::anyhow!("the runs were not set up: {:?}", app.notices)));
+            return Err(anyhow::anyhow!("the runs were not set up: {:?}", app.wb.notices));
         }
     }
-    app.act(crate::gui::Action::Train);
+    app.act(crate::workbench::Action::Train);
     let mut all = Vec::new();
     let mut last = Vec::new();
     let mut done_frames = 0;
     loop {
         let ms = frame(&mut app);
-        let finished = app.runs.iter().all(|r| r.epoch() >= epochs);
+        let finished = app.wb.runs.iter().all(|r| r.epoch() >= epochs);
         if finished {
             last.push(ms);
             done_frames += 1;
@@ -327,16 +324,16 @@ pub fn time_ui(epochs: usize) -> Result<UiResult, CliError> {
         }
         std::thread::sleep(std::time::Duration::from_millis(16));
         if started.elapsed().as_secs() > 3600 {
-            return Err(CliError::Failure(anyhow::anyhow!("training did not finish within an hour")));
+            return Err(anyhow::anyhow!("training did not finish within an hour"));
         }
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     Ok(UiResult {
-        runs: app.runs.len(),
+        runs: app.wb.runs.len(),
         epochs,
         width,
         height,
-        history_points_per_run: app.runs.iter().map(|r| r.received).min().unwrap_or(0),
+        history_points_per_run: app.wb.runs.iter().map(|r| r.received).min().unwrap_or(0),
         frames: all.len() + last.len(),
         final_frames: last.len(),
         final_mean_ms: mean(&last),
@@ -370,9 +367,9 @@ fn status_kb(field: &str) -> Option<f64> {
 }
 
 /// Writes the file, then loads it `repeats` times.
-pub fn time_load(rows: usize, cols: usize, repeats: usize) -> Result<LoadResult, CliError> {
+pub fn time_load(rows: usize, cols: usize, repeats: usize) -> anyhow::Result<LoadResult> {
     use std::io::Write;
-    let fail = |e: anyhow::Error| CliError::Failure(e);
+    let fail = |e: anyhow::Error| e;
     let dir = tempfile_dir().map_err(fail)?;
     let path = dir.join("reglab-bench-load.csv");
     {
@@ -475,7 +472,7 @@ pub fn gemm_peak_gflops() -> f64 {
     2.0 * (n * n * n) as f64 / best / 1e9
 }
 
-fn session_for(w: &Workload, prepared: &Arc<data::Prepared>, epochs: usize) -> Result<Session, CliError> {
+fn session_for(w: &Workload, prepared: &Arc<data::Prepared>, epochs: usize) -> anyhow::Result<Session> {
     let runs = w
         .runs
         .iter()
@@ -495,7 +492,7 @@ fn session_for(w: &Workload, prepared: &Arc<data::Prepared>, epochs: usize) -> R
         ..TrainingSpec::default()
     };
     let network = NetworkSpec { hidden: w.hidden.clone(), activation: w.activation };
-    Session::new(Arc::clone(prepared), network, training, runs, 1).map_err(|e| CliError::Failure(e.into()))
+    Session::new(Arc::clone(prepared), network, training, runs, 1).map_err(anyhow::Error::from)
 }
 
 fn time_training(
@@ -503,7 +500,7 @@ fn time_training(
     prepared: &Arc<data::Prepared>,
     threads: usize,
     repeats: usize,
-) -> Result<Vec<f64>, CliError> {
+) -> anyhow::Result<Vec<f64>> {
     // An untimed epoch first, as the reference does.
     session_for(w, prepared, 1)?.train(
         threads,
@@ -526,7 +523,7 @@ fn median(v: &[f64]) -> f64 {
     s[s.len() / 2]
 }
 
-pub fn run(args: &BenchArgs) -> Result<(), CliError> {
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let peak = gemm_peak_gflops();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut results = Vec::new();
@@ -537,7 +534,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         let ds = (w.data)();
         let prep =
             Preparation { task: Some(TaskKind::Multiclass), standardize: false, ..Preparation::default() };
-        let prepared = Arc::new(data::prepare(&ds, &prep, 1).map_err(|e| CliError::Failure(e.into()))?);
+        let prepared = Arc::new(data::prepare(&ds, &prep, 1).map_err(anyhow::Error::from)?);
         let n = prepared.train_rows();
         let threads = if w.runs.len() > 1 { cores } else { 1 };
         let times = time_training(&w, &prepared, threads, args.repeats)?;
@@ -602,7 +599,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             ui,
             window_throughput,
         };
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::Failure(e.into()))?);
+        println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);
     } else {
         println!(
             "float32 GEMM peak (512³, one thread, best of own and general-purpose): {peak:.1} GFLOP/s; {cores} core(s)"

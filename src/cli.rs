@@ -12,7 +12,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::data::{self, ColumnKind, Dataset, MissingPolicy, TargetValues, TaskKind};
 use crate::experiment::Experiment;
 use crate::nn::{Activation, L1Rule, LambdaScale, Regularizer, Scope};
-use crate::train::{Batch, Event, MetricsTable, RunSpec, RunStatus, Session, parse_hidden, weights_json};
+use crate::train::{
+    Batch, Event, MetricsLog, RunSpec, RunStatus, Session, SessionError, parse_hidden, weights_json,
+};
 
 /// A command's failure, which decides the exit code (SPEC §3).
 #[derive(Debug)]
@@ -33,6 +35,28 @@ impl CliError {
     pub fn error(&self) -> &anyhow::Error {
         match self {
             CliError::Usage(e) | CliError::Failure(e) => e,
+        }
+    }
+}
+
+impl From<SessionError> for CliError {
+    /// Settings that cannot be used (a bad value, a network too large for
+    /// memory, a change naming no run) are usage errors; the rest failures.
+    fn from(e: SessionError) -> CliError {
+        match e {
+            SessionError::Spec(_) | SessionError::Network(_) | SessionError::Schedule(_) => usage(e),
+            SessionError::NoTrainingRows | SessionError::Internal(_) => failure(e),
+        }
+    }
+}
+
+impl From<crate::data::DataError> for CliError {
+    /// A data setting that cannot be used is a usage error; a file that
+    /// cannot be read is a failure of the work.
+    fn from(e: crate::data::DataError) -> CliError {
+        match e {
+            crate::data::DataError::Invalid(_) => usage(e),
+            _ => failure(e),
         }
     }
 }
@@ -213,7 +237,7 @@ pub struct DataArgs {
 /// Builds the experiment from a config file and the flags given.
 pub fn experiment_from_args(a: &TrainArgs) -> Result<Experiment, CliError> {
     let mut exp = match &a.config {
-        Some(p) => Experiment::load(p).map_err(usage)?,
+        Some(p) => load_experiment(p)?,
         None => Experiment::default(),
     };
     let d = &mut exp.data;
@@ -322,22 +346,23 @@ pub fn load_data(exp: &Experiment) -> Result<Dataset, CliError> {
     exp.data.load(None).map_err(failure)
 }
 
+/// Reads an experiment file: one that cannot be read or parsed is a usage error.
+fn load_experiment(path: &Path) -> Result<Experiment, CliError> {
+    Experiment::load(path).map_err(usage)
+}
+
 /// Builds the session of an experiment: data loaded and prepared, runs set up.
 pub fn session_from_experiment(exp: &Experiment) -> Result<Session, CliError> {
     let ds = load_data(exp)?;
-    let prepared = data::prepare(&ds, &exp.data.preparation(), exp.seed).map_err(|e| match e {
-        data::DataError::Invalid(_) => usage(e),
-        _ => failure(e),
-    })?;
+    let prepared = data::prepare(&ds, &exp.data.preparation(), exp.seed)?;
     let mut session = Session::new(
         Arc::new(prepared),
         exp.network.clone(),
         exp.training.clone(),
         exp.runs.clone(),
         exp.seed,
-    )
-    .map_err(usage)?;
-    session.schedule(&exp.changes).map_err(|e| usage(anyhow!("{e}")))?;
+    )?;
+    session.schedule(&exp.changes).map_err(SessionError::from)?;
     Ok(session)
 }
 
@@ -459,14 +484,17 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
         );
         pb
     };
-    let mut table = MetricsTable::default();
-    let mut done_epochs = vec![0usize; names.len()];
+    let mut log = MetricsLog::for_session(&session);
+    let mut log_error = None;
     let mut observer = |e: &Event<'_>| match e {
         Event::Epoch { run, epoch, metrics } => {
-            progress.inc(1);
-            done_epochs[*run] = *epoch;
-            if let Some(m) = metrics {
-                table.push(*run, &names[*run], m);
+            if *epoch > 0 {
+                progress.inc(1);
+            }
+            if let Some(m) = metrics
+                && let Err(e) = log.push(*run, m)
+            {
+                log_error.get_or_insert(e);
             }
         }
         Event::RunFinished { run, epoch, status } => {
@@ -482,9 +510,11 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
     session.train(threads, &mut observer, &stop);
     progress.finish_and_clear();
 
+    if let Some(e) = log_error {
+        return Err(failure(anyhow!("cannot record the metrics: {e}")));
+    }
     if let Some(out) = metrics_out.as_mut() {
-        table
-            .write_csv(out)
+        log.write_csv(out)
             .and_then(|_| out.flush())
             .with_context(|| {
                 format!(
@@ -678,7 +708,7 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Some(Command::Train(a)) => train(&a),
         Some(Command::Data(a)) => describe_data(&a),
-        Some(Command::Bench(a)) => crate::bench::run(&a),
+        Some(Command::Bench(a)) => crate::bench::run(&a).map_err(CliError::Failure),
         Some(Command::Sweep(a)) => sweep(&a),
         None => crate::gui::run(cli.file).map_err(CliError::Failure),
     };

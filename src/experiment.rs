@@ -67,56 +67,29 @@ impl DataSpec {
     /// Sets the source from its command-line form: a file path,
     /// `builtin:NAME` (or just NAME when no such file exists), or
     /// `synthetic:KIND[,rows=N,noise=F,extra=K,features=D,informative=S,seed=S]`.
-    pub fn set_source(&mut self, text: &str) -> Result<(), String> {
-        self.path = None;
-        self.builtin = None;
-        self.synthetic = None;
-        if let Some(rest) = text.strip_prefix("synthetic:") {
-            let mut parts = rest.split(',');
-            let kind_text = parts.next().unwrap_or("");
-            let kind = crate::data::SyntheticKind::from_id(kind_text).ok_or_else(|| {
-                let all: Vec<&str> = crate::data::SyntheticKind::ALL.iter().map(|k| k.id()).collect();
-                format!("unknown generated dataset '{kind_text}'; expected one of {}", all.join(", "))
-            })?;
-            let mut spec = SyntheticSpec { kind, ..SyntheticSpec::default() };
-            for part in parts {
-                let (key, value) =
-                    part.split_once('=').ok_or_else(|| format!("expected key=value, found '{part}'"))?;
-                let bad = |_| format!("{key}: '{value}' is not a valid number");
-                match key.trim() {
-                    "rows" | "n" => spec.rows = value.trim().parse().map_err(bad)?,
-                    "noise" => {
-                        spec.noise =
-                            value.trim().parse().map_err(|_| format!("noise: '{value}' is not a number"))?
-                    }
-                    "extra" => spec.extra = value.trim().parse().map_err(bad)?,
-                    "features" => spec.features = value.trim().parse().map_err(bad)?,
-                    "informative" => spec.informative = value.trim().parse().map_err(bad)?,
-                    "seed" => spec.seed = value.trim().parse().map_err(bad)?,
-                    other => {
-                        return Err(format!(
-                            "unknown setting '{other}'; expected rows, noise, extra, features, informative or seed"
-                        ));
-                    }
-                }
-            }
-            spec.check()?;
-            self.synthetic = Some(spec);
-            return Ok(());
-        }
-        if let Some(name) = text.strip_prefix("builtin:") {
-            let b = Builtin::from_id(name).ok_or_else(|| {
-                let all: Vec<&str> = Builtin::ALL.iter().map(|b| b.id()).collect();
-                format!("unknown built-in dataset '{name}'; expected one of {}", all.join(", "))
-            })?;
-            self.builtin = Some(b);
-            return Ok(());
-        }
-        match Builtin::from_id(text) {
-            Some(b) if !Path::new(text).exists() => self.builtin = Some(b),
-            _ => self.path = Some(PathBuf::from(text)),
-        }
+    pub fn set_source(&mut self, text: &str) -> Result<(), SourceError> {
+        self.set(DataSource::parse(text)?);
         Ok(())
+    }
+
+    /// The source this spec names, in the order [`DataSpec::load`] takes them.
+    pub fn source(&self) -> Option<DataSource> {
+        match (&self.path, self.builtin, &self.synthetic) {
+            (Some(p), _, _) => Some(DataSource::File(p.clone())),
+            (_, Some(b), _) => Some(DataSource::Builtin(b)),
+            (_, _, Some(s)) => Some(DataSource::Synthetic(s.clone())),
+            _ => None,
+        }
+    }
+
+    /// Names this source (and no other).
+    pub fn set(&mut self, source: DataSource) {
+        (self.path, self.builtin, self.synthetic) = (None, None, None);
+        match source {
+            DataSource::Builtin(b) => self.builtin = Some(b),
+            DataSource::Synthetic(g) => self.synthetic = Some(g),
+            DataSource::File(p) => self.path = Some(p),
+        }
     }
 
     /// True when some source of data is named.
@@ -127,15 +100,100 @@ impl DataSpec {
     /// Loads the dataset this spec names: a file, else a built-in set, else a
     /// generated one.
     pub fn load(&self, progress: Option<&LoadProgress>) -> Result<Dataset, DataError> {
-        if let Some(path) = &self.path {
-            crate::data::load_file(path, &self.roles(), progress)
-        } else if let Some(b) = self.builtin {
-            b.load()
-        } else if let Some(s) = &self.synthetic {
-            s.check().map_err(DataError::Invalid)?;
-            Ok(s.generate())
-        } else {
-            Err(DataError::Invalid("no data: name a file, a built-in dataset or a generated one".into()))
+        match self.source() {
+            Some(source) => source.load(&self.roles(), progress),
+            None => {
+                Err(DataError::Invalid("no data: name a file, a built-in dataset or a generated one".into()))
+            }
+        }
+    }
+}
+
+/// Where data comes from: the one field of [`DataSpec`] that a file names
+/// as `path`, `builtin` or `[data.synthetic]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataSource {
+    Builtin(Builtin),
+    Synthetic(SyntheticSpec),
+    File(PathBuf),
+}
+
+/// A data source named on the command line that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    #[error("unknown generated dataset '{found}'; expected one of {expected}")]
+    UnknownSynthetic { found: String, expected: String },
+    #[error("unknown built-in dataset '{found}'; expected one of {expected}")]
+    UnknownBuiltin { found: String, expected: String },
+    #[error("expected key=value, found '{0}'")]
+    NotKeyValue(String),
+    #[error("{key}: '{value}' is not a valid number")]
+    BadNumber { key: String, value: String },
+    #[error("unknown setting '{0}'; expected rows, noise, extra, features, informative or seed")]
+    UnknownSetting(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl DataSource {
+    /// The command-line form: a file path, `builtin:NAME` (or NAME when no
+    /// such file exists), or `synthetic:KIND[,key=value…]`.
+    pub fn parse(text: &str) -> Result<DataSource, SourceError> {
+        if let Some(rest) = text.strip_prefix("synthetic:") {
+            let mut parts = rest.split(',');
+            let kind_text = parts.next().unwrap_or("");
+            let kind = crate::data::SyntheticKind::from_id(kind_text).ok_or_else(|| {
+                let all: Vec<&str> = crate::data::SyntheticKind::ALL.iter().map(|k| k.id()).collect();
+                SourceError::UnknownSynthetic { found: kind_text.into(), expected: all.join(", ") }
+            })?;
+            let mut spec = SyntheticSpec { kind, ..SyntheticSpec::default() };
+            for part in parts {
+                let (key, value) =
+                    part.split_once('=').ok_or_else(|| SourceError::NotKeyValue(part.into()))?;
+                let bad = || SourceError::BadNumber { key: key.trim().into(), value: value.into() };
+                let v = value.trim();
+                match key.trim() {
+                    "rows" | "n" => spec.rows = v.parse().map_err(|_| bad())?,
+                    "noise" => spec.noise = v.parse().map_err(|_| bad())?,
+                    "extra" => spec.extra = v.parse().map_err(|_| bad())?,
+                    "features" => spec.features = v.parse().map_err(|_| bad())?,
+                    "informative" => spec.informative = v.parse().map_err(|_| bad())?,
+                    "seed" => spec.seed = v.parse().map_err(|_| bad())?,
+                    other => return Err(SourceError::UnknownSetting(other.into())),
+                }
+            }
+            spec.check().map_err(SourceError::Invalid)?;
+            return Ok(DataSource::Synthetic(spec));
+        }
+        if let Some(name) = text.strip_prefix("builtin:") {
+            return Builtin::from_id(name).map(DataSource::Builtin).ok_or_else(|| {
+                let all: Vec<&str> = Builtin::ALL.iter().map(|b| b.id()).collect();
+                SourceError::UnknownBuiltin { found: name.into(), expected: all.join(", ") }
+            });
+        }
+        Ok(match Builtin::from_id(text) {
+            Some(b) if !Path::new(text).exists() => DataSource::Builtin(b),
+            _ => DataSource::File(PathBuf::from(text)),
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            DataSource::Builtin(b) => b.title().to_string(),
+            DataSource::Synthetic(s) => format!("generated: {}", s.name()),
+            DataSource::File(p) => p.display().to_string(),
+        }
+    }
+
+    /// Loads it (a file with these column roles).
+    pub fn load(&self, roles: &ColumnRoles, progress: Option<&LoadProgress>) -> Result<Dataset, DataError> {
+        match self {
+            DataSource::File(path) => crate::data::load_file(path, roles, progress),
+            DataSource::Builtin(b) => b.load(),
+            DataSource::Synthetic(s) => {
+                s.check().map_err(DataError::Invalid)?;
+                Ok(s.generate())
+            }
         }
     }
 }
@@ -178,6 +236,8 @@ pub enum ExperimentError {
     Io { path: String, source: std::io::Error },
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
+    #[error("cannot write the experiment: {0}")]
+    Write(String),
 }
 
 impl Experiment {
@@ -186,8 +246,10 @@ impl Experiment {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|source| ExperimentError::Io { path: shown.clone(), source })?;
-        let mut exp = Experiment::from_toml(&text)
-            .map_err(|message| ExperimentError::Parse { path: shown, message })?;
+        let mut exp = Experiment::from_toml(&text).map_err(|e| ExperimentError::Parse {
+            path: shown,
+            message: e.to_string().trim_end().to_string(),
+        })?;
         if let (Some(p), Some(dir)) = (&exp.data.path, path.parent())
             && p.is_relative()
         {
@@ -196,12 +258,12 @@ impl Experiment {
         Ok(exp)
     }
 
-    pub fn from_toml(text: &str) -> Result<Experiment, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    pub fn from_toml(text: &str) -> Result<Experiment, toml::de::Error> {
+        toml::from_str(text)
     }
 
-    pub fn to_toml(&self) -> Result<String, String> {
-        toml::to_string_pretty(self).map_err(|e| e.to_string())
+    pub fn to_toml(&self) -> Result<String, ExperimentError> {
+        toml::to_string_pretty(self).map_err(|e| ExperimentError::Write(e.to_string()))
     }
 }
 
@@ -226,6 +288,40 @@ pub const PRESETS: [(&str, &str); 6] = [
 ];
 
 /// A preset by its position in [`PRESETS`].
-pub fn preset(index: usize) -> Option<Result<Experiment, String>> {
-    PRESETS.get(index).map(|(file, text)| Experiment::from_toml(text).map_err(|e| format!("{file}: {e}")))
+pub fn preset(index: usize) -> Option<Result<Experiment, ExperimentError>> {
+    PRESETS.get(index).map(|(file, text)| {
+        Experiment::from_toml(text).map_err(|e| ExperimentError::Parse {
+            path: (*file).to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })
+    })
+}
+
+/// The comparison the window opens with: `assets/presets/default.toml`.
+pub const DEFAULT_EXPERIMENT: &str = include_str!("../assets/presets/default.toml");
+
+/// The experiment the window opens with (a built-in set and three runs).
+pub fn default_experiment() -> Experiment {
+    // The file ships inside the binary and is tested; an empty experiment
+    // would only show if it were broken.
+    Experiment::from_toml(DEFAULT_EXPERIMENT).unwrap_or_default()
+}
+
+/// Writes `bytes` to a temporary file beside `path`, flushes it to disk and
+/// renames it over `path`: a crash leaves the old file or the new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

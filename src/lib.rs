@@ -3,7 +3,7 @@
 //! Train small feed-forward networks with different regularizers side by
 //! side and watch what each penalty does to the error, the weights and their
 //! sparsity. Layers, in the direction data flows: [`data`] → [`train`]
-//! (which owns [`nn`]) → events → [`cli`] (and the window).
+//! (which owns [`nn`]) → events → [`workbench`] → [`gui`], or → [`cli`].
 
 pub mod bench;
 pub mod cli;
@@ -12,3 +12,4 @@ pub mod experiment;
 pub mod gui;
 pub mod nn;
 pub mod train;
+pub mod workbench;

@@ -120,7 +120,7 @@ fn same_seed_and_config_give_bit_identical_metrics_and_weights() {
     assert_eq!(first.0, second.0, "metrics differ between identical runs");
     assert_eq!(first.1, second.1, "weights differ between identical runs");
     let csv = String::from_utf8(first.0).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 4 * 15, "one row per run and epoch plus a header");
+    assert_eq!(csv.lines().count(), 1 + 4 * 16, "one row per run and epoch (0 to 15) plus a header");
     assert!(csv.lines().next().unwrap().starts_with("run,epoch,train_error,val_error,penalty,total"));
     // A different seed gives different weights: the comparison can fail.
     let c = tempfile::tempdir().unwrap();
@@ -149,8 +149,8 @@ fn a_config_file_defines_runs_and_flags_override_it() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let csv = std::fs::read_to_string(m).unwrap();
-    assert_eq!(csv.lines().filter(|l| l.starts_with("plain,")).count(), 5, "--epochs overrides the file");
-    assert_eq!(csv.lines().filter(|l| l.starts_with("sparse,")).count(), 5);
+    assert_eq!(csv.lines().filter(|l| l.starts_with("plain,")).count(), 6, "--epochs overrides the file");
+    assert_eq!(csv.lines().filter(|l| l.starts_with("sparse,")).count(), 6);
 }
 
 #[test]
@@ -172,6 +172,31 @@ fn a_diverging_run_is_marked_while_the_others_finish() {
     assert_eq!(got["runs"][0]["status"]["state"], "done");
     assert_eq!(got["runs"][0]["epochs"], 30);
     assert_eq!(got["runs"][1]["status"]["state"], "diverged");
+}
+
+#[test]
+fn a_network_too_large_for_memory_is_a_usage_error_before_anything_is_allocated() {
+    let out = reglab(&["train", "-q", "--data", "iris", "--hidden", "100000,100000"]);
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(e.contains("4-100000-100000-3") && e.contains("10,000,700,000 weights"), "{e}");
+    assert!(e.contains(" GB") && e.contains("more than"), "{e}");
+}
+
+#[test]
+fn an_exploding_run_is_diverged_not_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.json");
+    let out = reglab(&["train", "-q", "--data", "iris", "--lr", "1e30", "--weights", w.to_str().unwrap()]);
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("diverged at epoch 1"), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(w).unwrap()).unwrap();
+    assert_eq!(got["runs"][0]["status"]["state"], "diverged");
+    // A run whose error only grows a little is not diverged: η = 5 on Iris trains to the end.
+    let out = reglab(&["train", "-q", "--data", "iris", "--lr", "5", "--epochs", "30"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]

@@ -7,22 +7,24 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use reglab::data::{Builtin, SyntheticKind, SyntheticSpec};
-use reglab::gui::{DataChoice, ReglabApp, Settings};
+use reglab::experiment::DataSource;
+use reglab::gui::ReglabApp;
 use reglab::nn::Regularizer;
 use reglab::train::RunStatus;
 use reglab::train::live::TrainerState;
+use reglab::workbench::{Action, Settings};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-fn harness_with(settings: Settings, choice: DataChoice) -> Harness<'static, ReglabApp> {
+fn harness_with(settings: Settings, choice: DataSource) -> Harness<'static, ReglabApp> {
     let mut harness = Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).build_eframe(move |cc| {
         let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
-        app.start_load(choice);
+        app.wb.start_load(choice);
         app
     });
-    wait_for(&mut harness, "the data to load", |app| !app.is_loading() && app.prepared.is_some());
+    wait_for(&mut harness, "the data to load", |app| !app.wb.is_loading() && app.wb.prepared.is_some());
     wait_for(&mut harness, "the runs to be set up", |app| {
-        !app.runs.is_empty() && app.runs.iter().all(|r| r.latest.is_some())
+        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
     });
     harness
 }
@@ -30,7 +32,7 @@ fn harness_with(settings: Settings, choice: DataChoice) -> Harness<'static, Regl
 /// Short runs so that tests finish quickly.
 fn quick_settings(epochs: usize) -> Settings {
     let mut s = Settings::default();
-    s.training.epochs = Some(epochs);
+    s.experiment.training.epochs = Some(epochs);
     s
 }
 
@@ -45,36 +47,36 @@ fn wait_for(harness: &mut Harness<'static, ReglabApp>, what: &str, done: impl Fn
         assert!(
             start.elapsed() < TIMEOUT,
             "timed out waiting for {what}; messages: {:?}",
-            harness.state().notices
+            harness.state().wb.notices
         );
         std::thread::sleep(Duration::from_millis(5));
     }
 }
 
 fn epochs(app: &ReglabApp) -> Vec<usize> {
-    app.runs.iter().map(|r| r.epoch()).collect()
+    app.wb.runs.iter().map(|r| r.epoch()).collect()
 }
 
 #[test]
 fn a_built_in_set_trains_and_every_plot_gets_data_for_every_run() {
-    let mut harness = harness_with(quick_settings(150), DataChoice::Synthetic(SyntheticSpec::default()));
+    let mut harness = harness_with(quick_settings(150), DataSource::Synthetic(SyntheticSpec::default()));
     // Choose Iris in the Dataset menu, as a person would.
     harness.get_by_label("Dataset").click();
     harness.run_steps(2);
     harness.get_by_label("iris").click();
     harness.run_steps(2);
-    wait_for(&mut harness, "Iris to load", |app| app.dataset.as_ref().is_some_and(|d| d.name == "iris"));
+    wait_for(&mut harness, "Iris to load", |app| app.wb.dataset.as_ref().is_some_and(|d| d.name == "iris"));
     wait_for(&mut harness, "the runs on Iris", |app| {
-        app.runs.len() == 3 && app.runs.iter().all(|r| r.latest.is_some())
+        app.wb.runs.len() == 3 && app.wb.runs.iter().all(|r| r.latest.is_some())
     });
-    assert_eq!(harness.state().epoch(), 0);
+    assert_eq!(harness.state().wb.epoch(), 0);
 
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "epochs to advance", |app| app.epoch() >= 5);
-    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "epochs to advance", |app| app.wb.epoch() >= 5);
+    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
     let app = harness.state();
     assert_eq!(epochs(app), vec![150, 150, 150]);
-    for r in &app.runs {
+    for r in &app.wb.runs {
         assert!(matches!(r.status, RunStatus::Done), "{}: {:?}", r.name, r.status);
         // Error, accuracy, sparsity and norm plots.
         for (what, len) in [
@@ -98,27 +100,27 @@ fn a_built_in_set_trains_and_every_plot_gets_data_for_every_run() {
         assert!(r.histograms.len() >= 2, "history heat map");
     }
     // L1 (proximal) makes exact zeros, L2 and none do not.
-    let zero = |i: usize| app.runs[i].latest.as_ref().unwrap().weights.zero_frac;
+    let zero = |i: usize| app.wb.runs[i].latest.as_ref().unwrap().weights.zero_frac;
     assert!(zero(1) > 0.0 && zero(0) == 0.0 && zero(2) == 0.0, "{} {} {}", zero(0), zero(1), zero(2));
     // Iris has 4 inputs: no decision boundary, and the panel says why.
-    assert!(app.boundary.is_none());
+    assert!(app.wb.boundary.is_none());
     harness.get_by_label_contains("Shown for classification with exactly two input features");
 }
 
 #[test]
 fn a_two_feature_set_draws_a_decision_boundary_per_run() {
     let spec = SyntheticSpec { kind: SyntheticKind::Xor, rows: 200, ..SyntheticSpec::default() };
-    let mut harness = harness_with(quick_settings(30), DataChoice::Synthetic(spec));
+    let mut harness = harness_with(quick_settings(30), DataSource::Synthetic(spec));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
     let app = harness.state();
-    assert!(app.boundary.is_some());
-    for r in &app.runs {
+    assert!(app.wb.boundary.is_some());
+    for r in &app.wb.runs {
         let (epoch, values) = r.boundary.as_ref().expect("a boundary for every run");
         assert_eq!(*epoch, 30);
         assert!(values.iter().all(|v| (0.0..=1.0).contains(v)));
     }
-    let names: Vec<String> = app.runs.iter().map(|r| r.name.clone()).collect();
+    let names: Vec<String> = app.wb.runs.iter().map(|r| r.name.clone()).collect();
     for name in names {
         harness.get_by_label(&format!("{name} · epoch 30"));
     }
@@ -127,12 +129,12 @@ fn a_two_feature_set_draws_a_decision_boundary_per_run() {
 #[test]
 fn pause_resume_and_step() {
     let mut s = quick_settings(100_000);
-    s.view.speed_limit = Some(200.0);
-    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::Iris));
+    s.speed_limit = Some(200.0);
+    let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "epochs to advance", |app| app.epoch() >= 3);
+    wait_for(&mut harness, "epochs to advance", |app| app.wb.epoch() >= 3);
     harness.get_by_label("Pause").click();
-    wait_for(&mut harness, "the pause", |app| app.trainer_state == TrainerState::Paused);
+    wait_for(&mut harness, "the pause", |app| app.wb.trainer_state == TrainerState::Paused);
     // Whatever was in flight arrives; then nothing moves.
     harness.run_steps(5);
     std::thread::sleep(Duration::from_millis(100));
@@ -147,7 +149,7 @@ fn pause_resume_and_step() {
     let stepped = epochs(harness.state());
     assert_eq!(stepped, paused_at.iter().map(|e| e + 1).collect::<Vec<_>>(), "Step trains exactly one epoch");
     // The step's metrics are recorded for every run.
-    for r in &harness.state().runs {
+    for r in &harness.state().wb.runs {
         assert_eq!(r.latest.as_ref().unwrap().epoch, stepped[0]);
     }
     std::thread::sleep(Duration::from_millis(100));
@@ -155,26 +157,26 @@ fn pause_resume_and_step() {
     assert_eq!(epochs(harness.state()), stepped);
 
     harness.get_by_label("Resume").click();
-    wait_for(&mut harness, "training to resume", |app| app.epoch() >= stepped[0] + 3);
+    wait_for(&mut harness, "training to resume", |app| app.wb.epoch() >= stepped[0] + 3);
     // Space pauses too.
     harness.key_press(egui::Key::Space);
-    wait_for(&mut harness, "the pause by keyboard", |app| app.trainer_state == TrainerState::Paused);
+    wait_for(&mut harness, "the pause by keyboard", |app| app.wb.trainer_state == TrainerState::Paused);
     harness.get_by_label("Stop").click();
-    wait_for(&mut harness, "the stop", |app| app.trainer_state == TrainerState::Finished);
-    assert!(harness.state().runs.iter().all(|r| r.status == RunStatus::Stopped));
+    wait_for(&mut harness, "the stop", |app| app.wb.trainer_state == TrainerState::Finished);
+    assert!(harness.state().wb.runs.iter().all(|r| r.status == RunStatus::Stopped));
 }
 
 #[test]
 fn changing_lambda_mid_run_continues_from_the_same_weights() {
     let mut s = quick_settings(100_000);
-    s.view.speed_limit = Some(300.0);
-    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::Iris));
+    s.speed_limit = Some(300.0);
+    let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "some training", |app| app.epoch() >= 20);
+    wait_for(&mut harness, "some training", |app| app.wb.epoch() >= 20);
     harness.get_by_label("Pause").click();
-    wait_for(&mut harness, "the pause", |app| app.trainer_state == TrainerState::Paused);
+    wait_for(&mut harness, "the pause", |app| app.wb.trainer_state == TrainerState::Paused);
     harness.run_steps(5);
-    let before = harness.state().runs[1].clone();
+    let before = harness.state().wb.runs[1].clone();
     let epoch_before = before.epoch();
 
     // The L1 run's λ slider (the first of the λ sliders), set as a screen reader would.
@@ -184,13 +186,13 @@ fn changing_lambda_mid_run_continues_from_the_same_weights() {
         .expect("a λ slider")
         .set_value_accesskit(2.0);
     harness.run_steps(2);
-    assert_eq!(harness.state().settings.runs[1].spec.lambda, 2.0);
+    assert_eq!(harness.state().wb.settings.experiment.runs[1].lambda, 2.0);
     harness.get_by_label("Resume").click();
-    wait_for(&mut harness, "training after the change", |app| app.runs[1].epoch() >= epoch_before + 10);
+    wait_for(&mut harness, "training after the change", |app| app.wb.runs[1].epoch() >= epoch_before + 10);
     harness.get_by_label("Pause").click();
-    wait_for(&mut harness, "the pause", |app| app.trainer_state == TrainerState::Paused);
-    let after = &harness.state().runs[1];
-    assert!(!harness.state().stale, "λ changes live, no reset needed");
+    wait_for(&mut harness, "the pause", |app| app.wb.trainer_state == TrainerState::Paused);
+    let after = &harness.state().wb.runs[1];
+    assert!(!harness.state().wb.stale(), "λ changes live, no reset needed");
     assert_eq!(after.changes.len(), 1);
     let change = &after.changes[0];
     assert_eq!((change.setting.as_str(), change.from.as_str(), change.to.as_str()), ("λ", "0.1", "2"));
@@ -203,11 +205,11 @@ fn changing_lambda_mid_run_continues_from_the_same_weights() {
     assert_eq!(after.train_error.points()[0], before.train_error.points()[0]);
     assert!(after.train_error.len() > before.train_error.len());
     // The bigger λ shrinks the weights from where they were.
-    let l1 = |h: &reglab::gui::history::RunHistory| h.latest.as_ref().unwrap().weights.l1;
+    let l1 = |h: &reglab::workbench::RunHistory| h.latest.as_ref().unwrap().weights.l1;
     assert!(l1(after) < l1(&before), "{} → {}", l1(&before), l1(after));
     assert_eq!(after.latest.as_ref().unwrap().lambda, 2.0);
     // The other runs did not change.
-    assert!(harness.state().runs[0].changes.is_empty() && harness.state().runs[2].changes.is_empty());
+    assert!(harness.state().wb.runs[0].changes.is_empty() && harness.state().wb.runs[2].changes.is_empty());
 }
 
 #[test]
@@ -215,8 +217,8 @@ fn a_bad_file_shows_its_error_and_the_loaded_data_stays() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("broken.csv");
     std::fs::write(&bad, "a,b,y\n1,2,0\n3,4,1\n5,oops,0\n7,8,1\n").unwrap();
-    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Wine));
-    let runs_before = harness.state().runs.len();
+    let mut harness = harness_with(quick_settings(50), DataSource::Builtin(Builtin::Wine));
+    let runs_before = harness.state().wb.runs.len();
     // The path field and Load button: the same loading code the dialog's answer takes.
     harness.get_by_label("Path").focus();
     harness.run_steps(1);
@@ -225,44 +227,45 @@ fn a_bad_file_shows_its_error_and_the_loaded_data_stays() {
     harness.get_by_label("Load").click();
     harness.run_steps(2);
     wait_for(&mut harness, "the load to fail", |app| {
-        !app.is_loading() && app.notices.iter().any(|n| n.error)
+        !app.wb.is_loading() && app.wb.notices.iter().any(|n| n.error)
     });
     let app = harness.state();
-    let error = app.notices.iter().find(|n| n.error).unwrap();
+    let error = app.wb.notices.iter().find(|n| n.error).unwrap();
     assert!(
         error.text.contains("broken.csv") && error.text.contains("line 4, column 2 ('b')"),
         "{}",
         error.text
     );
     assert!(error.text.contains("The data on screen (wine) is unchanged"), "{}", error.text);
-    assert_eq!(app.dataset.as_ref().unwrap().name, "wine");
-    assert_eq!(app.settings.source, DataChoice::Builtin(Builtin::Wine));
-    assert_eq!(app.runs.len(), runs_before);
+    assert_eq!(app.wb.dataset.as_ref().unwrap().name, "wine");
+    assert_eq!(app.wb.settings.experiment.data.source(), Some(DataSource::Builtin(Builtin::Wine)));
+    assert_eq!(app.wb.runs.len(), runs_before);
     harness.get_by_label_contains("line 4, column 2");
     // And the old data still trains.
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training on the old data", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training on the old data", |app| app.wb.trainer_state == TrainerState::Finished);
 }
 
 #[test]
 fn a_diverging_run_is_marked_while_the_others_finish() {
     let mut s = quick_settings(60);
-    s.runs[2].spec.lr = Some(1e9);
-    s.runs[2].spec.name = "huge η".into();
-    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::BreastCancer));
+    s.experiment.runs[2].lr = Some(1e9);
+    s.experiment.runs[2].name = "huge η".into();
+    let mut harness = harness_with(s, DataSource::Builtin(Builtin::BreastCancer));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
     let app = harness.state();
-    assert!(matches!(app.runs[0].status, RunStatus::Done), "{:?}", app.runs[0].status);
-    assert!(matches!(app.runs[1].status, RunStatus::Done), "{:?}", app.runs[1].status);
-    let RunStatus::Diverged { epoch, reason } = &app.runs[2].status else {
-        panic!("expected a diverged run, found {:?}", app.runs[2].status)
+    assert!(matches!(app.wb.runs[0].status, RunStatus::Done), "{:?}", app.wb.runs[0].status);
+    assert!(matches!(app.wb.runs[1].status, RunStatus::Done), "{:?}", app.wb.runs[1].status);
+    let RunStatus::Diverged { epoch, reason } = &app.wb.runs[2].status else {
+        panic!("expected a diverged run, found {:?}", app.wb.runs[2].status)
     };
     assert!(*epoch <= 5, "diverged at epoch {epoch}");
     assert!(reason.contains("step size"), "{reason}");
-    assert_eq!(app.runs[0].epoch(), 60);
+    assert_eq!(app.wb.runs[0].epoch(), 60);
     assert!(
-        app.notices
+        app.wb
+            .notices
             .iter()
             .any(|n| n.error && n.text.contains("huge η") && n.text.contains("stopped at epoch"))
     );
@@ -272,36 +275,36 @@ fn a_diverging_run_is_marked_while_the_others_finish() {
 #[test]
 fn a_panic_in_a_run_is_caught_and_shown() {
     let mut s = quick_settings(100_000);
-    s.view.speed_limit = Some(100.0);
-    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::Iris));
+    s.speed_limit = Some(100.0);
+    let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "some training", |app| app.epoch() >= 2);
-    harness.state_mut().inject_panic(1);
-    wait_for(&mut harness, "the failure", |app| matches!(app.runs[1].status, RunStatus::Diverged { .. }));
+    wait_for(&mut harness, "some training", |app| app.wb.epoch() >= 2);
+    harness.state_mut().act(Action::InjectPanic(1));
+    wait_for(&mut harness, "the failure", |app| matches!(app.wb.runs[1].status, RunStatus::Diverged { .. }));
     let app = harness.state();
-    let RunStatus::Diverged { reason, .. } = &app.runs[1].status else { unreachable!() };
+    let RunStatus::Diverged { reason, .. } = &app.wb.runs[1].status else { unreachable!() };
     assert!(reason.contains("internal error") && reason.contains("injected failure"), "{reason}");
-    let e0 = app.runs[0].epoch();
-    wait_for(&mut harness, "the other runs to go on", |app| app.runs[0].epoch() > e0 + 3);
+    let e0 = app.wb.runs[0].epoch();
+    wait_for(&mut harness, "the other runs to go on", |app| app.wb.runs[0].epoch() > e0 + 3);
     harness.get_by_label("Stop").click();
-    wait_for(&mut harness, "the stop", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "the stop", |app| app.wb.trainer_state == TrainerState::Finished);
 }
 
 #[test]
 fn with_lambda_zero_every_run_has_the_same_curves() {
     let mut s = quick_settings(40);
-    for r in &mut s.runs {
-        r.spec.lambda = 0.0;
+    for r in &mut s.experiment.runs {
+        r.lambda = 0.0;
     }
-    s.runs[1].spec.reg = Regularizer::L1;
-    s.runs[2].spec.reg = Regularizer::L2;
-    let mut harness = harness_with(s, DataChoice::Builtin(Builtin::Wine));
+    s.experiment.runs[1].reg = Regularizer::L1;
+    s.experiment.runs[2].reg = Regularizer::L2;
+    let mut harness = harness_with(s, DataSource::Builtin(Builtin::Wine));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
     let app = harness.state();
-    let first = &app.runs[0];
+    let first = &app.wb.runs[0];
     assert!(first.train_error.len() > 10);
-    for r in &app.runs[1..] {
+    for r in &app.wb.runs[1..] {
         assert_eq!(r.train_error.points(), first.train_error.points(), "{} vs {}", r.name, first.name);
         assert_eq!(r.val_error.points(), first.val_error.points());
         assert_eq!(r.l2.points(), first.l2.points());
@@ -311,20 +314,20 @@ fn with_lambda_zero_every_run_has_the_same_curves() {
 
 #[test]
 fn reset_returns_every_run_to_epoch_zero_and_new_runs_join() {
-    let mut harness = harness_with(quick_settings(30), DataChoice::Builtin(Builtin::Iris));
+    let mut harness = harness_with(quick_settings(30), DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
     // Below the fold of the settings panel: pressed through accessibility.
     harness.get_by_label("Add run").click_accesskit();
     harness.run_steps(2);
-    assert_eq!(harness.state().settings.runs.len(), 4);
-    assert!(harness.state().stale);
+    assert_eq!(harness.state().wb.settings.experiment.runs.len(), 4);
+    assert!(harness.state().wb.stale());
     harness.get_by_label("Reset").click();
     wait_for(&mut harness, "the new runs", |app| {
-        app.runs.len() == 4 && app.runs.iter().all(|r| r.latest.is_some())
+        app.wb.runs.len() == 4 && app.wb.runs.iter().all(|r| r.latest.is_some())
     });
     let app = harness.state();
-    assert!(!app.stale);
+    assert!(!app.wb.stale());
     assert_eq!(epochs(app), vec![0, 0, 0, 0]);
 }
 
@@ -334,19 +337,19 @@ fn reset_returns_every_run_to_epoch_zero_and_new_runs_join() {
 fn the_window_renders_mid_training() {
     let spec = SyntheticSpec { kind: SyntheticKind::Circle, ..SyntheticSpec::default() };
     let mut s = quick_settings(100_000);
-    s.view.speed_limit = Some(300.0);
+    s.speed_limit = Some(300.0);
     let mut harness =
         Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
             let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), s);
-            app.start_load(DataChoice::Synthetic(spec));
+            app.wb.start_load(DataSource::Synthetic(spec));
             app
         });
     wait_for(&mut harness, "the runs", |app| {
-        !app.runs.is_empty() && app.runs.iter().all(|r| r.latest.is_some())
+        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
     });
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "training", |app| {
-        app.epoch() >= 60 && app.runs.iter().all(|r| r.boundary.is_some())
+        app.wb.epoch() >= 60 && app.wb.runs.iter().all(|r| r.boundary.is_some())
     });
     harness.get_by_label("Pause").click();
     harness.run_steps(3);
@@ -361,43 +364,43 @@ fn the_window_renders_mid_training() {
 
 #[test]
 fn the_preset_menu_and_keys_load_a_ready_comparison_with_its_explanation() {
-    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Iris));
+    let mut harness = harness_with(quick_settings(50), DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Preset").click();
     harness.run_steps(2);
     harness.get_by_label("1  L1 finds the relevant inputs").click();
     harness.run_steps(2);
     wait_for(&mut harness, "the preset's data", |app| {
-        app.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant")) && app.runs.len() == 3
+        app.wb.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant")) && app.wb.runs.len() == 3
     });
     let app = harness.state();
-    assert_eq!(app.preset.as_ref().unwrap().0, "L1 finds the relevant inputs");
-    let names: Vec<&str> = app.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(app.wb.preset.as_ref().unwrap().0, "L1 finds the relevant inputs");
+    let names: Vec<&str> = app.wb.runs.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["none", "L1", "L2"]);
-    assert_eq!(app.settings.network.hidden, vec![8]);
-    assert_eq!(app.prepared.as_ref().unwrap().inputs(), 30);
+    assert_eq!(app.wb.settings.experiment.network.hidden, vec![8]);
+    assert_eq!(app.wb.prepared.as_ref().unwrap().inputs(), 30);
     harness.get_by_label_contains("of which only the first 4 (x1–x4) carry the class");
     // Key 2 loads the second preset.
     harness.key_press(egui::Key::Num2);
     wait_for(&mut harness, "preset 2", |app| {
-        app.preset.as_ref().is_some_and(|p| p.0 == "L2 against overfitting")
-            && app.dataset.as_ref().is_some_and(|d| d.name.starts_with("moons"))
-            && app.runs.len() == 2
+        app.wb.preset.as_ref().is_some_and(|p| p.0 == "L2 against overfitting")
+            && app.wb.dataset.as_ref().is_some_and(|d| d.name.starts_with("moons"))
+            && app.wb.runs.len() == 2
     });
     harness.get_by_label("Close").click();
     harness.run_steps(2);
-    assert!(harness.state().preset.is_none());
+    assert!(harness.state().wb.preset.is_none());
 }
 
 #[test]
 fn the_formula_panel_shows_the_chosen_runs_rule_and_numbers() {
-    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Iris));
+    let mut harness = harness_with(quick_settings(50), DataSource::Builtin(Builtin::Iris));
     // Run 2 (L1, proximal, λ 0.1) is shown by default; batch 32.
     harness.run_steps(2);
     harness.get_by_label_contains("E = E₀ + (λ/n)·Σ|w|");
     harness.get_by_label_contains("max(|v| − η·(λ/n), 0)");
     harness.get_by_label_contains("λ = 0.1,  n = 32 (the batch size),  λ/n = 3.1e-3");
     // The L2 run: the error with ½ and the note on the book's printed formula.
-    harness.state_mut().settings.view.formula_run = 2;
+    harness.state_mut().view.formula_run = 2;
     harness.run_steps(2);
     harness.get_by_label_contains("E = E₀ + (λ/2n)·Σw²");
     harness.get_by_label_contains("The book prints E₀ + (λ/n)·Σw²");
@@ -408,13 +411,13 @@ fn the_formula_panel_shows_the_chosen_runs_rule_and_numbers() {
         .expect("the L2 run's λ slider")
         .set_value_accesskit(0.5);
     harness.run_steps(3);
-    assert_eq!(harness.state().settings.runs[2].spec.lambda, 0.5);
+    assert_eq!(harness.state().wb.settings.experiment.runs[2].lambda, 0.5);
     harness.get_by_label_contains("λ = 0.5,  n = 32");
 }
 
 #[test]
 fn projector_controls_zoom_theme_presentation_and_help() {
-    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Iris));
+    let mut harness = harness_with(quick_settings(50), DataSource::Builtin(Builtin::Iris));
     let zoom = harness.ctx.zoom_factor();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
     harness.run_steps(2);
@@ -427,21 +430,21 @@ fn projector_controls_zoom_theme_presentation_and_help() {
     harness.run_steps(2);
     harness.get_by_label("high contrast").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().settings.view.theme, reglab::gui::Theme::HighContrast);
+    assert_eq!(harness.state().view.theme, reglab::gui::Theme::HighContrast);
     assert_eq!(harness.ctx.global_style().visuals.panel_fill, egui::Color32::WHITE);
 
     harness.get_by_label("Present").click();
     harness.run_steps(2);
-    assert!(harness.state().settings.view.presentation);
+    assert!(harness.state().view.presentation);
     assert!(harness.query_by_label("Open file…").is_none(), "the settings panel is hidden");
     harness.key_press(egui::Key::P);
     harness.run_steps(2);
-    assert!(!harness.state().settings.view.presentation);
+    assert!(!harness.state().view.presentation);
     harness.get_by_label("Open file…");
 
     harness.key_press(egui::Key::F1);
     harness.run_steps(2);
-    assert!(harness.state().show_help);
+    assert!(harness.state().window.show_help);
     harness.get_by_label_contains("Presentation view: plots only");
 }
 
@@ -450,7 +453,7 @@ fn projector_controls_zoom_theme_presentation_and_help() {
 fn train_with_a_change(harness: &mut Harness<'static, ReglabApp>) {
     for k in 1..=5 {
         harness.get_by_label("Step").click();
-        wait_for(harness, "a step", |app| app.epoch() == k);
+        wait_for(harness, "a step", |app| app.wb.epoch() == k);
     }
     harness
         .get_all_by_role_and_label(egui::accesskit::Role::Slider, "λ")
@@ -459,34 +462,36 @@ fn train_with_a_change(harness: &mut Harness<'static, ReglabApp>) {
         .set_value_accesskit(3.0);
     harness.run_steps(2);
     harness.get_by_label("Resume").click();
-    wait_for(harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
 }
 
 #[test]
 fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("workshop.toml");
-    let mut first = harness_with(quick_settings(12), DataChoice::Builtin(Builtin::Wine));
+    let mut first = harness_with(quick_settings(12), DataSource::Builtin(Builtin::Wine));
     train_with_a_change(&mut first);
-    assert_eq!(first.state().runs[1].changes.len(), 1);
-    assert_eq!(first.state().runs[1].changes[0].epoch, 5);
-    first.state_mut().save_session_to(&path).unwrap();
+    assert_eq!(first.state().wb.runs[1].changes.len(), 1);
+    assert_eq!(first.state().wb.runs[1].changes[0].epoch, 5);
+    first.state_mut().wb.save_session_to(&path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("[[changes]]") && text.contains("setting = \"lambda\""), "{text}");
     assert!(dir.path().read_dir().unwrap().count() == 1, "no temporary file is left behind");
 
     // A new window (as after a restart) offers it, and opens it with one click.
     let restarted = Settings { last_session: Some(path.clone()), ..Settings::default() };
-    let mut second = harness_with(restarted, DataChoice::Builtin(Builtin::Iris));
+    let mut second = harness_with(restarted, DataSource::Builtin(Builtin::Iris));
     second.get_by_label("Reopen the last session (workshop.toml)").click();
     second.run_steps(2);
     wait_for(&mut second, "the session's data", |app| {
-        app.dataset.as_ref().is_some_and(|d| d.name == "wine") && app.runs.len() == 3 && app.epoch() == 0
+        app.wb.dataset.as_ref().is_some_and(|d| d.name == "wine")
+            && app.wb.runs.len() == 3
+            && app.wb.epoch() == 0
     });
     second.get_by_label("Train").click();
-    wait_for(&mut second, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut second, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
     let (a, b) = (first.state(), second.state());
-    for (ra, rb) in a.runs.iter().zip(&b.runs) {
+    for (ra, rb) in a.wb.runs.iter().zip(&b.wb.runs) {
         assert_eq!(ra.name, rb.name);
         assert_eq!(
             ra.latest.as_ref().unwrap(),
@@ -503,16 +508,16 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
         }
         assert_eq!(ra.changes.len(), rb.changes.len());
     }
-    assert_eq!(b.runs[1].latest.as_ref().unwrap().lambda, 3.0, "the change was replayed");
+    assert_eq!(b.wb.runs[1].latest.as_ref().unwrap().lambda, 3.0, "the change was replayed");
 
     // Removing the changed run and resetting still works: its change is dropped.
-    second.state_mut().act(reglab::gui::Action::RemoveRun(1));
+    second.state_mut().act(Action::RemoveRun(1));
     second.run_steps(2);
     second.get_by_label("Reset").click();
     wait_for(&mut second, "the runs without L1", |app| {
-        app.runs.len() == 2 && app.runs.iter().all(|r| r.latest.is_some())
+        app.wb.runs.len() == 2 && app.wb.runs.iter().all(|r| r.latest.is_some())
     });
-    assert!(!second.state().notices.iter().any(|n| n.error), "{:?}", second.state().notices);
+    assert!(!second.state().wb.notices.iter().any(|n| n.error), "{:?}", second.state().wb.notices);
 
     // The command line replays it too.
     let metrics = dir.path().join("m.csv");
@@ -527,7 +532,7 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     let csv = std::fs::read_to_string(&metrics).unwrap();
     let last_l1 = csv.lines().find(|l| l.starts_with("L1,12,")).expect("L1's epoch 12");
     let train_error: f64 = last_l1.split(',').nth(2).unwrap().parse().unwrap();
-    assert_eq!(train_error.to_bits(), a.runs[1].latest.as_ref().unwrap().train.error.to_bits());
+    assert_eq!(train_error.to_bits(), a.wb.runs[1].latest.as_ref().unwrap().train.error.to_bits());
 }
 
 #[test]
@@ -539,18 +544,18 @@ fn export_all_writes_every_file_and_the_pictures_decode() {
     let mut harness =
         Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
             let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
-            app.start_load(DataChoice::Synthetic(spec));
+            app.wb.start_load(DataSource::Synthetic(spec));
             app
         });
     wait_for(&mut harness, "the runs", |app| {
-        !app.runs.is_empty() && app.runs.iter().all(|r| r.latest.is_some())
+        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
     });
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
     harness.run_steps(3);
-    harness.state_mut().export_to(&out);
-    wait_for(&mut harness, "the export", |app| app.exported.is_some());
-    let (folder, files) = harness.state().exported.clone().unwrap();
+    harness.state_mut().wb.export_to(&out);
+    wait_for(&mut harness, "the export", |app| app.wb.exported.is_some());
+    let (folder, files) = harness.state().wb.exported.clone().unwrap();
     assert!(!files.iter().any(|f| f == "path.png"), "no path was swept, so there is no picture of one");
     assert_eq!(folder, out);
     for f in [
@@ -587,18 +592,18 @@ fn export_all_writes_every_file_and_the_pictures_decode() {
 
 #[test]
 fn the_regularization_path_sweeps_every_penalised_run() {
-    let mut harness = harness_with(quick_settings(50), DataChoice::Builtin(Builtin::Iris));
+    let mut harness = harness_with(quick_settings(50), DataSource::Builtin(Builtin::Iris));
     harness.key_press(egui::Key::Num1);
     wait_for(&mut harness, "preset 1", |app| {
-        app.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant")) && app.runs.len() == 3
+        app.wb.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant")) && app.wb.runs.len() == 3
     });
-    harness.state_mut().settings.view.sweep_count = 8;
-    harness.state_mut().settings.view.sweep_epochs = 40;
+    harness.state_mut().view.sweep_count = 8;
+    harness.state_mut().view.sweep_epochs = 40;
     harness.get_by_label("Sweep λ").click_accesskit();
     harness.run_steps(2);
-    assert!(harness.state().sweep_progress().is_some(), "the sweep runs in the background");
-    wait_for(&mut harness, "the sweep", |app| app.sweep_result.is_some());
-    let paths = harness.state().sweep_result.clone().unwrap();
+    assert!(harness.state().wb.sweep_progress().is_some(), "the sweep runs in the background");
+    wait_for(&mut harness, "the sweep", |app| app.wb.sweep_result.is_some());
+    let paths = harness.state().wb.sweep_result.clone().unwrap();
     let names: Vec<&str> = paths.iter().map(|(p, _)| p.name.as_str()).collect();
     assert_eq!(names, ["L1", "L2"], "one path per penalised run");
     for (p, _) in &paths {
@@ -613,4 +618,69 @@ fn the_regularization_path_sweeps_every_penalised_run() {
     );
     harness.run_steps(2);
     harness.get_by_label_contains("L1: input importance against log₁₀ λ");
+}
+
+#[test]
+fn ctrl_e_exports_the_metrics_that_reglab_train_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_path_buf();
+    let mut harness =
+        Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
+            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(25));
+            // As on a machine without an XDG desktop portal: the default folder.
+            app.wb.dialog_unavailable = true;
+            app.wb.data_dir = data_dir;
+            app.wb.start_load(DataSource::Builtin(Builtin::Wine));
+            app
+        });
+    wait_for(&mut harness, "the runs", |app| {
+        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    });
+    train_with_a_change(&mut harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    wait_for(&mut harness, "the export", |app| app.wb.exported.is_some());
+    let (folder, files) = harness.state().wb.exported.clone().unwrap();
+    assert!(folder.starts_with(dir.path().join("exports")), "{}", folder.display());
+    harness.run_steps(2);
+    harness.get_by_label_contains(&format!("Exported {} files to {}", files.len(), folder.display()));
+    assert!(files.iter().any(|f| f == "window.png"), "{files:?}");
+    let cli = dir.path().join("cli.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglab"))
+        .args(["train", "-q", "--config"])
+        .arg(folder.join("session.toml"))
+        .arg("--metrics")
+        .arg(&cli)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let window = std::fs::read_to_string(folder.join("metrics.csv")).unwrap();
+    assert_eq!(window.lines().count(), 1 + 3 * 26);
+    assert_eq!(window, std::fs::read_to_string(&cli).unwrap(), "Export all's metrics are reglab train's");
+}
+
+#[test]
+fn a_network_too_large_for_memory_shows_an_error_and_the_window_goes_on() {
+    let mut harness = harness_with(quick_settings(20), DataSource::Builtin(Builtin::Iris));
+    harness.get_by_label("Hidden layers").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Hidden layers").type_text("100000,100000");
+    harness.run_steps(2);
+    assert_eq!(harness.state().wb.settings.experiment.network.hidden, vec![100_000, 100_000]);
+    harness.get_by_label("Reset").click();
+    harness.run_steps(3);
+    let error = harness.state().wb.notices.iter().rev().find(|n| n.error).cloned().expect("an error");
+    assert!(error.text.contains("4-100000-100000-3") && error.text.contains("more than"), "{}", error.text);
+    harness.get_by_label_contains("Cannot set up the runs");
+    assert_eq!(harness.state().wb.runs.len(), 3, "the runs on screen stay");
+    // Back to a network that fits, and on it goes.
+    harness.get_by_label("Hidden layers").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Hidden layers").type_text("4");
+    harness.run_steps(2);
+    assert_eq!(harness.state().wb.settings.experiment.network.hidden, vec![4]);
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training", |app| app.wb.trainer_state == TrainerState::Finished);
+    assert!(harness.state().wb.runs.iter().all(|r| r.epoch() == 20));
 }

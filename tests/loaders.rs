@@ -344,9 +344,14 @@ fn sources_parse_from_the_command_line_form() {
     assert_eq!(spec.builtin, Some(Builtin::Wine));
     spec.set_source("iris").unwrap();
     assert_eq!(spec.builtin, Some(Builtin::Iris));
-    assert!(spec.set_source("synthetic:donut").unwrap_err().contains("unknown generated dataset 'donut'"));
-    assert!(spec.set_source("synthetic:xor,rows=ten").unwrap_err().contains("'ten'"));
-    assert!(spec.set_source("builtin:mnist").unwrap_err().contains("unknown built-in dataset"));
+    assert!(
+        spec.set_source("synthetic:donut")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown generated dataset 'donut'")
+    );
+    assert!(spec.set_source("synthetic:xor,rows=ten").unwrap_err().to_string().contains("'ten'"));
+    assert!(spec.set_source("builtin:mnist").unwrap_err().to_string().contains("unknown built-in dataset"));
 }
 
 fn roles() -> ColumnRoles {

@@ -79,7 +79,11 @@ fn every_preset_parses_and_explains_itself() {
         assert!(exp.data.has_source() && !exp.runs.is_empty(), "{}", path.display());
         count += 1;
     }
-    assert_eq!(count, reglab::experiment::PRESETS.len(), "every preset file is in the menu");
+    assert_eq!(
+        count,
+        reglab::experiment::PRESETS.len() + 1,
+        "every preset file is in the menu, and the default"
+    );
 }
 
 #[test]

@@ -1,47 +1,32 @@
-//! The workbench window (eframe/egui): panels to choose the data, the
-//! network and the runs, and live plots fed by the trainer's snapshots.
-//! Nothing here computes a gradient; training happens in
-//! [`crate::train::live`] on its own thread.
+//! The workbench window (eframe/egui): the glue ([`app`]), the panels that
+//! choose the data, the network and the runs, and the live plots. It reads
+//! the [`crate::workbench::Workbench`] and returns its actions; nothing here
+//! computes a gradient or owns a thread.
 
 mod app;
-pub mod history;
 mod panels;
 mod plots;
-mod settings;
+mod view;
 
 use std::path::PathBuf;
 
-pub use app::{Action, DataChoice, ReglabApp};
-pub use settings::{RunEntry, Settings, Theme, ViewSettings};
+pub use app::{FrameTimes, ReglabApp, WindowState};
+pub use view::{SHORTCUT_EXPORT, Theme, ViewSettings, color};
 
-/// Colours that stay apart for colour-blind viewers and on a projector
-/// (Okabe & Ito), in the order runs get them.
-pub const PALETTE: [[u8; 3]; 8] = [
-    [0x99, 0x99, 0x99],
-    [0xD5, 0x5E, 0x00],
-    [0x00, 0x72, 0xB2],
-    [0x00, 0x9E, 0x73],
-    [0xCC, 0x79, 0xA7],
-    [0xE6, 0x9F, 0x00],
-    [0x56, 0xB4, 0xE9],
-    [0x33, 0x33, 0x33],
-];
+use crate::experiment::DataSource;
 
 /// What `reglab SOURCE` names: a file, or `builtin:NAME` / `synthetic:KIND,…`
 /// as `--data` takes them.
-pub fn choice_from_arg(arg: &std::path::Path) -> anyhow::Result<DataChoice> {
-    let text = arg.to_string_lossy();
+pub fn source_from_arg(arg: &std::path::Path) -> anyhow::Result<DataSource> {
     if arg.exists() {
-        return Ok(DataChoice::File(arg.to_path_buf()));
+        return Ok(DataSource::File(arg.to_path_buf()));
     }
-    let mut spec = crate::experiment::DataSpec::default();
-    spec.set_source(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(DataChoice::from_spec(&spec).unwrap_or_else(|| DataChoice::File(PathBuf::from(text.as_ref()))))
+    DataSource::parse(&arg.to_string_lossy()).map_err(|e| anyhow::anyhow!("{}: {e}", arg.display()))
 }
 
 /// Opens the workbench; `source` is loaded at start when given.
 pub fn run(source: Option<PathBuf>) -> anyhow::Result<()> {
-    let file = source.as_deref().map(choice_from_arg).transpose()?;
+    let source = source.as_deref().map(source_from_arg).transpose()?;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("reglab — Regularization Lab")
@@ -51,6 +36,6 @@ pub fn run(source: Option<PathBuf>) -> anyhow::Result<()> {
             .with_drag_and_drop(true),
         ..Default::default()
     };
-    eframe::run_native("reglab", options, Box::new(move |cc| Ok(Box::new(ReglabApp::new(cc, file)))))
+    eframe::run_native("reglab", options, Box::new(move |cc| Ok(Box::new(ReglabApp::new(cc, source)))))
         .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

@@ -1,28 +1,39 @@
-//! The toolbar, the status bar and the settings panel (data, network, runs).
+//! The toolbar, the status bar and the settings panel (data, network,
+//! runs). Each reads the workbench (and the window's own state) and
+//! returns actions; none changes the workbench.
 
 use egui::{Color32, RichText, Ui};
 
-use super::app::{
-    Action, DataChoice, ReglabApp, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT,
-    SHORTCUT_RESET, SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN,
+use super::app::WindowState;
+use super::view::{
+    SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT, SHORTCUT_RESET,
+    SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN, ViewSettings,
 };
 use crate::data::{
     Builtin, ColumnKind, MissingPolicy, Role, STANDARDIZE_WHY, SyntheticKind, SyntheticSpec, TaskKind,
 };
+use crate::experiment::DataSource;
 use crate::nn::{Activation, L1Rule, LambdaScale, Regularizer, Scope};
-use crate::train::live::{LiveChange, TrainerState};
+use crate::train::live::TrainerState;
 use crate::train::{Batch, RunStatus, parse_hidden};
+use crate::workbench::{Action, Workbench};
 
 fn shortcut_text(ui: &Ui, s: &egui::KeyboardShortcut) -> String {
     ui.ctx().format_shortcut(s)
 }
 
 /// Train/Pause, Step, Stop, Reset, the speed limit and the epoch counter.
-pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
+pub fn toolbar_ui(
+    wb: &Workbench,
+    view: &mut ViewSettings,
+    window: &mut WindowState,
+    ui: &mut Ui,
+    out: &mut Vec<Action>,
+) {
     ui.horizontal_wrapped(|ui| {
         ui.heading("reglab");
         ui.separator();
-        let current = app.preset.as_ref().map_or("choose…".to_string(), |p| p.0.clone());
+        let current = wb.preset.as_ref().map_or("choose…".to_string(), |p| p.0.clone());
         egui::ComboBox::from_label("Preset")
             .selected_text(current)
             .width(260.0)
@@ -35,7 +46,7 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
                         .unwrap_or_else(|| format!("preset {}", k + 1));
                     let tip = exp.and_then(|e| e.description).unwrap_or_default();
                     if ui.selectable_label(false, format!("{}  {name}", k + 1)).on_hover_text(tip).clicked() {
-                        app.act(Action::Preset(k));
+                        out.push(Action::Preset(k));
                     }
                 }
             })
@@ -46,7 +57,7 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
             .on_hover_text("Open a saved session (.toml): data, settings, runs and their changes")
             .clicked()
         {
-            app.act(Action::OpenSession);
+            out.push(Action::OpenSessionDialog);
         }
         if ui
             .button("Save session…")
@@ -56,23 +67,24 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
             ))
             .clicked()
         {
-            app.act(Action::SaveSession);
+            out.push(Action::SaveSession);
         }
         if ui
             .button("Export all…")
-            .on_hover_text(
-                "Into one folder: every plot on screen and the whole window as PNG, the metrics CSV, the weights JSON and the session",
-            )
+            .on_hover_text(format!(
+                "Into one folder: every plot on screen and the whole window as PNG, the metrics CSV and weights JSON (as reglab train writes them) and the session ({})",
+                shortcut_text(ui, &SHORTCUT_EXPORT)
+            ))
             .clicked()
         {
-            app.act(Action::ExportAll);
+            out.push(Action::ExportAll);
         }
         ui.separator();
-        let ready = app.prepared.is_some() && !app.is_loading();
-        let running = app.trainer_state == TrainerState::Running;
+        let ready = wb.prepared.is_some() && !wb.is_loading();
+        let running = wb.trainer_state == TrainerState::Running;
         let (label, tip) = if running {
             ("Pause", "Pause training; Train resumes from the same weights")
-        } else if app.trainer_state == TrainerState::Paused {
+        } else if wb.trainer_state == TrainerState::Paused {
             ("Resume", "Go on training from where the runs are")
         } else {
             ("Train", "Train every run side by side from the same initial weights")
@@ -81,22 +93,22 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
             .add_enabled(ready, egui::Button::new(RichText::new(label).strong()))
             .on_hover_text(format!("{tip} ({})", shortcut_text(ui, &SHORTCUT_TRAIN)));
         if play.clicked() {
-            app.act(if running { Action::Pause } else { Action::Train });
+            out.push(if running { Action::Pause } else { Action::Train });
         }
         if ui
             .add_enabled(ready && !running, egui::Button::new("Step"))
             .on_hover_text(format!("Train one epoch of every run ({})", shortcut_text(ui, &SHORTCUT_STEP)))
             .clicked()
         {
-            app.act(Action::Step);
+            out.push(Action::Step);
         }
-        let can_stop = matches!(app.trainer_state, TrainerState::Running | TrainerState::Paused);
+        let can_stop = matches!(wb.trainer_state, TrainerState::Running | TrainerState::Paused);
         if ui
             .add_enabled(can_stop, egui::Button::new("Stop"))
             .on_hover_text(format!("End every run now ({})", shortcut_text(ui, &SHORTCUT_STOP)))
             .clicked()
         {
-            app.act(Action::Stop);
+            out.push(Action::Stop);
         }
         if ui
             .add_enabled(ready, egui::Button::new("Reset"))
@@ -106,11 +118,11 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
             ))
             .clicked()
         {
-            app.act(Action::Reset);
+            out.push(Action::Reset);
         }
         ui.separator();
-        let mut limited = app.settings.view.speed_limit.is_some();
-        let mut speed = app.settings.view.speed_limit.unwrap_or(20.0);
+        let mut limited = wb.settings.speed_limit.is_some();
+        let mut speed = wb.settings.speed_limit.unwrap_or(20.0);
         let r1 = ui
             .checkbox(&mut limited, "Limit speed")
             .on_hover_text("Slow training down to watch the first epochs");
@@ -123,23 +135,23 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 .text("speed"),
         );
         if r1.changed() || r2.changed() {
-            app.act(Action::SpeedLimit(limited.then_some(speed)));
+            out.push(Action::SpeedLimit(limited.then_some(speed)));
         }
         ui.separator();
-        let epochs = app.settings.training.epochs();
-        ui.label(RichText::new(format!("epoch {} / {epochs}", app.epoch())).monospace().size(16.0))
+        let epochs = wb.session_training().unwrap_or(&wb.settings.experiment.training).epochs();
+        ui.label(RichText::new(format!("epoch {} / {epochs}", wb.epoch())).monospace().size(16.0))
             .on_hover_text("The furthest epoch any run has reached");
-        if app.epochs_per_s > 0.0 {
-            ui.label(format!("{:.0} epochs/s", app.epochs_per_s));
+        if wb.epochs_per_s > 0.0 {
+            ui.label(format!("{:.0} epochs/s", wb.epochs_per_s));
         }
-        let state = match app.trainer_state {
+        let state = match wb.trainer_state {
             TrainerState::Idle => "ready",
             TrainerState::Running => "training",
             TrainerState::Paused => "paused",
             TrainerState::Finished => "finished",
         };
         ui.label(RichText::new(state).italics());
-        if app.stale {
+        if wb.stale() {
             ui.label(
                 RichText::new("Settings changed: Reset (or Train) to apply them")
                     .color(ui.visuals().warn_fg_color),
@@ -149,16 +161,12 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
             );
         }
         ui.separator();
-        let mut theme = app.settings.view.theme;
-        egui::ComboBox::from_label("Theme").selected_text(theme.name()).show_ui(ui, |ui| {
+        egui::ComboBox::from_label("Theme").selected_text(view.theme.name()).show_ui(ui, |ui| {
             for t in super::Theme::ALL {
-                ui.selectable_value(&mut theme, t, t.name());
+                ui.selectable_value(&mut view.theme, t, t.name());
             }
         });
-        if theme != app.settings.view.theme {
-            app.act(Action::SetTheme(theme));
-        }
-        let present = if app.settings.view.presentation { "Show controls" } else { "Present" };
+        let present = if view.presentation { "Show controls" } else { "Present" };
         if ui
             .button(present)
             .on_hover_text(format!(
@@ -168,20 +176,20 @@ pub fn toolbar_ui(app: &mut ReglabApp, ui: &mut Ui) {
             ))
             .clicked()
         {
-            app.act(Action::TogglePresentation);
+            view.presentation = !view.presentation;
         }
         if ui
             .button("Help")
             .on_hover_text(format!("Keyboard shortcuts ({})", shortcut_text(ui, &SHORTCUT_HELP)))
             .clicked()
         {
-            app.act(Action::ToggleHelp);
+            window.show_help = !window.show_help;
         }
     });
 }
 
 /// The keyboard shortcuts, over the plots.
-pub fn help_ui(app: &mut ReglabApp, ctx: &egui::Context) {
+pub fn help_ui(window: &mut WindowState, ctx: &egui::Context) {
     let mut open = true;
     egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).resizable(false).show(
         ctx,
@@ -190,7 +198,7 @@ pub fn help_ui(app: &mut ReglabApp, ctx: &egui::Context) {
         },
     );
     if !open {
-        app.act(Action::ToggleHelp);
+        window.show_help = false;
     }
 }
 
@@ -203,6 +211,7 @@ fn shortcuts_grid(ui: &mut Ui) {
             (SHORTCUT_STOP, "Stop"),
             (SHORTCUT_OPEN, "Open a file"),
             (SHORTCUT_SAVE, "Save the session"),
+            (SHORTCUT_EXPORT, "Export all: plots, metrics, weights, session"),
             (SHORTCUT_PRESENT, "Presentation view: plots only"),
             (SHORTCUT_FULLSCREEN, "Full screen"),
             (SHORTCUT_HELP, "This list (also ?)"),
@@ -221,8 +230,8 @@ fn shortcuts_grid(ui: &mut Ui) {
 }
 
 /// Messages, loading progress and frame time.
-pub fn status_ui(app: &mut ReglabApp, ui: &mut Ui) {
-    if let Some((what, fraction, elapsed)) = app.load_progress() {
+pub fn status_ui(wb: &Workbench, window: &WindowState, ui: &mut Ui, out: &mut Vec<Action>) {
+    if let Some((what, fraction, elapsed)) = wb.load_progress() {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label(format!("Loading {what}…"));
@@ -232,11 +241,11 @@ pub fn status_ui(app: &mut ReglabApp, ui: &mut Ui) {
             };
             ui.add(bar.desired_width(240.0));
             if ui.button("Cancel").on_hover_text("Stop loading; the data on screen stays").clicked() {
-                app.cancel_load();
+                out.push(Action::CancelLoad);
             }
         });
     }
-    if let Some(last) = app.offer_last_session.clone() {
+    if let Some(last) = wb.offer_last_session.clone() {
         ui.horizontal(|ui| {
             let name = last
                 .file_name()
@@ -246,24 +255,24 @@ pub fn status_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 .on_hover_text(last.display().to_string())
                 .clicked()
             {
-                app.act(Action::OpenSessionFile(last.clone()));
+                out.push(Action::OpenSessionFile(last.clone()));
             }
             if ui.small_button("No thanks").clicked() {
-                app.offer_last_session = None;
+                out.push(Action::DismissLastSession);
             }
         });
     }
     let mut dismiss = false;
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
-            for n in app.notices.iter().rev().take(3) {
+            for n in wb.notices.iter().rev().take(3) {
                 let color = if n.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
                 let icon = if n.error { "Error: " } else { "" };
                 ui.label(RichText::new(format!("{icon}{}", n.text)).color(color));
             }
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let (mean, worst) = app.frame_times.summary();
+            let (mean, worst) = window.frame_times.summary();
             ui.label(
                 RichText::new(format!(
                     "ui {:.2} ms (max {:.2})",
@@ -274,13 +283,13 @@ pub fn status_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 .weak(),
             )
             .on_hover_text("Time spent in reglab's own drawing code per frame, over the last 120 frames");
-            if !app.notices.is_empty() && ui.small_button("Clear messages").clicked() {
+            if !wb.notices.is_empty() && ui.small_button("Clear messages").clicked() {
                 dismiss = true;
             }
         });
     });
     if dismiss {
-        app.act(Action::DismissNotices);
+        out.push(Action::DismissNotices);
     }
 }
 
@@ -300,66 +309,72 @@ pub fn drop_hint_ui(ctx: &egui::Context) {
 }
 
 /// The left panel: data, network and runs.
-pub fn settings_ui(app: &mut ReglabApp, ui: &mut Ui) {
+pub fn settings_ui(wb: &Workbench, window: &mut WindowState, ui: &mut Ui, out: &mut Vec<Action>) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         egui::CollapsingHeader::new(RichText::new("Data").strong())
             .default_open(true)
-            .show(ui, |ui| data_ui(app, ui));
+            .show(ui, |ui| data_ui(wb, window, ui, out));
         egui::CollapsingHeader::new(RichText::new("Network and training").strong())
             .default_open(true)
-            .show(ui, |ui| network_ui(app, ui));
+            .show(ui, |ui| network_ui(wb, ui, out));
         egui::CollapsingHeader::new(RichText::new("Runs").strong())
             .default_open(true)
-            .show(ui, |ui| runs_ui(app, ui));
+            .show(ui, |ui| runs_ui(wb, ui, out));
         ui.add_space(8.0);
         egui::CollapsingHeader::new("Keyboard shortcuts").default_open(false).show(ui, shortcuts_grid);
     });
 }
 
-fn source_label(choice: &DataChoice) -> String {
-    match choice {
-        DataChoice::Builtin(b) => b.id().to_string(),
-        DataChoice::Synthetic(s) => format!("generated: {}", s.kind.id()),
-        DataChoice::File(p) => {
+fn source_label(source: Option<&DataSource>) -> String {
+    match source {
+        None => "choose…".into(),
+        Some(DataSource::Builtin(b)) => b.id().to_string(),
+        Some(DataSource::Synthetic(s)) => format!("generated: {}", s.kind.id()),
+        Some(DataSource::File(p)) => {
             p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
         }
     }
 }
 
-fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
-    let current = app.settings.source.clone();
-    egui::ComboBox::from_label("Dataset").selected_text(source_label(&current)).width(220.0).show_ui(
+/// An edit is finished: a slider let go, or any other widget changed.
+fn released(r: &egui::Response) -> bool {
+    r.drag_stopped() || (r.changed() && !r.dragged())
+}
+
+fn data_ui(wb: &Workbench, window: &mut WindowState, ui: &mut Ui, out: &mut Vec<Action>) {
+    let current = wb.settings.experiment.data.source();
+    egui::ComboBox::from_label("Dataset").selected_text(source_label(current.as_ref())).width(220.0).show_ui(
         ui,
         |ui| {
             ui.label(RichText::new("Built in").weak());
             for b in Builtin::ALL {
                 if ui
-                    .selectable_label(current == DataChoice::Builtin(b), b.id())
+                    .selectable_label(current == Some(DataSource::Builtin(b)), b.id())
                     .on_hover_text(b.title())
                     .clicked()
                 {
-                    app.act(Action::Load(DataChoice::Builtin(b)));
+                    out.push(Action::Load(DataSource::Builtin(b)));
                 }
             }
             ui.separator();
             ui.label(RichText::new("Generated").weak());
             for k in SyntheticKind::ALL {
-                let selected = matches!(&current, DataChoice::Synthetic(s) if s.kind == k);
+                let selected = matches!(&current, Some(DataSource::Synthetic(s)) if s.kind == k);
                 if ui.selectable_label(selected, k.id()).on_hover_text(k.title()).clicked() {
                     let base = match &current {
-                        DataChoice::Synthetic(s) => s.clone(),
+                        Some(DataSource::Synthetic(s)) => s.clone(),
                         _ => SyntheticSpec::default(),
                     };
-                    app.act(Action::Load(DataChoice::Synthetic(SyntheticSpec { kind: k, ..base })));
+                    out.push(Action::Load(DataSource::Synthetic(SyntheticSpec { kind: k, ..base })));
                 }
             }
-            if !app.settings.recent_files.is_empty() {
+            if !wb.settings.recent_files.is_empty() {
                 ui.separator();
                 ui.label(RichText::new("Recent files").weak());
-                for p in app.settings.recent_files.clone() {
+                for p in &wb.settings.recent_files {
                     let name = p.display().to_string();
-                    if ui.selectable_label(current == DataChoice::File(p.clone()), &name).clicked() {
-                        app.act(Action::Load(DataChoice::File(p)));
+                    if ui.selectable_label(current == Some(DataSource::File(p.clone())), &name).clicked() {
+                        out.push(Action::Load(DataSource::File(p.clone())));
                     }
                 }
             }
@@ -374,26 +389,26 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
             ))
             .clicked()
         {
-            app.act(Action::OpenDialog);
+            out.push(Action::OpenDataDialog);
         }
     });
     ui.horizontal(|ui| {
         let label = ui.label("Path");
         let edit = ui.add(
-            egui::TextEdit::singleline(&mut app.path_field)
+            egui::TextEdit::singleline(&mut window.path_field)
                 .hint_text("/path/to/data.csv")
                 .desired_width(220.0),
         );
         let edit = edit.labelled_by(label.id);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if (ui.button("Load").on_hover_text("Load the file at this path").clicked() || enter)
-            && !app.path_field.trim().is_empty()
+            && !window.path_field.trim().is_empty()
         {
-            let path = std::path::PathBuf::from(app.path_field.trim());
-            app.act(Action::Load(DataChoice::File(path)));
+            let path = std::path::PathBuf::from(window.path_field.trim());
+            out.push(Action::Load(DataSource::File(path)));
         }
     });
-    if app.dialog_unavailable {
+    if wb.dialog_unavailable {
         ui.label(
             RichText::new("The system file dialog is not available: type a path above or drop a file.")
                 .small()
@@ -401,20 +416,21 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
         );
     }
 
-    if let DataChoice::Synthetic(spec) = &current {
-        generator_ui(app, ui, spec.clone());
+    if let Some(DataSource::Synthetic(spec)) = &current {
+        generator_ui(wb, ui, spec.clone(), out);
     }
 
-    let Some(ds) = app.dataset.clone() else {
+    let Some(ds) = wb.dataset.clone() else {
         ui.label("No data loaded yet.");
         return;
     };
     ui.separator();
-    let task = app.settings.task.unwrap_or_else(|| ds.infer_task());
+    let mut data = wb.settings.experiment.data.clone();
+    let task = data.task.unwrap_or_else(|| ds.infer_task());
     ui.label(
         RichText::new(format!("{}: {} rows × {} features", ds.name, ds.rows(), ds.feature_count())).strong(),
     );
-    if let Some(p) = &app.prepared {
+    if let Some(p) = &wb.prepared {
         let classes =
             if p.classes.is_empty() { String::new() } else { format!(", {} classes", p.classes.len()) };
         ui.label(format!(
@@ -435,43 +451,36 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
         ui.label(RichText::new(format!("class balance: {}", parts.join(", "))).small());
     }
 
-    let mut reprepare = false;
+    let before = data.clone();
+    let mut commit = false;
     egui::ComboBox::from_label("Task")
-        .selected_text(
-            app.settings.task.map_or_else(|| format!("auto ({})", ds.infer_task()), |t| t.to_string()),
-        )
+        .selected_text(data.task.map_or_else(|| format!("auto ({})", ds.infer_task()), |t| t.to_string()))
         .show_ui(ui, |ui| {
-            if ui.selectable_label(app.settings.task.is_none(), "auto").clicked() {
-                app.settings.task = None;
-                reprepare = true;
+            if ui.selectable_label(data.task.is_none(), "auto").clicked() {
+                data.task = None;
+                commit = true;
             }
             for t in [TaskKind::Regression, TaskKind::Binary, TaskKind::Multiclass] {
-                if ui.selectable_label(app.settings.task == Some(t), t.name()).clicked() {
-                    app.settings.task = Some(t);
-                    reprepare = true;
+                if ui.selectable_label(data.task == Some(t), t.name()).clicked() {
+                    data.task = Some(t);
+                    commit = true;
                 }
             }
         });
-    let released = |r: &egui::Response| r.drag_stopped() || (r.changed() && !r.dragged());
     let r = ui.add(
-        egui::Slider::new(&mut app.settings.validation, 0.0..=0.9)
+        egui::Slider::new(&mut data.validation, 0.0..=0.9)
             .clamping(egui::SliderClamping::Never)
             .text("validation fraction"),
     );
-    reprepare |= released(&r);
+    commit |= released(&r);
     let r = ui.add(
-        egui::Slider::new(&mut app.settings.test, 0.0..=0.9)
+        egui::Slider::new(&mut data.test, 0.0..=0.9)
             .clamping(egui::SliderClamping::Never)
             .text("test fraction"),
     );
-    reprepare |= released(&r);
-    if ui
-        .checkbox(&mut app.settings.standardize, "Standardise features")
-        .on_hover_text(STANDARDIZE_WHY)
-        .changed()
-    {
-        reprepare = true;
-    }
+    commit |= released(&r);
+    commit |=
+        ui.checkbox(&mut data.standardize, "Standardise features").on_hover_text(STANDARDIZE_WHY).changed();
     ui.label(
         RichText::new("Penalties depend on feature scale; standardising puts features on equal footing.")
             .small()
@@ -479,34 +488,28 @@ fn data_ui(app: &mut ReglabApp, ui: &mut Ui) {
     );
     if ds.missing_values() > 0 {
         egui::ComboBox::from_label(format!("{} missing values", ds.missing_values()))
-            .selected_text(match app.settings.missing {
+            .selected_text(match data.missing {
                 MissingPolicy::Drop => "drop their rows",
                 MissingPolicy::FillMean => "fill with training mean",
             })
             .show_ui(ui, |ui| {
-                reprepare |= ui
-                    .selectable_value(&mut app.settings.missing, MissingPolicy::Drop, "drop their rows")
-                    .changed();
-                reprepare |= ui
-                    .selectable_value(
-                        &mut app.settings.missing,
-                        MissingPolicy::FillMean,
-                        "fill with training mean",
-                    )
+                commit |=
+                    ui.selectable_value(&mut data.missing, MissingPolicy::Drop, "drop their rows").changed();
+                commit |= ui
+                    .selectable_value(&mut data.missing, MissingPolicy::FillMean, "fill with training mean")
                     .changed();
             });
     }
-    if reprepare {
-        app.act(Action::Reprepare);
+    if matches!(current, Some(DataSource::File(_))) {
+        commit |= columns_ui(ui, &ds, &mut data);
     }
-
-    if matches!(current, DataChoice::File(_)) {
-        columns_ui(app, ui, &ds);
+    if data != before || commit {
+        out.push(Action::SetData { data: Box::new(data), commit });
     }
     egui::CollapsingHeader::new("Preview").default_open(false).show(ui, |ui| preview_ui(ui, &ds));
 }
 
-fn generator_ui(app: &mut ReglabApp, ui: &mut Ui, mut spec: SyntheticSpec) {
+fn generator_ui(wb: &Workbench, ui: &mut Ui, mut spec: SyntheticSpec, out: &mut Vec<Action>) {
     let before = spec.clone();
     egui::Grid::new("generator").num_columns(2).show(ui, |ui| {
         let l = ui.label("rows");
@@ -537,16 +540,19 @@ fn generator_ui(app: &mut ReglabApp, ui: &mut Ui, mut spec: SyntheticSpec) {
     });
     if spec != before {
         // Keep the edits; generate on request so that dragging stays smooth.
-        app.settings.source = DataChoice::Synthetic(spec.clone());
+        let mut data = wb.settings.experiment.data.clone();
+        data.set(DataSource::Synthetic(spec.clone()));
+        out.push(Action::SetData { data: Box::new(data), commit: false });
     }
     if ui.button("Generate").on_hover_text("Generate the set with these settings").clicked() {
-        app.act(Action::Load(DataChoice::Synthetic(spec)));
+        out.push(Action::Load(DataSource::Synthetic(spec)));
     }
 }
 
-fn columns_ui(app: &mut ReglabApp, ui: &mut Ui, ds: &crate::data::Dataset) {
+/// The columns of a file with their roles; `true` when a role changed.
+fn columns_ui(ui: &mut Ui, ds: &crate::data::Dataset, data: &mut crate::experiment::DataSpec) -> bool {
+    let mut changed = false;
     egui::CollapsingHeader::new("Columns").default_open(false).show(ui, |ui| {
-        let mut reload = false;
         egui::Grid::new("columns").striped(true).num_columns(4).show(ui, |ui| {
             ui.label(RichText::new("column").strong());
             ui.label(RichText::new("kind").strong());
@@ -568,9 +574,9 @@ fn columns_ui(app: &mut ReglabApp, ui: &mut Ui, ds: &crate::data::Dataset) {
                     .clicked()
                     && c.role != Role::Target
                 {
-                    app.settings.target = Some(c.name.clone());
-                    app.settings.ignore.retain(|n| *n != c.name);
-                    reload = true;
+                    data.target = Some(c.name.clone());
+                    data.ignore.retain(|n| *n != c.name);
+                    changed = true;
                 }
                 let mut ignored = c.role == Role::Ignored;
                 if ui
@@ -579,19 +585,17 @@ fn columns_ui(app: &mut ReglabApp, ui: &mut Ui, ds: &crate::data::Dataset) {
                     .changed()
                 {
                     if ignored {
-                        app.settings.ignore.push(c.name.clone());
+                        data.ignore.push(c.name.clone());
                     } else {
-                        app.settings.ignore.retain(|n| *n != c.name);
+                        data.ignore.retain(|n| *n != c.name);
                     }
-                    reload = true;
+                    changed = true;
                 }
                 ui.end_row();
             }
         });
-        if reload {
-            app.act(Action::Reload);
-        }
     });
+    changed
 }
 
 fn preview_ui(ui: &mut Ui, ds: &crate::data::Dataset) {
@@ -617,49 +621,56 @@ fn preview_ui(ui: &mut Ui, ds: &crate::data::Dataset) {
     });
 }
 
-fn network_ui(app: &mut ReglabApp, ui: &mut Ui) {
-    let mut stale = false;
-    let s = &mut app.settings;
+fn hidden_text(hidden: &[usize]) -> String {
+    if hidden.is_empty() {
+        "none".into()
+    } else {
+        hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(",")
+    }
+}
+
+fn network_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
+    let exp = &wb.settings.experiment;
+    let mut network = exp.network.clone();
+    let mut training = exp.training.clone();
+    let mut seed = exp.seed;
+    // The text being typed stays while the layers it was typed for are the
+    // experiment's; a preset or session that brings other layers replaces it.
     let id = ui.make_persistent_id("hidden-text");
-    let mut text: String = ui.data_mut(|d| d.get_temp::<String>(id)).unwrap_or_else(|| {
-        if s.network.hidden.is_empty() {
-            "none".into()
-        } else {
-            s.network.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(",")
-        }
-    });
+    let (mut text, _) = ui
+        .data_mut(|d| d.get_temp::<(String, Vec<usize>)>(id))
+        .filter(|(_, shown_for)| *shown_for == network.hidden)
+        .unwrap_or_else(|| (hidden_text(&network.hidden), network.hidden.clone()));
     ui.horizontal(|ui| {
         let label = ui.label("Hidden layers");
         let r = ui
             .add(egui::TextEdit::singleline(&mut text).desired_width(100.0))
             .labelled_by(label.id)
             .on_hover_text("Units per hidden layer, e.g. 8 or 16,16; none for a linear or logistic model");
-        if r.changed() {
-            match parse_hidden(&text) {
-                Ok(h) => {
-                    if h != s.network.hidden {
-                        s.network.hidden = h;
-                        stale = true;
-                    }
+        match parse_hidden(&text) {
+            Ok(h) => {
+                if r.changed() {
+                    network.hidden = h;
                 }
-                Err(_) => {
-                    ui.label(RichText::new("e.g. 8 or 16,16 or none").color(ui.visuals().error_fg_color));
-                }
+            }
+            Err(_) => {
+                ui.label(RichText::new("e.g. 8 or 16,16 or none").color(ui.visuals().error_fg_color));
             }
         }
     });
-    ui.data_mut(|d| d.insert_temp(id, text));
-    egui::ComboBox::from_label("Activation").selected_text(s.network.activation.to_string()).show_ui(
+    let shown_for = network.hidden.clone();
+    ui.data_mut(|d| d.insert_temp(id, (text, shown_for)));
+    egui::ComboBox::from_label("Activation").selected_text(network.activation.to_string()).show_ui(
         ui,
         |ui| {
             for a in Activation::ALL {
-                stale |= ui.selectable_value(&mut s.network.activation, a, a.to_string()).changed();
+                ui.selectable_value(&mut network.activation, a, a.to_string());
             }
         },
     );
     ui.horizontal(|ui| {
-        let mut auto = s.training.lr.is_none();
-        let mut lr = s.training.lr.unwrap_or(0.1);
+        let mut auto = training.lr.is_none();
+        let mut lr = training.lr.unwrap_or(0.1);
         let r = ui.add_enabled(
             !auto,
             egui::Slider::new(&mut lr, 1e-4..=5.0)
@@ -668,21 +679,19 @@ fn network_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 .text("η (step size)"),
         );
         if r.changed() {
-            s.training.lr = Some(lr);
-            stale = true;
+            training.lr = Some(lr);
         }
         if ui
             .checkbox(&mut auto, "auto")
             .on_hover_text("1/L for linear models, 0.1 with hidden layers")
             .changed()
         {
-            s.training.lr = if auto { None } else { Some(lr) };
-            stale = true;
+            training.lr = if auto { None } else { Some(lr) };
         }
     });
     ui.horizontal(|ui| {
-        let mut full = s.training.batch == Batch::Full;
-        let mut size = match s.training.batch {
+        let mut full = training.batch == Batch::Full;
+        let mut size = match training.batch {
             Batch::Size(n) => n,
             Batch::Full => 32,
         };
@@ -692,38 +701,37 @@ fn network_ui(app: &mut ReglabApp, ui: &mut Ui) {
         if ui.checkbox(&mut full, "full batch").on_hover_text("Every training row in each step").changed()
             || r.changed()
         {
-            s.training.batch = if full { Batch::Full } else { Batch::Size(size) };
-            stale = true;
+            training.batch = if full { Batch::Full } else { Batch::Size(size) };
         }
     });
     ui.horizontal(|ui| {
         let label = ui.label("Epochs");
-        let mut epochs = s.training.epochs();
+        let mut epochs = training.epochs();
         if ui
             .add(egui::DragValue::new(&mut epochs).range(1..=10_000_000).speed(10))
             .labelled_by(label.id)
             .changed()
         {
-            // The end of a run can move while it trains: it is read at every epoch.
-            s.training.epochs = Some(epochs);
-            stale = true;
+            training.epochs = Some(epochs);
         }
         let label = ui.label("Seed");
-        stale |= ui
-            .add(egui::DragValue::new(&mut s.seed))
+        ui.add(egui::DragValue::new(&mut seed))
             .labelled_by(label.id)
-            .on_hover_text("Initial weights, split and batch order")
-            .changed();
+            .on_hover_text("Initial weights, split and batch order");
     });
-    stale |= ui
-        .add(
-            egui::Slider::new(&mut s.training.momentum, 0.0..=0.99)
-                .clamping(egui::SliderClamping::Never)
-                .text("momentum"),
-        )
-        .changed();
-    if stale {
-        app.act(Action::Stale);
+    ui.add(
+        egui::Slider::new(&mut training.momentum, 0.0..=0.99)
+            .clamping(egui::SliderClamping::Never)
+            .text("momentum"),
+    );
+    if network != exp.network {
+        out.push(Action::SetNetwork(network));
+    }
+    if training != exp.training {
+        out.push(Action::SetTraining(training));
+    }
+    if seed != exp.seed {
+        out.push(Action::SetSeed(seed));
     }
 }
 
@@ -739,56 +747,50 @@ fn status_text(status: &RunStatus, trainer: TrainerState) -> (String, bool) {
     }
 }
 
-fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
-    let count = app.settings.runs.len();
-    let mut queued: Vec<Action> = Vec::new();
-    let mut colors: Vec<(usize, [u8; 3])> = Vec::new();
-    for i in 0..count {
-        let history = app.runs.get(i).map(|h| (h.status.clone(), h.epoch(), h.lr));
-        let frame = egui::Frame::group(ui.style());
-        frame.show(ui, |ui| {
-            let entry = &mut app.settings.runs[i];
-            let mut live: Vec<LiveChange> = Vec::new();
-            let mut stale = false;
+fn runs_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
+    let runs = &wb.settings.experiment.runs;
+    let count = runs.len();
+    for (i, current) in runs.iter().enumerate() {
+        let history = wb.runs.get(i).map(|h| (h.status.clone(), h.epoch(), h.lr));
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            let mut spec = current.clone();
+            let mut commit = false;
             ui.horizontal(|ui| {
-                let before = entry.color;
-                let r = egui::color_picker::color_edit_button_srgb(ui, &mut entry.color);
-                r.on_hover_text("This run's colour in every plot");
-                if entry.color != before {
-                    // Colours apply at once; nothing to retrain.
-                    colors.push((i, entry.color));
+                let mut color = wb.settings.colors.get(i).copied().unwrap_or(crate::workbench::PALETTE[0]);
+                let before = color;
+                egui::color_picker::color_edit_button_srgb(ui, &mut color)
+                    .on_hover_text("This run's colour in every plot");
+                if color != before {
+                    out.push(Action::SetColor(i, color));
                 }
                 let label = ui.label("Name");
-                stale |= ui
-                    .add(egui::TextEdit::singleline(&mut entry.spec.name).desired_width(120.0))
+                commit |= ui
+                    .add(egui::TextEdit::singleline(&mut spec.name).desired_width(120.0))
                     .labelled_by(label.id)
                     .changed();
             });
             ui.horizontal(|ui| {
                 if ui.small_button("Duplicate").on_hover_text("Add a copy of this run").clicked() {
-                    queued.push(Action::DuplicateRun(i));
+                    out.push(Action::DuplicateRun(i));
                 }
                 if ui
                     .add_enabled(count > 1, egui::Button::new("Remove").small())
                     .on_hover_text("Remove this run (at the next Reset)")
                     .clicked()
                 {
-                    queued.push(Action::RemoveRun(i));
+                    out.push(Action::RemoveRun(i));
                 }
             });
             if let Some((status, epoch, lr)) = &history {
-                let (text, bad) = status_text(status, app.trainer_state);
+                let (text, bad) = status_text(status, wb.trainer_state);
                 let color = if bad { ui.visuals().error_fg_color } else { ui.visuals().weak_text_color() };
                 ui.label(RichText::new(format!("epoch {epoch} · η {lr:.3e} · {text}")).color(color).small());
             }
-            let spec = &mut entry.spec;
             egui::ComboBox::from_id_salt(("reg", i))
                 .selected_text(format!("Regularizer: {}", spec.reg))
                 .show_ui(ui, |ui| {
                     for r in Regularizer::ALL {
-                        if ui.selectable_value(&mut spec.reg, *r, r.to_string()).changed() {
-                            live.push(LiveChange::Regularizer(*r));
-                        }
+                        commit |= ui.selectable_value(&mut spec.reg, *r, r.to_string()).changed();
                     }
                 })
                 .response
@@ -803,18 +805,14 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
                         .clamping(egui::SliderClamping::Never)
                         .text("λ"),
                 );
-                if r.drag_stopped() || (r.changed() && !r.dragged()) {
-                    live.push(LiveChange::Lambda(spec.lambda));
-                }
+                commit |= released(&r);
             }
             if matches!(spec.reg, Regularizer::L1 | Regularizer::ElasticNet) {
                 egui::ComboBox::from_id_salt(("rule", i))
                     .selected_text(format!("L1 rule: {}", spec.l1_rule))
                     .show_ui(ui, |ui| {
                         for r in L1Rule::ALL {
-                            if ui.selectable_value(&mut spec.l1_rule, *r, r.to_string()).changed() {
-                                live.push(LiveChange::L1Rule(*r));
-                            }
+                            commit |= ui.selectable_value(&mut spec.l1_rule, *r, r.to_string()).changed();
                         }
                     })
                     .response
@@ -824,21 +822,14 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
             }
             if spec.reg == Regularizer::ElasticNet {
                 let r = ui.add(egui::Slider::new(&mut spec.alpha, 0.0..=1.0).text("α (L1 share)"));
-                if r.drag_stopped() || (r.changed() && !r.dragged()) {
-                    live.push(LiveChange::Alpha(spec.alpha));
-                }
+                commit |= released(&r);
             }
             ui.horizontal(|ui| {
                 let mut own = spec.lr.is_some();
                 let mut lr = spec.lr.unwrap_or_else(|| history.as_ref().map_or(0.1, |h| h.2));
                 if ui.checkbox(&mut own, "own η").on_hover_text("A step size for this run only").changed() {
-                    if own {
-                        spec.lr = Some(lr);
-                        live.push(LiveChange::Lr(lr));
-                    } else {
-                        spec.lr = None;
-                        stale = true;
-                    }
+                    spec.lr = own.then_some(lr);
+                    commit = true;
                 }
                 if own {
                     let r = ui.add(
@@ -848,9 +839,7 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
                             .text("η"),
                     );
                     spec.lr = Some(lr);
-                    if r.drag_stopped() || (r.changed() && !r.dragged()) {
-                        live.push(LiveChange::Lr(lr));
-                    }
+                    commit |= released(&r);
                 }
             });
             egui::CollapsingHeader::new("more").id_salt(("more", i)).show(ui, |ui| {
@@ -858,7 +847,7 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
                     .selected_text(format!("λ scale: {}", spec.lambda_scale))
                     .show_ui(ui, |ui| {
                         for s in LambdaScale::ALL {
-                            stale |= ui.selectable_value(&mut spec.lambda_scale, *s, s.to_string()).changed();
+                            ui.selectable_value(&mut spec.lambda_scale, *s, s.to_string());
                         }
                     })
                     .response
@@ -867,7 +856,7 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
                     .selected_text(format!("penalise: {}", spec.scope))
                     .show_ui(ui, |ui| {
                         for s in Scope::ALL {
-                            stale |= ui.selectable_value(&mut spec.scope, *s, s.to_string()).changed();
+                            ui.selectable_value(&mut spec.scope, *s, s.to_string());
                         }
                     })
                     .response
@@ -875,39 +864,24 @@ fn runs_ui(app: &mut ReglabApp, ui: &mut Ui) {
                 ui.horizontal(|ui| {
                     let mut on = spec.dropout.is_some();
                     let mut keep = spec.dropout.unwrap_or(0.8);
-                    if ui
-                        .checkbox(&mut on, "dropout")
-                        .on_hover_text("Keep each hidden unit with probability p")
-                        .changed()
-                    {
-                        stale = true;
-                    }
+                    ui.checkbox(&mut on, "dropout").on_hover_text("Keep each hidden unit with probability p");
                     if on {
-                        stale |= ui.add(egui::Slider::new(&mut keep, 0.05..=1.0).text("keep p")).changed();
+                        ui.add(egui::Slider::new(&mut keep, 0.05..=1.0).text("keep p"));
                     }
                     spec.dropout = on.then_some(keep);
                 });
                 ui.label(RichText::new(spec.penalty().formula().update).small().monospace());
             });
-            for change in live {
-                queued.push(Action::Live(i, change));
-            }
-            if stale {
-                queued.push(Action::Stale);
+            if spec != *current || commit {
+                out.push(Action::SetRun { index: i, spec: Box::new(spec), commit });
             }
         });
-    }
-    for a in queued {
-        app.act(a);
-    }
-    for (i, c) in colors {
-        app.set_session_color(i, c);
     }
     if ui
         .button("Add run")
         .on_hover_text("A new run, trained from the same initial weights at the next Reset")
         .clicked()
     {
-        app.act(Action::AddRun);
+        out.push(Action::AddRun);
     }
 }

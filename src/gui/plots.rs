@@ -1,5 +1,6 @@
-//! The live plots, all drawn from the histories the trainer filled: one
-//! colour per run everywhere, values on hover, legends.
+//! The live plots, all drawn from the workbench's histories: one colour
+//! per run everywhere, values on hover, legends. Each reads the workbench
+//! and its view settings and returns actions.
 
 use egui::{Color32, ColorImage, RichText, TextureHandle, Ui};
 use egui_plot::{
@@ -7,10 +8,11 @@ use egui_plot::{
     VLine,
 };
 
-use super::app::{Action, ReglabApp};
-use super::history::{RunHistory, Series};
+use super::app::WindowState;
+use super::view::{ViewSettings, color};
 use crate::train::live::BoundaryGrid;
 use crate::train::{EPSILON_GRID, Histogram};
+use crate::workbench::{Action, RunHistory, Series, Workbench};
 
 /// Class colours of the decision boundary plots.
 const CLASS_COLORS: [[u8; 3]; 6] = [
@@ -52,11 +54,11 @@ pub fn boundary_image(grid: &BoundaryGrid, values: &[f32], classes: usize) -> Co
     ColorImage::new([n, n], pixels)
 }
 
-fn points<'a>(s: &'a Series, log: bool) -> PlotPoints<'a> {
+fn points(s: &Series, log: bool) -> PlotPoints<'static> {
     if log {
         PlotPoints::Owned(s.points().iter().map(|p| PlotPoint::new(p.x, p.y.max(1e-12).log10())).collect())
     } else {
-        PlotPoints::Borrowed(s.points())
+        PlotPoints::Owned(s.points().iter().map(|p| PlotPoint::new(p.x, p.y)).collect())
     }
 }
 
@@ -79,6 +81,7 @@ fn title(ui: &mut Ui, text: &str, help: &str) {
 
 /// One run's histogram-history texture and what it was built from.
 struct HistoryTexture {
+    session: u64,
     received: usize,
     layer: Option<usize>,
     log: bool,
@@ -88,10 +91,77 @@ struct HistoryTexture {
     m: f32,
 }
 
-/// Histogram-history textures, rebuilt only when their input changed.
+/// The window's textures, rebuilt only when what they show changed.
 #[derive(Default)]
-pub struct HistoryTextures {
-    entries: Vec<Option<HistoryTexture>>,
+pub struct Textures {
+    /// Per run: the decision boundary, with the session and version it shows.
+    boundary: Vec<Option<((u64, u64), TextureHandle)>>,
+    /// Per run: the histogram history heat map.
+    history: Vec<Option<HistoryTexture>>,
+}
+
+impl Textures {
+    /// Follows the workbench's boundaries.
+    pub fn update(&mut self, wb: &Workbench, ctx: &egui::Context) {
+        self.boundary.resize_with(wb.runs.len(), || None);
+        let Some(grid) = &wb.boundary else { return };
+        let classes = wb.prepared.as_ref().map_or(2, |p| p.classes.len());
+        for (i, h) in wb.runs.iter().enumerate() {
+            let Some((_, values)) = &h.boundary else { continue };
+            let key = (wb.session_id, h.boundary_version);
+            let slot = &mut self.boundary[i];
+            if slot.as_ref().is_some_and(|(k, _)| *k == key) {
+                continue;
+            }
+            let image = boundary_image(grid, values, classes);
+            match slot {
+                Some((k, t)) => {
+                    t.set(image, egui::TextureOptions::LINEAR);
+                    *k = key;
+                }
+                None => {
+                    *slot = Some((
+                        key,
+                        ctx.load_texture(format!("boundary-{i}"), image, egui::TextureOptions::LINEAR),
+                    ))
+                }
+            }
+        }
+    }
+
+    fn boundary(&self, i: usize) -> Option<&TextureHandle> {
+        self.boundary.get(i).and_then(|t| t.as_ref()).map(|(_, t)| t)
+    }
+}
+
+/// Where each plot was drawn in the last frame (on screen, unclipped), with
+/// its offset from the top of the scrolled plots.
+#[derive(Debug, Clone)]
+pub struct PlotPlaces {
+    pub places: Vec<(&'static str, f32, egui::Rect)>,
+    /// The visible part of the scrolled plots.
+    pub viewport: egui::Rect,
+    pub content_height: f32,
+    /// Scroll the plots to this offset in the next frame.
+    pub scroll_to: Option<f32>,
+}
+
+impl Default for PlotPlaces {
+    fn default() -> Self {
+        PlotPlaces { places: Vec::new(), viewport: egui::Rect::NOTHING, content_height: 0.0, scroll_to: None }
+    }
+}
+
+impl PlotPlaces {
+    pub fn names(&self) -> Vec<&'static str> {
+        self.places.iter().map(|p| p.0).collect()
+    }
+    pub fn offset_of(&self, name: &str) -> Option<f32> {
+        self.places.iter().find(|p| p.0 == name).map(|p| p.1)
+    }
+    pub fn rect_of(&self, name: &str) -> Option<egui::Rect> {
+        self.places.iter().find(|p| p.0 == name).map(|p| p.2)
+    }
 }
 
 /// Draws with `draw` and notes where it went, for exporting.
@@ -106,12 +176,18 @@ fn placed(
 }
 
 /// The central panel: every plot, two per row.
-pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
-    if app.runs.is_empty() {
+pub fn plots_ui(
+    wb: &Workbench,
+    view: &mut ViewSettings,
+    window: &mut WindowState,
+    ui: &mut Ui,
+    out: &mut Vec<Action>,
+) {
+    if wb.runs.is_empty() {
         ui.centered_and_justified(|ui| {
-            if app.is_loading() {
+            if wb.is_loading() {
                 ui.spinner();
-            } else if app.prepared.is_none() {
+            } else if wb.prepared.is_none() {
                 ui.label("Choose a dataset in the Data panel, open a file, or drop one on the window.");
             } else {
                 ui.spinner();
@@ -119,8 +195,8 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
         });
         return;
     }
-    let mut actions = Vec::new();
-    if let Some((name, description)) = app.preset.clone() {
+    let actions = out;
+    if let Some((name, description)) = wb.preset.clone() {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(name).strong().size(17.0));
@@ -131,13 +207,13 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
             ui.label(RichText::new(description).size(15.0));
         });
     }
-    formula_ui(app, ui);
+    formula_ui(wb, view, ui);
     let mut rects: Vec<(&'static str, egui::Rect)> = Vec::new();
     let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
-    if let Some(y) = app.scroll_to.take() {
+    if let Some(y) = window.plots.scroll_to.take() {
         // Never past the end: an overscroll would spring back while the
         // window is being captured.
-        let max = (app.plot_content_height - app.plot_viewport.height()).max(0.0);
+        let max = (window.plots.content_height - window.plots.viewport.height()).max(0.0);
         area = area.vertical_scroll_offset(y.clamp(0.0, max));
     }
     let output = area.show(ui, |ui| {
@@ -147,80 +223,79 @@ pub fn plots_ui(app: &mut ReglabApp, ui: &mut Ui) {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
-                placed(ui, &mut rects, "error", |ui| error_plot(app, ui, half, height));
+                placed(ui, &mut rects, "error", |ui| error_plot(wb, view, ui, half, height));
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
-                placed(ui, &mut rects, "accuracy", |ui| accuracy_plot(app, ui, half, height));
+                placed(ui, &mut rects, "accuracy", |ui| accuracy_plot(wb, view, ui, half, height));
             });
         });
         ui.separator();
-        placed(ui, &mut rects, "histograms", |ui| histograms_ui(app, ui));
+        placed(ui, &mut rects, "histograms", |ui| histograms_ui(wb, view, &mut window.textures, ui));
         ui.separator();
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
-                placed(ui, &mut rects, "sparsity", |ui| sparsity_plot(app, ui, half, height, &mut actions));
+                placed(ui, &mut rects, "sparsity", |ui| sparsity_plot(wb, view, ui, half, height));
             });
             ui.vertical(|ui| {
                 ui.set_width(half);
-                placed(ui, &mut rects, "norms", |ui| norms_plot(app, ui, half, height));
+                placed(ui, &mut rects, "norms", |ui| norms_plot(wb, ui, half, height));
             });
         });
         ui.separator();
-        placed(ui, &mut rects, "importance", |ui| importance_plot(app, ui, height));
+        placed(ui, &mut rects, "importance", |ui| importance_plot(wb, ui, height));
         ui.separator();
-        let r = ui.scope(|ui| boundary_ui(app, ui)).response.rect;
-        if app.boundary.is_some() {
+        let r = ui.scope(|ui| boundary_ui(wb, &window.textures, ui)).response.rect;
+        if wb.boundary.is_some() {
             rects.push(("boundary", r));
         }
         ui.separator();
-        let r = ui.scope(|ui| path_ui(app, ui, &mut actions)).response.rect;
-        if app.sweep_result.is_some() {
+        let r = ui.scope(|ui| path_ui(wb, view, ui, actions)).response.rect;
+        if wb.sweep_result.is_some() {
             rects.push(("path", r));
         }
     });
-    for a in actions {
-        app.act(a);
-    }
     let (top, offset) = (output.inner_rect.min.y, output.state.clamped_offset().y);
-    app.plot_viewport = output.inner_rect;
-    app.plot_content_height = output.content_size.y;
-    app.plot_layout = rects.into_iter().map(|(name, r)| (name, r.min.y - top + offset, r)).collect();
+    let places = &mut window.plots;
+    places.viewport = output.inner_rect;
+    places.content_height = output.content_size.y;
+    places.places = rects.into_iter().map(|(name, r)| (name, r.min.y - top + offset, r)).collect();
 }
 
 /// The penalised error and the update rule the chosen run uses, with its
 /// current numbers, large enough for a projector.
-fn formula_ui(app: &mut ReglabApp, ui: &mut Ui) {
-    let Some(prepared) = app.prepared.clone() else { return };
+fn formula_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui) {
+    let Some(prepared) = wb.prepared.clone() else { return };
     let header = egui::CollapsingHeader::new(RichText::new("Formula").strong().size(15.0))
         .id_salt("formula-panel")
-        .open(Some(app.settings.view.show_formula))
+        .open(Some(view.show_formula))
         .show(ui, |ui| {
-            let runs = app.runs.len();
+            let runs = wb.runs.len();
             if runs == 0 {
                 return;
             }
-            let view = &mut app.settings.view;
+            let view = &mut *view;
             view.formula_run = view.formula_run.min(runs - 1);
             ui.horizontal(|ui| {
                 egui::ComboBox::from_label("formula of run")
-                    .selected_text(app.runs[view.formula_run].name.clone())
+                    .selected_text(wb.runs[view.formula_run].name.clone())
                     .show_ui(ui, |ui| {
-                        for (i, r) in app.runs.iter().enumerate() {
+                        for (i, r) in wb.runs.iter().enumerate() {
                             ui.selectable_value(&mut view.formula_run, i, r.name.clone());
                         }
                     });
             });
             let i = view.formula_run;
             // The settings the session on screen runs with, live changes included.
-            let Some(spec) = app.session_spec(i) else { return };
+            let Some(spec) = wb.session_spec(i) else { return };
             let f = spec.penalty().formula();
-            let batch_rows = app.settings.training.batch.rows(prepared.train_rows());
+            let training = wb.session_training().unwrap_or(&wb.settings.experiment.training);
+            let batch_rows = training.batch.rows(prepared.train_rows());
             let n = spec.lambda_scale.n(batch_rows, prepared.train_rows());
-            let lr = spec.lr.unwrap_or(app.runs[i].lr);
+            let lr = spec.lr.unwrap_or(wb.runs[i].lr);
             let big = |t: String| RichText::new(t).monospace().size(19.0);
-            ui.label(big(f.error.clone()).color(app.run_color(i)));
+            ui.label(big(f.error.clone()).color(color(wb.run_color(i))));
             ui.label(big(f.update.clone()));
             let mut numbers = format!("η = {}", compact(lr));
             if spec.reg != crate::nn::Regularizer::None {
@@ -252,19 +327,19 @@ fn formula_ui(app: &mut ReglabApp, ui: &mut Ui) {
             }
         });
     if header.header_response.clicked() {
-        app.settings.view.show_formula = !app.settings.view.show_formula;
+        view.show_formula = !view.show_formula;
     }
 }
 
-fn change_markers(app: &ReglabApp, plot: &mut egui_plot::PlotUi<'_>) {
-    for (i, h) in app.runs.iter().enumerate() {
+fn change_markers(wb: &Workbench, plot: &mut egui_plot::PlotUi<'_>) {
+    for (i, h) in wb.runs.iter().enumerate() {
         for ch in &h.changes {
             plot.vline(
                 VLine::new(
                     format!("{}: {} {} to {} at epoch {}", h.name, ch.setting, ch.from, ch.to, ch.epoch),
                     ch.epoch as f64,
                 )
-                .color(app.run_color(i))
+                .color(color(wb.run_color(i)))
                 .style(LineStyle::dashed_dense())
                 .width(1.0),
             );
@@ -272,20 +347,19 @@ fn change_markers(app: &ReglabApp, plot: &mut egui_plot::PlotUi<'_>) {
     }
 }
 
-fn error_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32) {
+fn error_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f32, height: f32) {
     ui.horizontal(|ui| {
         title(
             ui,
             "Error",
             "Data error E₀ per run: training (solid), validation (dashed); the penalty term R(w) dotted, apart from it",
         );
-        let v = &mut app.settings.view;
+        let v = &mut *view;
         ui.checkbox(&mut v.log_error, "log scale");
         ui.checkbox(&mut v.show_validation, "validation");
         ui.checkbox(&mut v.show_penalty, "penalty");
     });
-    let app = &*app;
-    let view = &app.settings.view;
+
     let log = view.log_error;
     Plot::new("error-plot")
         .allow_scroll(false)
@@ -311,8 +385,8 @@ fn error_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32) {
         })
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
         .show(ui, |plot| {
-            for (i, h) in app.runs.iter().enumerate() {
-                let c = app.run_color(i);
+            for (i, h) in wb.runs.iter().enumerate() {
+                let c = color(wb.run_color(i));
                 plot.line(
                     Line::new(format!("{} train", h.name), points(&h.train_error, log)).color(c).width(2.0),
                 );
@@ -333,13 +407,13 @@ fn error_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32) {
                     );
                 }
             }
-            change_markers(app, plot);
+            change_markers(wb, plot);
         });
 }
 
-fn accuracy_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
+fn accuracy_plot(wb: &Workbench, view: &ViewSettings, ui: &mut Ui, width: f32, height: f32) {
     title(ui, "Accuracy", "Share of rows classified right: training (solid), validation (dashed)");
-    let classification = app.prepared.as_ref().is_some_and(|p| p.task.is_classification());
+    let classification = wb.prepared.as_ref().is_some_and(|p| p.task.is_classification());
     if !classification {
         ui.allocate_ui(egui::vec2(width, height), |ui| {
             ui.label("Accuracy is for classification; this is a regression task (see the error plot).");
@@ -356,14 +430,14 @@ fn accuracy_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
         .include_y(1.0)
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
         .show(ui, |plot| {
-            for (i, h) in app.runs.iter().enumerate() {
-                let c = app.run_color(i);
+            for (i, h) in wb.runs.iter().enumerate() {
+                let c = color(wb.run_color(i));
                 plot.line(
                     Line::new(format!("{} train", h.name), points(&h.train_accuracy, false))
                         .color(c)
                         .width(2.0),
                 );
-                if app.settings.view.show_validation && !h.val_accuracy.is_empty() {
+                if view.show_validation && !h.val_accuracy.is_empty() {
                     plot.line(
                         Line::new(format!("{} validation", h.name), points(&h.val_accuracy, false))
                             .color(c)
@@ -371,7 +445,7 @@ fn accuracy_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
                     );
                 }
             }
-            change_markers(app, plot);
+            change_markers(wb, plot);
         });
 }
 
@@ -383,15 +457,15 @@ fn chosen_histogram(h: &RunHistory, layer: Option<usize>) -> Option<&Histogram> 
     }
 }
 
-fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
-    let layers = app.runs.first().and_then(|h| h.latest.as_ref()).map_or(0, |m| m.histograms.len());
+fn histograms_ui(wb: &Workbench, view: &mut ViewSettings, textures: &mut Textures, ui: &mut Ui) {
+    let layers = wb.runs.first().and_then(|h| h.latest.as_ref()).map_or(0, |m| m.histograms.len());
     ui.horizontal(|ui| {
         title(
             ui,
             "Weight histograms",
             "How the weights are distributed, one plot per run with the same axes; the dark bar counts weights exactly 0",
         );
-        let v = &mut app.settings.view;
+        let v = &mut *view;
         if v.histogram_layer.is_some_and(|l| l >= layers) {
             v.histogram_layer = None;
         }
@@ -410,18 +484,16 @@ fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
         ui.checkbox(&mut v.histogram_history, "history (heat map)")
             .on_hover_text("The histogram over epochs: time to the right, weight value up, darker = more weights");
     });
-    let n = app.runs.len().max(1);
+    let n = wb.runs.len().max(1);
     let spacing = ui.spacing().item_spacing.x;
     let width = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(120.0, 600.0);
     let height = 190.0;
-    if app.settings.view.histogram_history {
-        update_history_textures(app, ui.ctx());
+    if view.histogram_history {
+        update_history_textures(wb, view, textures, ui.ctx());
     }
-    let app = &*app;
-    let view = &app.settings.view;
     let link = egui::Id::unique("histogram-axes");
     ui.horizontal_top(|ui| {
-        for (i, h) in app.runs.iter().enumerate() {
+        for (i, h) in wb.runs.iter().enumerate() {
             ui.vertical(|ui| {
                 ui.set_width(width);
                 let zero = h.latest.as_ref().map_or(0.0, |m| m.weights.zero_frac);
@@ -432,10 +504,10 @@ fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
                         h.epoch(),
                         100.0 * zero
                     ))
-                    .color(app.run_color(i)),
+                    .color(color(wb.run_color(i))),
                 );
                 if view.histogram_history {
-                    history_plot(app, ui, i, width, height);
+                    history_plot(wb, textures, ui, i, width, height);
                     return;
                 }
                 let Some(hist) = chosen_histogram(h, view.histogram_layer) else {
@@ -470,7 +542,7 @@ fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
                     .show(ui, |plot| {
                         plot.bar_chart(
                             BarChart::new(format!("{} weights", h.name), bars)
-                                .color(app.run_color(i))
+                                .color(color(wb.run_color(i)))
                                 .width(bin),
                         );
                         plot.bar_chart(
@@ -482,16 +554,20 @@ fn histograms_ui(app: &mut ReglabApp, ui: &mut Ui) {
     });
 }
 
-fn update_history_textures(app: &mut ReglabApp, ctx: &egui::Context) {
-    let layer = app.settings.view.histogram_layer;
-    let log = app.settings.view.log_counts;
+fn update_history_textures(
+    wb: &Workbench,
+    view: &ViewSettings,
+    textures: &mut Textures,
+    ctx: &egui::Context,
+) {
+    let layer = view.histogram_layer;
+    let log = view.log_counts;
     let background =
         if ctx.global_style().visuals.dark_mode { Color32::from_gray(20) } else { Color32::WHITE };
-    let colors: Vec<Color32> = (0..app.runs.len()).map(|i| app.run_color(i)).collect();
-    let textures = &mut app.history_textures;
-    textures.entries.resize_with(app.runs.len(), || None);
-    for (i, h) in app.runs.iter().enumerate() {
-        let fresh = matches!(&textures.entries[i], Some(t) if t.received == h.received && t.layer == layer && t.log == log && t.color == colors[i]);
+    let colors: Vec<Color32> = (0..wb.runs.len()).map(|i| color(wb.run_color(i))).collect();
+    textures.history.resize_with(wb.runs.len(), || None);
+    for (i, h) in wb.runs.iter().enumerate() {
+        let fresh = matches!(&textures.history[i], Some(t) if (t.session, t.received) == (wb.session_id, h.received) && t.layer == layer && t.log == log && t.color == colors[i]);
         if fresh || h.histograms.is_empty() {
             continue;
         }
@@ -526,13 +602,15 @@ fn update_history_textures(app: &mut ReglabApp, ctx: &egui::Context) {
         }
         let image = ColorImage::new([cols, rows], pixels);
         let opts = egui::TextureOptions::NEAREST;
-        match &mut textures.entries[i] {
+        match &mut textures.history[i] {
             Some(t) => {
                 t.texture.set(image, opts);
-                (t.received, t.layer, t.log, t.color, t.m) = (h.received, layer, log, colors[i], m);
+                (t.session, t.received, t.layer, t.log, t.color, t.m) =
+                    (wb.session_id, h.received, layer, log, colors[i], m);
             }
             slot => {
                 *slot = Some(HistoryTexture {
+                    session: wb.session_id,
                     received: h.received,
                     layer,
                     log,
@@ -551,9 +629,9 @@ fn lerp_color(a: Color32, b: Color32, t: f32) -> Color32 {
     Color32::from_rgb(mix(a.r(), b.r()), mix(a.g(), b.g()), mix(a.b(), b.b()))
 }
 
-fn history_plot(app: &ReglabApp, ui: &mut Ui, i: usize, width: f32, height: f32) {
-    let h = &app.runs[i];
-    let Some(Some(HistoryTexture { texture: tex, m, .. })) = app.history_textures.entries.get(i) else {
+fn history_plot(wb: &Workbench, textures: &Textures, ui: &mut Ui, i: usize, width: f32, height: f32) {
+    let h = &wb.runs[i];
+    let Some(Some(HistoryTexture { texture: tex, m, .. })) = textures.history.get(i) else {
         ui.allocate_space(egui::vec2(width, height));
         return;
     };
@@ -584,15 +662,14 @@ fn history_plot(app: &ReglabApp, ui: &mut Ui, i: usize, width: f32, height: f32)
         });
 }
 
-fn sparsity_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32, actions: &mut Vec<Action>) {
-    let _ = actions;
+fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f32, height: f32) {
     ui.horizontal(|ui| {
         title(
             ui,
             "Sparsity",
             "Share of weights exactly 0 (solid) and with |w| < ε (dashed); ε can be changed for the whole history",
         );
-        let v = &mut app.settings.view;
+        let v = &mut *view;
         ui.add(
             egui::Slider::new(&mut v.epsilon_index, 0..=EPSILON_GRID.len() - 1)
                 .custom_formatter(|x, _| format!("{:.0e}", EPSILON_GRID[(x as usize).min(EPSILON_GRID.len() - 1)]))
@@ -603,8 +680,8 @@ fn sparsity_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32, acti
                 .text("ε"),
         );
     });
-    let app = &*app;
-    let k = app.settings.view.epsilon_index.min(EPSILON_GRID.len() - 1);
+
+    let k = view.epsilon_index.min(EPSILON_GRID.len() - 1);
     Plot::new("sparsity-plot")
         .allow_scroll(false)
         .width(width)
@@ -616,8 +693,8 @@ fn sparsity_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32, acti
         .include_y(1.0)
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
         .show(ui, |plot| {
-            for (i, h) in app.runs.iter().enumerate() {
-                let c = app.run_color(i);
+            for (i, h) in wb.runs.iter().enumerate() {
+                let c = color(wb.run_color(i));
                 plot.line(
                     Line::new(format!("{} exactly 0", h.name), points(&h.zero_frac, false))
                         .color(c)
@@ -632,11 +709,11 @@ fn sparsity_plot(app: &mut ReglabApp, ui: &mut Ui, width: f32, height: f32, acti
                     .style(LineStyle::dashed_loose()),
                 );
             }
-            change_markers(app, plot);
+            change_markers(wb, plot);
         });
 }
 
-fn norms_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
+fn norms_plot(wb: &Workbench, ui: &mut Ui, width: f32, height: f32) {
     title(ui, "Weight norms", "L1 norm Σ|w| (solid) and L2 norm √(Σw²) (dashed) over all weight matrices");
     Plot::new("norms-plot")
         .allow_scroll(false)
@@ -648,8 +725,8 @@ fn norms_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
         .include_y(0.0)
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
         .show(ui, |plot| {
-            for (i, h) in app.runs.iter().enumerate() {
-                let c = app.run_color(i);
+            for (i, h) in wb.runs.iter().enumerate() {
+                let c = color(wb.run_color(i));
                 plot.line(Line::new(format!("{} L1 norm", h.name), points(&h.l1, false)).color(c).width(2.0));
                 plot.line(
                     Line::new(format!("{} L2 norm", h.name), points(&h.l2, false))
@@ -657,15 +734,15 @@ fn norms_plot(app: &ReglabApp, ui: &mut Ui, width: f32, height: f32) {
                         .style(LineStyle::dashed_loose()),
                 );
             }
-            change_markers(app, plot);
+            change_markers(wb, plot);
         });
 }
 
 /// Features shown at most in the importance plot.
 const MAX_IMPORTANCE_FEATURES: usize = 60;
 
-fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
-    let Some(prepared) = &app.prepared else { return };
+fn importance_plot(wb: &Workbench, ui: &mut Ui, height: f32) {
+    let Some(prepared) = &wb.prepared else { return };
     let names = prepared.feature_names.clone();
     let shown = names.len().min(MAX_IMPORTANCE_FEATURES);
     let informative = prepared.informative.clone();
@@ -682,12 +759,12 @@ fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
             ui.label(RichText::new(format!("(first {shown} of {} features)", names.len())).small().weak());
         }
     });
-    let n = app.runs.len().max(1);
+    let n = wb.runs.len().max(1);
     let group = 0.8;
     let bw = group / n as f64;
     let label_names = names.clone();
     let mut top = 0.0f64;
-    for h in &app.runs {
+    for h in &wb.runs {
         if let Some(m) = &h.latest {
             top = m.importance.iter().take(shown).fold(top, |a, &v| a.max(v as f64));
         }
@@ -712,7 +789,7 @@ fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
             }
         })
         .show(ui, |plot| {
-            for (i, h) in app.runs.iter().enumerate() {
+            for (i, h) in wb.runs.iter().enumerate() {
                 let Some(m) = &h.latest else { continue };
                 let offset = (i as f64 - (n as f64 - 1.0) / 2.0) * bw;
                 let bars: Vec<Bar> = m
@@ -724,7 +801,9 @@ fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
                         Bar::new(j as f64 + offset, v as f64).name(format!("{}: {}", h.name, names[j]))
                     })
                     .collect();
-                plot.bar_chart(BarChart::new(h.name.clone(), bars).color(app.run_color(i)).width(bw * 0.95));
+                plot.bar_chart(
+                    BarChart::new(h.name.clone(), bars).color(color(wb.run_color(i))).width(bw * 0.95),
+                );
             }
             if let Some(inf) = &informative {
                 for (j, &is) in inf.iter().take(shown).enumerate() {
@@ -738,20 +817,20 @@ fn importance_plot(app: &ReglabApp, ui: &mut Ui, height: f32) {
         });
 }
 
-fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
+fn boundary_ui(wb: &Workbench, textures: &Textures, ui: &mut Ui) {
     title(
         ui,
         "Decision boundary",
         "Each run's predicted class over the plane of the two input features, with the training rows",
     );
-    let (Some(grid), Some(prepared)) = (&app.boundary, &app.prepared) else {
+    let (Some(grid), Some(prepared)) = (&wb.boundary, &wb.prepared) else {
         ui.label("Shown for classification with exactly two input features (try a generated set such as circle or xor).");
         return;
     };
-    let n = app.runs.len().max(1);
+    let n = wb.runs.len().max(1);
     let spacing = ui.spacing().item_spacing.x;
     let size = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(120.0, 320.0);
-    let by_class = &app.boundary_points;
+    let by_class = &wb.boundary_points;
     let center = PlotPoint::new(
         ((grid.x_range.0 + grid.x_range.1) / 2.0) as f64,
         ((grid.y_range.0 + grid.y_range.1) / 2.0) as f64,
@@ -759,10 +838,10 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
     let extent = egui::vec2(grid.x_range.1 - grid.x_range.0, grid.y_range.1 - grid.y_range.0);
     let link = egui::Id::unique("boundary-axes");
     ui.horizontal_top(|ui| {
-        for (i, h) in app.runs.iter().enumerate() {
+        for (i, h) in wb.runs.iter().enumerate() {
             ui.vertical(|ui| {
                 let epoch = h.boundary.as_ref().map_or(0, |b| b.0);
-                ui.label(RichText::new(format!("{} · epoch {epoch}", h.name)).color(app.run_color(i)));
+                ui.label(RichText::new(format!("{} · epoch {epoch}", h.name)).color(color(wb.run_color(i))));
                 Plot::new(("boundary", i))
                     .allow_scroll(false)
                     .width(size)
@@ -771,7 +850,7 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
                     .link_axis(link, [true, true])
                     .show_axes([false, false])
                     .show(ui, |plot| {
-                        if let Some(Some(tex)) = app.boundary_textures.get(i) {
+                        if let Some(tex) = textures.boundary(i) {
                             plot.add(PlotImage::new(
                                 format!("{} prediction", h.name),
                                 tex.id(),
@@ -782,9 +861,12 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
                         for (k, pts) in by_class.iter().enumerate() {
                             let label = prepared.classes.get(k).cloned().unwrap_or_else(|| k.to_string());
                             plot.points(
-                                Points::new(format!("class {label}"), PlotPoints::Borrowed(pts))
-                                    .color(class_color(k))
-                                    .radius(2.0),
+                                Points::new(
+                                    format!("class {label}"),
+                                    PlotPoints::Owned(pts.iter().map(|p| PlotPoint::new(p.x, p.y)).collect()),
+                                )
+                                .color(class_color(k))
+                                .radius(2.0),
                             );
                         }
                     });
@@ -796,21 +878,21 @@ fn boundary_ui(app: &ReglabApp, ui: &mut Ui) {
 /// The regularization path: controls, each path's weights against log λ
 /// with the count of non-zero weights along the top, and the validation
 /// error against log λ with λ_min and the one-standard-error choice.
-fn path_ui(app: &mut ReglabApp, ui: &mut Ui, actions: &mut Vec<Action>) {
+fn path_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         title(
             ui,
             "Regularization path",
             "Each penalised run trained at every λ of a log grid, each λ starting from the weights of the one before",
         );
-        let v = &mut app.settings.view;
+        let v = &mut *view;
         let l = ui.label("λ values");
         ui.add(egui::DragValue::new(&mut v.sweep_count).range(2..=200)).labelled_by(l.id);
         let l = ui.label("smallest λ / largest");
         ui.add(egui::DragValue::new(&mut v.sweep_min_ratio).range(1e-6..=0.5).speed(0.0001)).labelled_by(l.id);
         let l = ui.label("epochs per λ");
         ui.add(egui::DragValue::new(&mut v.sweep_epochs).range(1..=100_000)).labelled_by(l.id);
-        match app.sweep_progress() {
+        match wb.sweep_progress() {
             Some((done, total)) => {
                 ui.add(
                     egui::ProgressBar::new(done as f32 / total.max(1) as f32)
@@ -827,12 +909,16 @@ fn path_ui(app: &mut ReglabApp, ui: &mut Ui, actions: &mut Vec<Action>) {
                     .on_hover_text("Every run with a penalty, on the data and network above, on both cores")
                     .clicked()
                 {
-                    actions.push(Action::RunSweep);
+                    actions.push(Action::RunSweep {
+                        count: view.sweep_count,
+                        min_ratio: view.sweep_min_ratio,
+                        epochs: view.sweep_epochs,
+                    });
                 }
             }
         }
     });
-    let Some(paths) = &app.sweep_result else {
+    let Some(paths) = &wb.sweep_result else {
         ui.label("Press Sweep λ to trace how the weights and the validation error change with λ.");
         return;
     };
@@ -840,10 +926,11 @@ fn path_ui(app: &mut ReglabApp, ui: &mut Ui, actions: &mut Vec<Action>) {
     let spacing = ui.spacing().item_spacing.x;
     let width = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(200.0, 700.0);
     let height = 260.0;
-    let names = app.prepared.as_ref().map(|p| p.feature_names.clone()).unwrap_or_default();
+    let names = wb.prepared.as_ref().map(|p| p.feature_names.clone()).unwrap_or_default();
     let link = egui::Id::unique("path-x");
     ui.horizontal_top(|ui| {
-        for (path, color) in paths {
+        for (path, rgb) in paths {
+            let color = &color(*rgb);
             ui.vertical(|ui| {
                 let linear = path.shape.1 == 1;
                 ui.label(
@@ -906,7 +993,8 @@ fn path_ui(app: &mut ReglabApp, ui: &mut Ui, actions: &mut Vec<Action>) {
                 .legend(Legend::default().follow_insertion_order(true))
                 .x_axis_label("log₁₀ λ")
                 .show(ui, |plot| {
-                    for (path, color) in paths {
+                    for (path, rgb) in paths {
+                        let color = &color(*rgb);
                         let pts = |f: &dyn Fn(&crate::train::sweep::SweepPoint) -> f64| -> Vec<[f64; 2]> {
                             path.points.iter().map(|p| [p.lambda.log10(), f(p)]).collect()
                         };

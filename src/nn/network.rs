@@ -143,6 +143,23 @@ impl<F: Float> Mlp<F> {
         total / n as f64
     }
 
+    /// The largest |value| of any weight or bias; NaN when one is NaN.
+    pub fn largest_magnitude(&self) -> F {
+        let mut m = F::zero();
+        for l in &self.layers {
+            for &v in l.weights.iter().chain(l.bias.iter()) {
+                let a = v.abs();
+                if a.is_nan() {
+                    return a;
+                }
+                if a > m {
+                    m = a;
+                }
+            }
+        }
+        m
+    }
+
     pub fn is_finite(&self) -> bool {
         self.layers
             .iter()

@@ -1,10 +1,15 @@
 //! Interactive training for the workbench: a named background thread that
 //! owns a [`Session`], obeys commands (start, pause, step, stop, reset, live
-//! changes of λ, η and the regularizer) and sends snapshots. Both channels
-//! are bounded; the thread calls `notify` after sending so that a window can
-//! wake up only when there is something new.
+//! changes of λ, η and the regularizer) and sends what it trained. It trains
+//! with [`Session::advance`], the scheduler of `reglab train`, and reports
+//! every evaluated epoch (the session's `eval_every`, never the clock), so
+//! that what the window records equals what the command line writes. Both
+//! channels are bounded; the thread calls `notify` after sending so that a
+//! window wakes up only when there is something new.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -12,8 +17,9 @@ use std::time::{Duration, Instant};
 use ndarray::Array2;
 
 use super::metrics::EpochMetrics;
-use super::run::{Change, EpochContext, Run, RunStatus};
-use super::session::Session;
+use super::report::{MetricsLog, weights_json};
+use super::run::{Change, RunStatus};
+use super::session::{Event, Session, SessionError};
 use super::spec::{NetworkSpec, RunSpec, TrainingSpec};
 use crate::data::Prepared;
 use crate::nn::Task;
@@ -51,11 +57,9 @@ pub enum Command {
         run: usize,
         change: LiveChange,
     },
-    /// Send the weights of every run as the weights JSON of `reglab train`.
-    ExportWeights,
-    /// Record metrics after every epoch instead of at most every 15 ms
-    /// (benchmarks of long histories).
-    RecordEveryEpoch(bool),
+    /// Write `metrics.csv` and `weights.json` into this folder, with the
+    /// writers of `reglab train --metrics` / `--weights`.
+    Export(PathBuf),
     /// A run that panics, to show that a failure stays in its run.
     #[doc(hidden)]
     InjectPanic {
@@ -89,10 +93,8 @@ pub enum Update {
         runs: Vec<(String, f64)>,
         boundary: Option<BoundaryGrid>,
     },
-    Metrics {
-        run: usize,
-        metrics: Box<EpochMetrics>,
-    },
+    /// Every evaluated epoch since the last update, each run's in order.
+    Metrics(Vec<(usize, Box<EpochMetrics>)>),
     Status {
         run: usize,
         status: RunStatus,
@@ -109,9 +111,10 @@ pub enum Update {
         values: Vec<f32>,
     },
     State(TrainerState),
-    Error(String),
-    /// The answer to [`Command::ExportWeights`].
-    WeightsJson(Result<String, String>),
+    /// The runs could not be set up; the session before stays.
+    SetupFailed(SessionError),
+    /// The answer to [`Command::Export`]: the files written, or what failed.
+    Exported(Result<Vec<String>, String>),
 }
 
 /// The window's end of the trainer thread.
@@ -121,9 +124,6 @@ pub struct LiveTrainer {
     thread: Option<JoinHandle<()>>,
 }
 
-/// Points of history taken every epoch at the start, then at most this often.
-const EVAL_INTERVAL: Duration = Duration::from_millis(15);
-const EVAL_EVERY_EPOCH_UNTIL: usize = 100;
 const BOUNDARY_INTERVAL: Duration = Duration::from_millis(200);
 const BOUNDARY_CELLS: usize = 60;
 /// An epoch of all runs slower than this trains them on parallel threads.
@@ -136,7 +136,7 @@ impl LiveTrainer {
     /// Starts the thread `reglab-trainer`.
     pub fn spawn(notify: impl Fn() + Send + 'static) -> std::io::Result<LiveTrainer> {
         let (commands, command_rx) = mpsc::sync_channel(256);
-        let (update_tx, updates) = mpsc::sync_channel(4096);
+        let (update_tx, updates) = mpsc::sync_channel(1024);
         let thread = std::thread::Builder::new()
             .name("reglab-trainer".into())
             .spawn(move || Worker::new(command_rx, update_tx, Box::new(notify)).main_loop())?;
@@ -186,24 +186,17 @@ struct Worker {
     notify: Box<dyn Fn() + Send>,
     setup: Option<SessionSetup>,
     session: Option<Session>,
+    /// Every evaluated epoch of the session, for exports.
+    log: Option<MetricsLog>,
     state: TrainerState,
     speed: Option<f64>,
-    last_eval: Instant,
     last_boundary: Instant,
     last_tick: Duration,
     boundary: Option<(BoundaryGrid, Array2<f32>)>,
-    panic_next: Option<usize>,
-    every_epoch: bool,
     epochs_per_tick: usize,
     cores: usize,
-}
-
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "unknown panic".into())
+    /// The last setup could not be built (the session before stays).
+    build_failed: bool,
 }
 
 impl Worker {
@@ -215,16 +208,15 @@ impl Worker {
             notify,
             setup: None,
             session: None,
+            log: None,
             state: TrainerState::Idle,
             speed: None,
-            last_eval: long_ago,
             last_boundary: long_ago,
             last_tick: Duration::ZERO,
             boundary: None,
-            panic_next: None,
-            every_epoch: false,
             epochs_per_tick: 1,
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            build_failed: false,
         }
     }
 
@@ -288,8 +280,13 @@ impl Worker {
     fn handle(&mut self, command: Command) -> bool {
         match command {
             Command::Setup(setup) => {
-                self.setup = Some(*setup);
-                self.build()
+                let previous = self.setup.replace(*setup);
+                let ok = self.build();
+                if self.build_failed {
+                    // A setup that failed leaves the one before in place.
+                    self.setup = previous;
+                }
+                ok
             }
             Command::Reset => self.build(),
             Command::Start => {
@@ -334,54 +331,64 @@ impl Worker {
                 true
             }
             Command::Change { run, change } => self.change(run, change),
-            Command::ExportWeights => {
-                let json = match &self.session {
-                    Some(session) => super::report::weights_json(session).map_err(|e| e.to_string()),
-                    None => Err("no runs are set up".into()),
-                };
-                self.send(Update::WeightsJson(json))
-            }
-            Command::RecordEveryEpoch(on) => {
-                self.every_epoch = on;
-                true
+            Command::Export(dir) => {
+                let result = self.export(&dir);
+                self.send(Update::Exported(result))
             }
             Command::InjectPanic { run } => {
-                self.panic_next = Some(run);
+                if let Some(r) = self.session.as_mut().and_then(|s| s.runs.get_mut(run)) {
+                    r.inject_panic = true;
+                }
                 true
             }
         }
     }
 
+    /// Writes the metrics and the weights of the session into `dir`.
+    fn export(&mut self, dir: &Path) -> Result<Vec<String>, String> {
+        let (Some(session), Some(log)) = (self.session.as_ref(), self.log.as_mut()) else {
+            return Err("no runs are set up".into());
+        };
+        let mut csv = Vec::new();
+        log.write_csv(&mut csv).map_err(|e| format!("cannot gather the metrics: {e}"))?;
+        let at = |name: &str| dir.join(name);
+        crate::experiment::write_atomic(&at("metrics.csv"), &csv)
+            .map_err(|e| format!("{}: {e}", at("metrics.csv").display()))?;
+        let json = weights_json(session).map_err(|e| format!("cannot write the weights: {e}"))?;
+        crate::experiment::write_atomic(&at("weights.json"), json.as_bytes())
+            .map_err(|e| format!("{}: {e}", at("weights.json").display()))?;
+        Ok(vec!["metrics.csv".into(), "weights.json".into()])
+    }
+
     fn build(&mut self) -> bool {
         let Some(setup) = self.setup.clone() else { return true };
         let built = Session::new(setup.data, setup.network, setup.training, setup.runs, setup.seed)
-            .map_err(|e| e.to_string())
-            .and_then(|mut s| s.schedule(&setup.changes).map(|()| s));
-        let mut session = match built {
+            .and_then(|mut s| s.schedule(&setup.changes).map(|()| s).map_err(SessionError::from));
+        let session = match built {
             Ok(s) => s,
             Err(e) => {
-                self.session = None;
-                return self.send(Update::Error(format!("cannot set up the runs: {e}")))
-                    && self.set_state(TrainerState::Idle);
+                self.build_failed = true;
+                return self.send(Update::SetupFailed(e));
             }
         };
+        self.build_failed = false;
         self.boundary = boundary_grid(&session.data);
         let runs = session.runs.iter().map(|r| (r.spec.name.clone(), r.lr)).collect();
         if !self.send(Update::Ready { runs, boundary: self.boundary.as_ref().map(|b| b.0.clone()) }) {
             return false;
         }
         // Epoch 0: every run starts from the same weights.
-        let ctx = live_context(&session);
-        let data = Arc::clone(&session.data);
-        for i in 0..session.runs.len() {
-            let metrics = session.runs[i].metrics(&data, &ctx);
-            if !self.send(Update::Metrics { run: i, metrics: Box::new(metrics) }) {
-                return false;
+        let mut log = MetricsLog::for_session(&session);
+        let mut start = Vec::new();
+        for (i, run) in session.runs.iter().enumerate() {
+            if let Some(m) = &run.last {
+                let _ = log.push(i, m);
+                start.push((i, Box::new(m.clone())));
             }
         }
+        self.log = Some(log);
         self.session = Some(session);
-        self.last_eval = Instant::now();
-        if !self.send_boundaries(true) {
+        if !self.send(Update::Metrics(start)) || !self.send_boundaries(true) {
             return false;
         }
         self.set_state(TrainerState::Idle)
@@ -396,98 +403,41 @@ impl Worker {
         }
     }
 
-    /// One epoch of every active run; `false` when the window is gone.
-    fn tick(&mut self, always_evaluate: bool) -> bool {
+    /// A few epochs of every active run; `false` when the window is gone.
+    fn tick(&mut self, single: bool) -> bool {
         let Some(session) = self.session.as_mut() else { return true };
-        let ctx = live_context(session);
-        let data = Arc::clone(&session.data);
         let started = Instant::now();
-        let panic_run = self.panic_next.take();
-        let active: Vec<usize> =
-            (0..session.runs.len()).filter(|&i| session.runs[i].status.is_active()).collect();
         let changes_before: Vec<usize> = session.runs.iter().map(|r| r.changes.len()).collect();
-        // Early epochs, single steps, a speed limit and every-epoch records
-        // go one epoch at a time; otherwise a tick trains several epochs of
-        // each run (the same number for all, so that every run is evaluated
-        // at the same epochs) to keep thread start-up small beside the work.
-        let max_epoch = active.iter().map(|&i| session.runs[i].epoch).max().unwrap_or(0);
-        let per_tick = if always_evaluate
-            || self.every_epoch
-            || self.speed.is_some()
-            || max_epoch < EVAL_EVERY_EPOCH_UNTIL
-        {
-            1
-        } else {
-            self.epochs_per_tick
-        };
-        let train_one = |i: usize, run: &mut Run| {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                if panic_run == Some(i) {
-                    panic!("injected failure in run {}", i + 1);
-                }
-                run.train_epoch(&data, &ctx)
-            }));
-            if let Err(panic) = outcome {
-                run.status = RunStatus::Diverged {
-                    epoch: run.epoch,
-                    reason: format!("internal error: {}", panic_text(&*panic)),
-                };
-            }
-        };
-        let threads = self.cores.min(active.len());
-        if threads > 1 && self.last_tick > PARALLEL_ABOVE {
-            // A free thread takes the next epoch of any run that has one left
-            // in this tick: three runs keep two cores busy.
-            let queue: std::sync::Mutex<std::collections::VecDeque<(usize, &mut Run, usize)>> =
-                std::sync::Mutex::new(
-                    session
-                        .runs
-                        .iter_mut()
-                        .enumerate()
-                        .filter(|(_, r)| r.status.is_active())
-                        .map(|(i, r)| (i, r, per_tick))
-                        .collect(),
-                );
-            let worker = || {
-                loop {
-                    let Some((i, run, left)) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
-                        return;
-                    };
-                    train_one(i, run);
-                    if left > 1
-                        && run.status.is_active()
-                        && let Ok(mut q) = queue.lock()
+        // Single steps and a speed limit go one epoch at a time; otherwise a
+        // tick trains several epochs of each run to keep the overhead small
+        // beside the work. Which epochs are evaluated does not depend on it.
+        let per_tick = if single || self.speed.is_some() { 1 } else { self.epochs_per_tick };
+        let active = session.runs.iter().filter(|r| r.status.is_active()).count();
+        let threads = if self.last_tick > PARALLEL_ABOVE { self.cores.min(active) } else { 1 };
+        let mut metrics: Vec<(usize, Box<EpochMetrics>)> = Vec::new();
+        let mut statuses: Vec<Update> = Vec::new();
+        let mut log_error = None;
+        let log = &mut self.log;
+        let mut observer = |e: &Event<'_>| match e {
+            Event::Epoch { run, epoch, metrics: m } => {
+                if let Some(m) = m {
+                    if let Some(log) = log.as_mut()
+                        && let Err(e) = log.push(*run, m)
                     {
-                        q.push_back((i, run, left - 1));
+                        log_error = Some(e);
                     }
+                    metrics.push((*run, Box::new((*m).clone())));
                 }
-            };
-            std::thread::scope(|scope| {
-                let mut handles = Vec::new();
-                for k in 1..threads {
-                    match std::thread::Builder::new()
-                        .name(format!("reglab-train-{k}"))
-                        .spawn_scoped(scope, worker)
-                    {
-                        Ok(h) => handles.push(h),
-                        Err(e) => eprintln!("reglab: could not start a training thread: {e}"),
-                    }
-                }
-                // This thread works too.
-                worker();
-                for h in handles {
-                    let _ = h.join();
-                }
-            });
-        } else {
-            for _ in 0..per_tick {
-                for &i in &active {
-                    if session.runs[i].status.is_active() {
-                        train_one(i, &mut session.runs[i]);
-                    }
+                if *epoch == 1 {
+                    statuses.push(Update::Status { run: *run, status: RunStatus::Training });
                 }
             }
-        }
+            Event::RunFinished { run, status, .. } => {
+                statuses.push(Update::Status { run: *run, status: (*status).clone() })
+            }
+            Event::Started { .. } | Event::Finished => {}
+        };
+        session.advance(per_tick, threads, &mut observer, &AtomicBool::new(false));
         let took = started.elapsed();
         if per_tick == self.epochs_per_tick {
             // Aim at ticks of about TICK_TARGET.
@@ -496,15 +446,6 @@ impl Worker {
                 ((TICK_TARGET.as_secs_f64() / per_epoch.max(1e-9)) as usize).clamp(1, MAX_EPOCHS_PER_TICK);
         }
         self.last_tick = took / per_tick as u32;
-
-        let ended: Vec<usize> =
-            active.iter().copied().filter(|&i| !session.runs[i].status.is_active()).collect();
-        let epoch = active.iter().map(|&i| session.runs[i].epoch).max().unwrap_or(0);
-        let due = always_evaluate
-            || self.every_epoch
-            || !ended.is_empty()
-            || epoch <= EVAL_EVERY_EPOCH_UNTIL
-            || self.last_eval.elapsed() >= EVAL_INTERVAL;
         let mut updates = Vec::new();
         // Scheduled changes made during the tick.
         for (i, run) in session.runs.iter().enumerate() {
@@ -512,41 +453,23 @@ impl Worker {
                 updates.push(Update::Changed { run: i, change: change.clone() });
             }
         }
-        if due {
-            self.last_eval = Instant::now();
-            for &i in &active {
-                let run = &mut session.runs[i];
-                if matches!(run.status, RunStatus::Diverged { .. }) {
-                    continue;
-                }
-                let metrics = run.metrics(&data, &ctx);
-                if !metrics.total.is_finite() && run.status.is_active() {
-                    run.status = RunStatus::Diverged {
-                        epoch: run.epoch,
-                        reason: format!(
-                            "the training error is {}; the step size η is too large for this run",
-                            metrics.total
-                        ),
-                    };
-                }
-                updates.push(Update::Metrics { run: i, metrics: Box::new(metrics) });
-            }
-        }
-        for &i in &active {
-            let status = &session.runs[i].status;
-            if !status.is_active() {
-                updates.push(Update::Status { run: i, status: status.clone() });
-            } else if session.runs[i].epoch == 1 {
-                updates.push(Update::Status { run: i, status: RunStatus::Training });
-            }
-        }
         let finished = session.runs.iter().all(|r| !r.status.is_active());
+        if !metrics.is_empty() {
+            updates.push(Update::Metrics(metrics));
+        }
+        updates.extend(statuses);
+        if let Some(e) = log_error {
+            self.log = None;
+            updates.push(Update::Exported(Err(format!(
+                "the metrics can no longer be recorded for export ({e}); the plots go on"
+            ))));
+        }
         for u in updates {
             if !self.send(u) {
                 return false;
             }
         }
-        if !self.send_boundaries(always_evaluate || finished) {
+        if !self.send_boundaries(single || finished) {
             return false;
         }
         if finished {
@@ -586,11 +509,6 @@ impl Worker {
         }
         out.into_iter().all(|u| self.send(u))
     }
-}
-
-/// The session's context, with evaluation left to the trainer's schedule.
-fn live_context(session: &Session) -> EpochContext {
-    EpochContext { eval_every: usize::MAX, ..session.context() }
 }
 
 /// For classification on exactly two inputs: a square grid over the

@@ -13,10 +13,13 @@ pub use metrics::{
     EPSILON_GRID, EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, WeightSummary, evaluate,
     weight_summary,
 };
-pub use report::{MetricsTable, weights_json};
-pub use run::{Change, EpochContext, LiveChange, Run, RunStatus, ScheduledChange, auto_lr};
-pub use session::{Event, Observer, Session, SessionError};
+pub use report::{MetricsLog, metrics_header, metrics_row, weights_json};
+pub use run::{
+    Change, DIVERGED_ERROR_FACTOR, DIVERGED_WEIGHT, EpochContext, LiveChange, Run, RunStatus,
+    ScheduledChange, auto_lr,
+};
+pub use session::{Event, Observer, ScheduleError, Session, SessionError};
 pub use spec::{
     Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, NetworkSpec, RunSpec,
-    SpecError, TrainingSpec, check_runs, parse_hidden,
+    SpecError, TrainingSpec, check_runs, check_size, human_bytes, parse_hidden,
 };

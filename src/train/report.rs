@@ -8,12 +8,6 @@ use super::metrics::EpochMetrics;
 use super::run::RunStatus;
 use super::session::Session;
 
-/// Every evaluated epoch of every run, ready to be written as CSV.
-#[derive(Debug, Clone, Default)]
-pub struct MetricsTable {
-    pub rows: Vec<(usize, String, EpochMetrics)>,
-}
-
 fn opt(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
@@ -23,65 +17,165 @@ fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
-impl MetricsTable {
-    pub fn push(&mut self, run: usize, name: &str, m: &EpochMetrics) {
-        self.rows.push((run, name.to_string(), m.clone()));
+/// The columns of the metrics CSV for networks with `layers` weight matrices.
+pub fn metrics_header(layers: usize) -> String {
+    let mut header: Vec<String> = [
+        "run",
+        "epoch",
+        "train_error",
+        "val_error",
+        "penalty",
+        "total",
+        "train_accuracy",
+        "val_accuracy",
+        "l1_norm",
+        "l2_norm",
+        "zero_frac",
+        "small_frac",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for l in 1..=layers {
+        for c in ["zero_frac", "small_frac", "l1_norm", "l2_norm"] {
+            header.push(format!("layer{l}_{c}"));
+        }
+    }
+    header.extend(["lr".to_string(), "lambda".to_string()]);
+    header.join(",")
+}
+
+/// One row of the metrics CSV (without its line end).
+pub fn metrics_row(name: &str, m: &EpochMetrics, layers: usize) -> String {
+    let mut cells = vec![
+        field(name),
+        m.epoch.to_string(),
+        m.train.error.to_string(),
+        opt(m.val.map(|v| v.error)),
+        m.penalty.to_string(),
+        m.total.to_string(),
+        opt(m.train.accuracy),
+        opt(m.val.and_then(|v| v.accuracy)),
+        m.weights.l1.to_string(),
+        m.weights.l2.to_string(),
+        m.weights.zero_frac.to_string(),
+        m.weights.small_frac.to_string(),
+    ];
+    for l in 0..layers {
+        match m.layers.get(l) {
+            Some(s) => cells.extend([s.zero_frac, s.small_frac, s.l1, s.l2].map(|v| v.to_string())),
+            None => cells.extend(std::iter::repeat_n(String::new(), 4)),
+        }
+    }
+    cells.extend([m.lr.to_string(), m.lambda.to_string()]);
+    cells.join(",")
+}
+
+/// Where one run's rows wait: a temporary file, or memory where no file
+/// can be made.
+enum Sink {
+    File { file: std::io::BufWriter<std::fs::File>, path: std::path::PathBuf },
+    Memory(Vec<u8>),
+}
+
+/// Every evaluated epoch of every run, at full resolution, as the rows of
+/// the metrics CSV. Rows go to a temporary file per run as they come, so
+/// memory stays flat however long the runs train (about 300 bytes of disk
+/// per row); the CSV is those files one after the other, ordered by run and
+/// epoch. `reglab train --metrics` and the window's export both write it.
+pub struct MetricsLog {
+    names: Vec<String>,
+    layers: usize,
+    sinks: Vec<Sink>,
+    rows: usize,
+}
+
+impl std::fmt::Debug for MetricsLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsLog").field("names", &self.names).field("rows", &self.rows).finish()
+    }
+}
+
+static SPILL_COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl MetricsLog {
+    /// A log for these runs, whose networks have `layers` weight matrices.
+    pub fn new(names: Vec<String>, layers: usize) -> MetricsLog {
+        let sinks =
+            (0..names.len()).map(|_| Self::spill_file().unwrap_or(Sink::Memory(Vec::new()))).collect();
+        MetricsLog { names, layers, sinks, rows: 0 }
     }
 
-    /// Writes one row per run and epoch, ordered by run then epoch.
-    pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut rows: Vec<&(usize, String, EpochMetrics)> = self.rows.iter().collect();
-        rows.sort_by_key(|(run, _, m)| (*run, m.epoch));
-        let layers = rows.iter().map(|(_, _, m)| m.layers.len()).max().unwrap_or(0);
-        let mut header = vec![
-            "run",
-            "epoch",
-            "train_error",
-            "val_error",
-            "penalty",
-            "total",
-            "train_accuracy",
-            "val_accuracy",
-            "l1_norm",
-            "l2_norm",
-            "zero_frac",
-            "small_frac",
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect::<Vec<_>>();
-        for l in 1..=layers {
-            for c in ["zero_frac", "small_frac", "l1_norm", "l2_norm"] {
-                header.push(format!("layer{l}_{c}"));
-            }
-        }
-        header.extend(["lr".to_string(), "lambda".to_string()]);
-        writeln!(out, "{}", header.join(","))?;
-        for (_, name, m) in rows {
-            let mut cells = vec![
-                field(name),
-                m.epoch.to_string(),
-                m.train.error.to_string(),
-                opt(m.val.map(|v| v.error)),
-                m.penalty.to_string(),
-                m.total.to_string(),
-                opt(m.train.accuracy),
-                opt(m.val.and_then(|v| v.accuracy)),
-                m.weights.l1.to_string(),
-                m.weights.l2.to_string(),
-                m.weights.zero_frac.to_string(),
-                m.weights.small_frac.to_string(),
-            ];
-            for l in 0..layers {
-                match m.layers.get(l) {
-                    Some(s) => cells.extend([s.zero_frac, s.small_frac, s.l1, s.l2].map(|v| v.to_string())),
-                    None => cells.extend(std::iter::repeat_n(String::new(), 4)),
+    /// A log for the runs of `session`.
+    pub fn for_session(session: &Session) -> MetricsLog {
+        MetricsLog::new(session.run_names(), session.layers())
+    }
+
+    fn spill_file() -> Option<Sink> {
+        let k = SPILL_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("reglab-metrics-{}-{k}.csv", std::process::id()));
+        let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path).ok()?;
+        Some(Sink::File { file: std::io::BufWriter::new(file), path })
+    }
+
+    /// Rows logged so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Adds run `run`'s metrics of one epoch (a run's epochs come in order).
+    pub fn push(&mut self, run: usize, m: &EpochMetrics) -> std::io::Result<()> {
+        let (Some(name), Some(sink)) = (self.names.get(run), self.sinks.get_mut(run)) else {
+            return Ok(());
+        };
+        let line = metrics_row(name, m, self.layers);
+        let out: &mut dyn Write = match sink {
+            Sink::File { file, .. } => file,
+            Sink::Memory(v) => v,
+        };
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Writes the header and every row, ordered by run then epoch; the log
+    /// goes on taking rows afterwards.
+    pub fn write_csv(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        writeln!(out, "{}", metrics_header(self.layers))?;
+        for sink in &mut self.sinks {
+            match sink {
+                Sink::File { file, .. } => {
+                    file.flush()?;
+                    let f = file.get_mut();
+                    let end = f.stream_position()?;
+                    f.seek(SeekFrom::Start(0))?;
+                    let copied = std::io::copy(&mut std::io::Read::take(&mut *f, end), out);
+                    f.seek(SeekFrom::Start(end))?;
+                    copied?;
                 }
+                Sink::Memory(v) => out.write_all(v)?,
             }
-            cells.extend([m.lr.to_string(), m.lambda.to_string()]);
-            writeln!(out, "{}", cells.join(","))?;
         }
         Ok(())
+    }
+
+    /// The whole CSV as text (tests, small logs).
+    pub fn to_csv_string(&mut self) -> std::io::Result<String> {
+        let mut out = Vec::new();
+        self.write_csv(&mut out)?;
+        String::from_utf8(out).map_err(std::io::Error::other)
+    }
+}
+
+impl Drop for MetricsLog {
+    fn drop(&mut self) {
+        for sink in &self.sinks {
+            if let Sink::File { path, .. } = sink {
+                let _ = std::fs::remove_file(path);
+            }
+        }
     }
 }
 

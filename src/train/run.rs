@@ -14,6 +14,13 @@ use crate::nn::{Dropout, Mlp, Scope, StepParams, Task, Workspace};
 /// Rows per chunk when a run evaluates its error.
 const EVAL_CHUNK: usize = 1024;
 
+/// A run has diverged when its training error is more than this many times
+/// its error at epoch 0 (taken as at least 1)…
+pub const DIVERGED_ERROR_FACTOR: f64 = 1e4;
+/// …or when a weight's magnitude exceeds this: far beyond any weight a
+/// useful network on standardised or raw data has, long before float32 ends.
+pub const DIVERGED_WEIGHT: f32 = 1e12;
+
 /// Where a run stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "lowercase")]
@@ -152,6 +159,11 @@ pub struct Run {
     previous: Vec<f32>,
     /// The largest move of each recent epoch, for the convergence rate.
     moves: VecDeque<f64>,
+    /// The training error at epoch 0, which the divergence rule compares with.
+    pub start_error: f64,
+    /// The next epoch panics (tests: a failure stays in its run).
+    #[doc(hidden)]
+    pub inject_panic: bool,
 }
 
 impl Run {
@@ -184,7 +196,35 @@ impl Run {
             dropout_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x000D_4090_u64),
             previous: Vec::new(),
             moves: VecDeque::new(),
+            start_error: f64::NAN,
+            inject_panic: false,
         }
+    }
+
+    /// Evaluates the starting weights (epoch 0): the first record of the run
+    /// and the error the divergence rule compares with.
+    pub fn start(&mut self, data: &Prepared, ctx: &EpochContext) {
+        let m = self.metrics(data, ctx);
+        self.start_error = m.train.error;
+        self.last = Some(m);
+    }
+
+    /// [`Run::train_epoch`], with a panic turned into this run's failure
+    /// instead of the program's.
+    pub fn train_epoch_guarded(&mut self, data: &Prepared, ctx: &EpochContext) -> Option<EpochMetrics> {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if std::mem::take(&mut self.inject_panic) {
+                panic!("injected failure in run '{}'", self.spec.name);
+            }
+            self.train_epoch(data, ctx)
+        }));
+        outcome.unwrap_or_else(|panic| {
+            self.status = RunStatus::Diverged {
+                epoch: self.epoch,
+                reason: format!("internal error: {}", panic_text(&*panic)),
+            };
+            None
+        })
     }
 
     /// `R(w)` as the error shown adds it: the `n` of a full-size step.
@@ -262,10 +302,18 @@ impl Run {
         self.epoch += 1;
         let epoch = self.epoch;
 
-        if !self.net.is_finite() {
+        let largest = self.net.largest_magnitude();
+        if !largest.is_finite() {
             self.status = RunStatus::Diverged {
                 epoch,
                 reason: "a weight became NaN or infinite; the step size η is too large for this run".into(),
+            };
+        } else if largest > DIVERGED_WEIGHT {
+            self.status = RunStatus::Diverged {
+                epoch,
+                reason: format!(
+                    "a weight reached {largest:.3e}, past {DIVERGED_WEIGHT:e}; the step size η is too large for this run"
+                ),
             };
         } else if ctx.tol > 0.0 && self.converged(ctx.tol) {
             self.status = RunStatus::Converged { epoch };
@@ -277,17 +325,30 @@ impl Run {
             return None;
         }
         let metrics = self.metrics(data, ctx);
-        if !metrics.total.is_finite() {
-            self.status = RunStatus::Diverged {
-                epoch,
-                reason: format!(
-                    "the training error is {}; the step size η is too large for this run",
-                    metrics.total
-                ),
-            };
+        if let Some(reason) = self.diverged(&metrics) {
+            self.status = RunStatus::Diverged { epoch, reason };
         }
         self.last = Some(metrics.clone());
         Some(metrics)
+    }
+
+    /// Why these metrics mean the run has diverged, if they do: a training
+    /// error that is not finite, or more than [`DIVERGED_ERROR_FACTOR`] times
+    /// the error at epoch 0.
+    fn diverged(&self, m: &EpochMetrics) -> Option<String> {
+        let e = m.train.error;
+        let limit = DIVERGED_ERROR_FACTOR * self.start_error.max(1.0);
+        if !e.is_finite() || !m.total.is_finite() {
+            Some(format!("the training error is {}; the step size η is too large for this run", m.total))
+        } else if e > limit {
+            Some(format!(
+                "the training error {e:.4e} is more than {DIVERGED_ERROR_FACTOR:e} times its starting value {:.4}; \
+                 the step size η is too large for this run",
+                self.start_error
+            ))
+        } else {
+            None
+        }
     }
 
     /// True when the weights are within `tol·max|w|` of where they are heading.
@@ -406,4 +467,13 @@ fn largest_gram_eigenvalue(data: &Prepared) -> f64 {
         lambda = next;
     }
     lambda
+}
+
+/// The text of a caught panic.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into())
 }

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use super::metrics::EpochMetrics;
 use super::run::{EpochContext, Run, RunStatus, auto_lr};
-use super::spec::{NetworkSpec, RunSpec, SpecError, TrainingSpec, check_runs};
+use super::spec::{NetworkSpec, RunSpec, SpecError, TrainingSpec, check_runs, check_size};
 use crate::data::Prepared;
 use crate::nn::{Mlp, NetworkError};
 
@@ -17,8 +17,18 @@ pub enum SessionError {
     Network(#[from] NetworkError),
     #[error("the training split has no rows")]
     NoTrainingRows,
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+    /// A worker thread stopped with an internal error.
     #[error("{0}")]
-    Failed(String),
+    Internal(String),
+}
+
+/// A change to replay that does not fit the session.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("a change names the run '{0}', which the session does not have")]
+    UnknownRun(String),
 }
 
 /// What the training loop reports, to a progress bar or a window.
@@ -28,7 +38,8 @@ pub enum Event<'a> {
         runs: &'a [String],
         epochs: usize,
     },
-    /// A run finished an epoch; `metrics` when that epoch was evaluated.
+    /// A run finished an epoch (epoch 0: the shared starting point); `metrics`
+    /// when that epoch was evaluated.
     Epoch {
         run: usize,
         epoch: usize,
@@ -65,6 +76,7 @@ pub struct Session {
     pub runs: Vec<Run>,
 }
 
+/// One trained epoch of one run, on its way to the observer.
 struct Message {
     run: usize,
     epoch: usize,
@@ -73,6 +85,8 @@ struct Message {
 }
 
 impl Session {
+    /// Checks the settings and the memory the runs need, builds the shared
+    /// initial network and evaluates it (epoch 0) for every run.
     pub fn new(
         data: Arc<Prepared>,
         network: NetworkSpec,
@@ -85,9 +99,10 @@ impl Session {
         if data.train_rows() == 0 {
             return Err(SessionError::NoTrainingRows);
         }
-        let initial = Mlp::new(data.inputs(), &network.hidden, network.activation, data.task, seed)?;
         let batch_rows = training.batch.rows(data.train_rows());
-        let runs = runs
+        check_size(data.inputs(), &network.hidden, data.task.outputs(), batch_rows, runs.len())?;
+        let initial = Mlp::new(data.inputs(), &network.hidden, network.activation, data.task, seed)?;
+        let mut runs: Vec<Run> = runs
             .into_iter()
             .map(|spec| {
                 let lr = spec
@@ -97,16 +112,25 @@ impl Session {
                 Run::new(spec, &initial, lr, batch_rows, data.train_rows(), seed)
             })
             .collect();
-        Ok(Session { data, network, training, seed, initial, runs })
+        let mut session = Session { data, network, training, seed, initial, runs: Vec::new() };
+        let ctx = session.context();
+        let data = Arc::clone(&session.data);
+        for run in &mut runs {
+            run.start(&data, &ctx);
+        }
+        session.runs = runs;
+        Ok(session)
     }
 
     /// Queues changes to replay, each on the run of that name when it has
     /// trained that many epochs.
-    pub fn schedule(&mut self, changes: &[super::run::ScheduledChange]) -> Result<(), String> {
+    pub fn schedule(&mut self, changes: &[super::run::ScheduledChange]) -> Result<(), ScheduleError> {
         for c in changes {
-            let run = self.runs.iter_mut().find(|r| r.spec.name == c.run).ok_or_else(|| {
-                format!("a change names the run '{}', which the session does not have", c.run)
-            })?;
+            let run = self
+                .runs
+                .iter_mut()
+                .find(|r| r.spec.name == c.run)
+                .ok_or_else(|| ScheduleError::UnknownRun(c.run.clone()))?;
             run.schedule.push_back((c.epoch, c.change));
         }
         for run in &mut self.runs {
@@ -130,47 +154,90 @@ impl Session {
         self.runs.iter().map(|r| r.spec.name.clone()).collect()
     }
 
-    /// Trains every run to its end on up to `threads` named worker threads.
-    /// Runs are independent between epochs, so a free thread takes the next
-    /// epoch of any run: three runs keep two cores busy. Events reach
-    /// `observer` on this thread; results do not depend on the scheduling.
+    /// Weight matrices per network (the metrics have a column group per layer).
+    pub fn layers(&self) -> usize {
+        self.initial.layers.len()
+    }
+
+    /// Reports the runs that are still at epoch 0 with their starting metrics.
+    pub fn report_start(&self, observer: &mut dyn Observer) {
+        for (i, run) in self.runs.iter().enumerate() {
+            if run.epoch == 0 {
+                observer.on_event(&Event::Epoch { run: i, epoch: 0, metrics: run.last.as_ref() });
+            }
+        }
+    }
+
+    /// Trains every run to its end on up to `threads` threads: the starting
+    /// metrics, then every epoch, reach `observer` on this thread.
     pub fn train(&mut self, threads: usize, observer: &mut dyn Observer, stop: &AtomicBool) {
         let names = self.run_names();
         let ctx = self.context();
         observer.on_event(&Event::Started { runs: &names, epochs: ctx.epochs });
+        self.report_start(observer);
+        self.advance(usize::MAX, threads, observer, stop);
+        observer.on_event(&Event::Finished);
+    }
+
+    /// Trains up to `epochs` more epochs of every active run, the scheduler
+    /// of both `reglab train` and the window. Runs are independent between
+    /// epochs, so a free thread takes the next epoch of any run: three runs
+    /// keep two cores busy. A panic inside a run ends that run alone. Events
+    /// reach `observer` on this thread, each run's in epoch order; the
+    /// numbers do not depend on the scheduling.
+    pub fn advance(&mut self, epochs: usize, threads: usize, observer: &mut dyn Observer, stop: &AtomicBool) {
+        if epochs == 0 {
+            return;
+        }
+        let ctx = self.context();
         let data = Arc::clone(&self.data);
-        let threads = threads.clamp(1, self.runs.len().max(1));
-        let queue: Queue<'_> =
-            Mutex::new(self.runs.iter_mut().enumerate().filter(|(_, r)| r.status.is_active()).collect());
+        let queue: Queue<'_> = Mutex::new(
+            self.runs
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, r)| r.status.is_active())
+                .map(|(i, r)| (i, r, epochs))
+                .collect(),
+        );
+        let active = queue.lock().map_or(0, |q| q.len());
+        let threads = threads.clamp(1, active.max(1));
+        if threads == 1 {
+            let mut deliver_here = |m: Message| {
+                deliver(observer, &m);
+                true
+            };
+            while next_epoch(&queue, &data, &ctx, stop, &mut deliver_here) {}
+            return;
+        }
         let (tx, rx) = mpsc::sync_channel::<Message>(256);
         std::thread::scope(|scope| {
-            let mut spawned = 0;
-            for k in 0..threads {
+            for k in 1..threads {
                 let tx = tx.clone();
-                let (queue, data) = (&queue, &data);
-                let worker = move || worker_loop(queue, data, &ctx, stop, &tx);
-                match std::thread::Builder::new()
-                    .name(format!("reglab-train-{k}"))
-                    .spawn_scoped(scope, worker)
+                let (queue, data, ctx) = (&queue, &data, &ctx);
+                let worker = move || {
+                    let mut send = |m: Message| tx.send(m).is_ok();
+                    while next_epoch(queue, data, ctx, stop, &mut send) {}
+                };
+                if let Err(e) =
+                    std::thread::Builder::new().name(format!("reglab-train-{k}")).spawn_scoped(scope, worker)
                 {
-                    Ok(_) => spawned += 1,
-                    Err(e) => {
-                        eprintln!("reglab: could not start a training thread ({e}); continuing with fewer")
-                    }
-                }
-            }
-            if spawned == 0 {
-                // Without a thread of its own the work still gets done, here.
-                while let Some(m) = next_epoch(&queue, &data, &ctx, stop) {
-                    deliver(observer, &m);
+                    eprintln!("reglab: could not start a training thread ({e}); continuing with fewer");
                 }
             }
             drop(tx);
+            // This thread trains too, and passes on what the others finished.
+            let mut local = |m: Message| {
+                while let Ok(other) = rx.try_recv() {
+                    deliver(observer, &other);
+                }
+                deliver(observer, &m);
+                true
+            };
+            while next_epoch(&queue, &data, &ctx, stop, &mut local) {}
             for m in rx {
                 deliver(observer, &m);
             }
         });
-        observer.on_event(&Event::Finished);
     }
 }
 
@@ -181,54 +248,40 @@ fn deliver(observer: &mut dyn Observer, m: &Message) {
     }
 }
 
-type Queue<'a> = Mutex<VecDeque<(usize, &'a mut Run)>>;
+/// Runs with epochs left to train in this call.
+type Queue<'a> = Mutex<VecDeque<(usize, &'a mut Run, usize)>>;
 
-fn worker_loop(
+/// Takes the next run from the queue, trains it one epoch, hands the result
+/// to `emit` and puts the run back if it goes on (after `emit`, so that a
+/// run's epochs are emitted in order). `false` when there is nothing left
+/// or `emit` has nowhere to send.
+fn next_epoch(
     queue: &Queue<'_>,
     data: &Prepared,
     ctx: &EpochContext,
     stop: &AtomicBool,
-    tx: &mpsc::SyncSender<Message>,
-) {
-    while let Some(m) = next_epoch(queue, data, ctx, stop) {
-        if tx.send(m).is_err() {
-            return;
-        }
-    }
-}
-
-/// Takes the next run from the queue, trains it one epoch (a panic becomes
-/// the run's failure, not the program's) and puts it back if it goes on.
-fn next_epoch(queue: &Queue<'_>, data: &Prepared, ctx: &EpochContext, stop: &AtomicBool) -> Option<Message> {
-    let (index, run) = queue.lock().ok()?.pop_front()?;
+    emit: &mut dyn FnMut(Message) -> bool,
+) -> bool {
+    let Some((index, run, left)) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+        return false;
+    };
     if stop.load(Ordering::Relaxed) {
         run.status = RunStatus::Stopped;
-        return Some(Message {
+        return emit(Message {
             run: index,
             epoch: run.epoch,
             metrics: None,
             finished: Some(RunStatus::Stopped),
         });
     }
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run.train_epoch(data, ctx)));
-    let metrics = match outcome {
-        Ok(m) => m,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            run.status = RunStatus::Diverged { epoch: run.epoch, reason: format!("internal error: {what}") };
-            None
-        }
-    };
+    let metrics = run.train_epoch_guarded(data, ctx);
     let finished = (!run.status.is_active()).then(|| run.status.clone());
-    let message = Message { run: index, epoch: run.epoch, metrics, finished };
-    if message.finished.is_none()
-        && let Ok(mut q) = queue.lock()
-    {
-        q.push_back((index, run));
+    let goes_on = finished.is_none() && left > 1;
+    if !emit(Message { run: index, epoch: run.epoch, metrics, finished }) {
+        return false;
     }
-    Some(message)
+    if goes_on && let Ok(mut q) = queue.lock() {
+        q.push_back((index, run, left - 1));
+    }
+    true
 }

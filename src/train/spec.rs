@@ -14,6 +14,79 @@ pub enum SpecError {
     NoRuns,
     #[error("two runs are named '{0}'; run names must differ")]
     DuplicateName(String),
+    #[error(
+        "the network {shape} has {} weights; {runs} run(s) of it need about {}, more than the {} this machine can give (make the hidden layers smaller)",
+        grouped(*.weights),
+        human_bytes(*.needed_bytes),
+        human_bytes(*.limit_bytes)
+    )]
+    TooLarge { shape: String, weights: u128, runs: usize, needed_bytes: u128, limit_bytes: u128 },
+}
+
+/// `10,000,700,000`.
+pub fn grouped(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1.5 GB`, `40 TB`.
+pub fn human_bytes(b: u128) -> String {
+    let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"];
+    let mut v = b as f64;
+    let mut k = 0;
+    while v >= 1000.0 && k + 1 < units.len() {
+        v /= 1000.0;
+        k += 1;
+    }
+    if k == 0 { format!("{b} bytes") } else { format!("{v:.1} {}", units[k]) }
+}
+
+/// Memory the training may use: half of what the system has available
+/// (Linux `MemAvailable`), or 4 GB where that cannot be read.
+pub fn memory_limit_bytes() -> u128 {
+    let available = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
+        text.lines()
+            .find(|l| l.starts_with("MemAvailable:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u128>().ok())
+            .map(|kb| kb * 1024)
+    });
+    available.map_or(4_000_000_000, |b| b / 2)
+}
+
+/// Refuses, before anything is allocated, a network whose runs would not fit
+/// in memory: each run holds its weights, their gradients, the momentum and
+/// convergence buffers and the copy it started from (about six copies), plus
+/// the activations of a batch and of an evaluation chunk.
+pub fn check_size(
+    inputs: usize,
+    hidden: &[usize],
+    outputs: usize,
+    batch_rows: usize,
+    runs: usize,
+) -> Result<(), SpecError> {
+    let mut sizes = vec![inputs as u128];
+    sizes.extend(hidden.iter().map(|&h| h as u128));
+    sizes.push(outputs as u128);
+    let weights: u128 = sizes.windows(2).map(|w| w[0] * w[1]).sum();
+    let params: u128 = weights + sizes[1..].iter().sum::<u128>();
+    let units: u128 = sizes.iter().sum();
+    let rows = batch_rows.max(1024) as u128;
+    let per_run = 4 * (6 * params + 4 * rows * units);
+    let needed = per_run * (runs.max(1) as u128 + 1);
+    let limit = memory_limit_bytes();
+    if needed > limit {
+        let shape = sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("-");
+        return Err(SpecError::TooLarge { shape, weights, runs, needed_bytes: needed, limit_bytes: limit });
+    }
+    Ok(())
 }
 
 fn out_of_range(name: impl Into<String>, expected: &'static str, found: impl fmt::Display) -> SpecError {

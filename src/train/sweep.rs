@@ -215,7 +215,7 @@ pub fn sweep_all(
             .zip(bases)
             .map(|(h, base)| match h {
                 Ok(h) => h.join().unwrap_or_else(|_| {
-                    Err(SessionError::Failed(format!(
+                    Err(SessionError::Internal(format!(
                         "the path of '{}' stopped with an internal error",
                         base.name
                     )))

@@ -2,12 +2,27 @@
 //!
 //! A series keeps its newest points as they came and halves the resolution
 //! of older ones when it is full, keeping the minimum and the maximum of each
-//! group so that a spike stays visible. Memory and drawing time are bounded
-//! however long a run trains.
-
-use egui_plot::PlotPoint;
+//! group so that a spike stays visible. Histogram snapshots are kept at
+//! epochs that are multiples of a stride, doubled when they are too many.
+//! Both depend only on the epochs recorded, never on the clock: the same
+//! session gives the same histories. Memory and drawing time are bounded
+//! however long a run trains; the full-resolution numbers are in the
+//! trainer's metrics log, for export.
 
 use crate::train::{Change, EPSILON_GRID, EpochMetrics, Histogram, RunStatus};
+
+/// A point of a plotted series: epoch and value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Point {
+    pub fn new(x: f64, y: f64) -> Point {
+        Point { x, y }
+    }
+}
 
 /// Points a series holds at most.
 pub const SERIES_CAPACITY: usize = 2048;
@@ -16,7 +31,7 @@ pub const HISTOGRAM_SNAPSHOTS: usize = 240;
 
 #[derive(Debug, Clone, Default)]
 pub struct Series {
-    points: Vec<PlotPoint>,
+    points: Vec<Point>,
 }
 
 impl Series {
@@ -24,7 +39,7 @@ impl Series {
         if !y.is_finite() {
             return;
         }
-        self.points.push(PlotPoint::new(x, y));
+        self.points.push(Point::new(x, y));
         if self.points.len() >= SERIES_CAPACITY {
             self.compact();
         }
@@ -35,7 +50,7 @@ impl Series {
     fn compact(&mut self) {
         let keep_recent = SERIES_CAPACITY / 4;
         let old_len = self.points.len() - keep_recent;
-        let mut out: Vec<PlotPoint> = Vec::with_capacity(SERIES_CAPACITY);
+        let mut out: Vec<Point> = Vec::with_capacity(SERIES_CAPACITY);
         for group in self.points[..old_len].chunks(4) {
             let (mut lo, mut hi) = (0, 0);
             for (k, p) in group.iter().enumerate() {
@@ -56,11 +71,11 @@ impl Series {
         self.points = out;
     }
 
-    pub fn points(&self) -> &[PlotPoint] {
+    pub fn points(&self) -> &[Point] {
         &self.points
     }
 
-    pub fn last(&self) -> Option<PlotPoint> {
+    pub fn last(&self) -> Option<Point> {
         self.points.last().copied()
     }
 
@@ -95,10 +110,14 @@ pub struct RunHistory {
     /// One series per ε of [`EPSILON_GRID`].
     pub small_frac: Vec<Series>,
     pub latest: Option<Box<EpochMetrics>>,
-    /// (epoch, histogram of all weights, per-layer histograms), thinned when full.
+    /// (epoch, histogram of all weights, per-layer histograms) at the
+    /// epochs that are multiples of `histogram_stride`.
     pub histograms: Vec<(usize, Histogram, Vec<Histogram>)>,
+    pub histogram_stride: usize,
     pub changes: Vec<Change>,
     pub boundary: Option<(usize, Vec<f32>)>,
+    /// Counts the boundaries received, so that a picture of one can follow it.
+    pub boundary_version: u64,
     /// Metrics received in all, before any thinning.
     pub received: usize,
 }
@@ -121,8 +140,10 @@ impl RunHistory {
             small_frac: vec![Series::default(); EPSILON_GRID.len()],
             latest: None,
             histograms: Vec::new(),
+            histogram_stride: 1,
             changes: Vec::new(),
             boundary: None,
+            boundary_version: 0,
             received: 0,
         }
     }
@@ -151,15 +172,13 @@ impl RunHistory {
         for (s, &v) in self.small_frac.iter_mut().zip(&m.small_by_epsilon) {
             s.push(x, v);
         }
-        self.histograms.push((m.epoch, m.histogram_all.clone(), m.histograms.clone()));
-        if self.histograms.len() > HISTOGRAM_SNAPSHOTS {
-            // Keep every other one of the older half; the newest stay dense.
-            let half = self.histograms.len() / 2;
-            let mut k = 0;
-            self.histograms.retain(|_| {
-                k += 1;
-                k > half || k % 2 == 1
-            });
+        if m.epoch.is_multiple_of(self.histogram_stride) {
+            self.histograms.push((m.epoch, m.histogram_all.clone(), m.histograms.clone()));
+            while self.histograms.len() > HISTOGRAM_SNAPSHOTS {
+                self.histogram_stride *= 2;
+                let stride = self.histogram_stride;
+                self.histograms.retain(|(e, _, _)| e.is_multiple_of(stride));
+            }
         }
         self.received += 1;
         self.latest = Some(m);
@@ -179,7 +198,7 @@ impl RunHistory {
     /// Bytes held by the history's points and histograms (not counting the
     /// latest snapshot), for checking that it stays bounded.
     pub fn heap_bytes(&self) -> usize {
-        let point = std::mem::size_of::<PlotPoint>();
+        let point = std::mem::size_of::<Point>();
         let series =
             self.points() + self.train_accuracy.len() + self.val_accuracy.len() + self.zero_frac.len();
         let hist = |h: &Histogram| h.counts.len() * 4 + std::mem::size_of::<Histogram>();

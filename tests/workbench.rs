@@ -1,0 +1,218 @@
+//! The workbench core driven without a window: load a set, edit the runs,
+//! change λ while a run trains, save and reopen a session, export; and the
+//! numbers it records checked against `reglab train` on the same session
+//! file, bit for bit.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reglab::data::Builtin;
+use reglab::experiment::{DataSource, Experiment};
+use reglab::nn::Regularizer;
+use reglab::train::RunStatus;
+use reglab::train::live::TrainerState;
+use reglab::workbench::{Action, Settings, Workbench};
+
+fn settings(epochs: usize) -> Settings {
+    let mut s = Settings::default();
+    s.experiment.training.epochs = Some(epochs);
+    s
+}
+
+fn wait(wb: &mut Workbench, what: &str, done: impl Fn(&Workbench) -> bool) {
+    let start = Instant::now();
+    loop {
+        wb.poll();
+        if done(wb) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what}; notices: {:?}",
+            wb.notices
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A workbench with `source` loaded and its runs set up at epoch 0.
+fn loaded(settings: Settings, source: DataSource) -> Workbench {
+    let mut wb = Workbench::new(settings, Arc::new(|| {}));
+    wb.apply(Action::Load(source));
+    wait(&mut wb, "the data and the runs", |wb| {
+        !wb.is_loading() && !wb.runs.is_empty() && wb.runs.iter().all(|r| r.latest.is_some())
+    });
+    wb
+}
+
+fn reglab(args: &[&str], config: &Path, extra: &[&Path]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_reglab"));
+    c.args(["train", "-q", "--config"]).arg(config);
+    let mut extra = extra.iter();
+    for a in args {
+        c.arg(a);
+        if a.starts_with("--")
+            && let Some(p) = extra.next()
+        {
+            c.arg(p);
+        }
+    }
+    c.output().unwrap()
+}
+
+/// Steps `k` epochs one at a time.
+fn step_to(wb: &mut Workbench, k: usize) {
+    while wb.epoch() < k {
+        let e = wb.epoch();
+        wb.apply(Action::Step);
+        wait(wb, "a step", |wb| wb.epoch() == e + 1 && wb.trainer_state != TrainerState::Running);
+    }
+}
+
+#[test]
+fn a_live_session_records_every_epoch_exactly_as_reglab_train_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = settings(40);
+    // Four runs, one added by hand, and another removed.
+    s.experiment.runs.truncate(3);
+    let mut wb = loaded(s, DataSource::Builtin(Builtin::Wine));
+    wb.apply(Action::AddRun);
+    let mut spec = wb.settings.experiment.runs[3].clone();
+    spec.reg = Regularizer::ElasticNet;
+    spec.lambda = 0.05;
+    wb.apply(Action::SetRun { index: 3, spec: Box::new(spec), commit: true });
+    wb.apply(Action::DuplicateRun(2));
+    wb.apply(Action::RemoveRun(0));
+    assert!(wb.stale(), "a new list of runs needs Reset");
+    wb.apply(Action::Reset);
+    wait(&mut wb, "the new runs", |wb| wb.runs.len() == 4 && wb.runs.iter().all(|r| r.latest.is_some()));
+    assert!(!wb.stale());
+    let names: Vec<&str> = wb.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["L1", "L2", "L2 copy", "run 4"]);
+
+    // λ of the L1 run changes after epoch 7, while the runs are paused.
+    step_to(&mut wb, 7);
+    let mut spec = wb.settings.experiment.runs[0].clone();
+    spec.lambda = 1.5;
+    wb.apply(Action::SetRun { index: 0, spec: Box::new(spec), commit: true });
+    assert!(!wb.stale(), "λ changes live");
+    wb.apply(Action::Train);
+    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    assert!(wb.runs.iter().all(|r| r.status == RunStatus::Done && r.epoch() == 40));
+    assert_eq!(wb.runs[0].changes.len(), 1);
+    assert_eq!(wb.runs[0].changes[0].epoch, 7);
+
+    // Every epoch reached the history: 0 to 40, none skipped.
+    for r in &wb.runs {
+        let epochs: Vec<f64> = r.train_error.points().iter().map(|p| p.x).collect();
+        assert_eq!(epochs, (0..=40).map(|e| e as f64).collect::<Vec<_>>(), "{}", r.name);
+        assert_eq!(r.received, 41);
+    }
+
+    // Save, export, and train the saved session with the command line.
+    let session = dir.path().join("session.toml");
+    wb.save_session_to(&session).unwrap();
+    let export = dir.path().join("export");
+    wb.apply(Action::ExportTo(export.clone()));
+    wait(&mut wb, "the export", |wb| wb.exported.is_some());
+    let (_, files) = wb.exported.clone().unwrap();
+    assert_eq!(files, ["session.toml", "metrics.csv", "weights.json"]);
+    let cli_metrics = dir.path().join("cli.csv");
+    let cli_weights = dir.path().join("cli.json");
+    let out = reglab(&["--metrics", "--weights"], &session, &[&cli_metrics, &cli_weights]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let window_csv = std::fs::read_to_string(export.join("metrics.csv")).unwrap();
+    let cli_csv = std::fs::read_to_string(&cli_metrics).unwrap();
+    assert_eq!(window_csv.lines().count(), 1 + 4 * 41, "a row per run and epoch, epoch 0 included");
+    assert_eq!(window_csv, cli_csv, "the window's metrics are the command line's, every column, bit for bit");
+    assert_eq!(std::fs::read(export.join("weights.json")).unwrap(), std::fs::read(&cli_weights).unwrap());
+    // The session exported is the one saved.
+    let exported = Experiment::load(&export.join("session.toml")).unwrap();
+    let saved = Experiment::load(&session).unwrap();
+    assert_eq!(exported, saved);
+    assert_eq!(saved.changes.len(), 1);
+
+    // The history on screen holds the same numbers as the CSV.
+    let mut rows = cli_csv.lines().skip(1).filter(|l| l.starts_with("L1,"));
+    for p in wb.runs[0].train_error.points() {
+        let row: Vec<&str> = rows.next().unwrap().split(',').collect();
+        assert_eq!(row[1].parse::<f64>().unwrap(), p.x);
+        assert_eq!(row[2].parse::<f64>().unwrap().to_bits(), p.y.to_bits());
+    }
+}
+
+#[test]
+fn the_same_session_trained_twice_gives_the_same_histories() {
+    let histories = || {
+        let mut wb = loaded(settings(3000), DataSource::Builtin(Builtin::Iris));
+        wb.apply(Action::Train);
+        wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+        wb.runs
+    };
+    let (a, b) = (histories(), histories());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.received, 3001);
+        assert!(x.train_error.len() < 3001, "thinned");
+        // Thinned the same way both times.
+        assert_eq!(x.train_error.points(), y.train_error.points(), "{}", x.name);
+        assert_eq!(x.zero_frac.points(), y.zero_frac.points());
+        let epochs = |h: &reglab::workbench::RunHistory| h.histograms.iter().map(|s| s.0).collect::<Vec<_>>();
+        assert_eq!(epochs(x), epochs(y));
+        assert!(x.histograms.len() <= reglab::workbench::history::HISTOGRAM_SNAPSHOTS);
+    }
+}
+
+#[test]
+fn a_network_too_large_for_memory_is_refused_and_the_runs_stay() {
+    let mut wb = loaded(settings(20), DataSource::Builtin(Builtin::Iris));
+    let mut network = wb.settings.experiment.network.clone();
+    network.hidden = vec![100_000, 100_000];
+    wb.apply(Action::SetNetwork(network));
+    wb.apply(Action::Reset);
+    wb.poll();
+    let error = wb.notices.iter().rev().find(|n| n.error).expect("an error");
+    assert!(error.text.contains("4-100000-100000-3 has 10,000,700,000 weights"), "{}", error.text);
+    assert!(error.text.contains("GB, more than"), "{}", error.text);
+    assert_eq!(wb.runs.len(), 3, "the runs on screen stay");
+    // They still train.
+    let mut network = wb.settings.experiment.network.clone();
+    network.hidden = vec![8];
+    wb.apply(Action::SetNetwork(network));
+    wb.apply(Action::Train);
+    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    assert!(wb.runs.iter().all(|r| r.epoch() == 20));
+}
+
+#[test]
+fn a_bad_source_or_session_leaves_everything_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = loaded(settings(20), DataSource::Builtin(Builtin::Iris));
+    let before = wb.settings.clone();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "seed = \"one\"\n").unwrap();
+    wb.apply(Action::OpenSessionFile(bad));
+    wb.apply(Action::Load(DataSource::File(dir.path().join("missing.csv"))));
+    wait(&mut wb, "the failed load", |wb| !wb.is_loading());
+    let errors: Vec<&str> = wb.notices.iter().filter(|n| n.error).map(|n| n.text.as_str()).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("bad.toml") && errors[0].contains("unchanged"), "{}", errors[0]);
+    assert!(errors[1].contains("missing.csv") && errors[1].contains("(iris) is unchanged"), "{}", errors[1]);
+    assert_eq!(wb.settings, before);
+    assert_eq!(wb.dataset.as_ref().unwrap().name, "iris");
+}
+
+#[test]
+fn a_preset_opens_with_its_settings_and_its_note_goes_with_its_data() {
+    let mut wb = loaded(settings(20), DataSource::Builtin(Builtin::Iris));
+    wb.apply(Action::Preset(3));
+    wait(&mut wb, "preset 4", |wb| wb.runs.iter().any(|r| r.name == "L2, all layers"));
+    let exp = reglab::experiment::preset(3).unwrap().unwrap();
+    assert_eq!(wb.settings.experiment.network, exp.network);
+    assert_eq!(wb.settings.experiment.runs, exp.runs);
+    assert!(!wb.stale());
+    wb.apply(Action::Load(DataSource::Builtin(Builtin::Wine)));
+    wait(&mut wb, "wine", |wb| wb.dataset.as_ref().is_some_and(|d| d.name == "wine"));
+    assert!(wb.preset.is_none(), "the preset's note went with its data");
+}
