@@ -243,6 +243,10 @@ pub struct UiResult {
     /// Over every frame while training.
     pub all_mean_ms: f64,
     pub all_p95_ms: f64,
+    /// The app's drawing plus egui's tessellation, 95th percentile: after
+    /// training, and while training.
+    pub final_with_tessellation_p95_ms: f64,
+    pub all_with_tessellation_p95_ms: f64,
     pub seconds: f64,
 }
 
@@ -288,15 +292,20 @@ pub fn time_ui(epochs: usize) -> anyhow::Result<UiResult> {
         screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(width, height))),
         ..Default::default()
     };
-    let frame = |app: &mut ReglabApp| -> f64 {
+    // The app's own drawing, and that plus egui's tessellation of the frame.
+    let frame = |app: &mut ReglabApp| -> (f64, f64) {
         app.take_updates(&ctx);
         let mut ms = 0.0;
-        let _ = ctx.run_ui(input(), |ui| {
+        let output = ctx.run_ui(input(), |ui| {
             let start = Instant::now();
             app.draw(ui);
             ms = start.elapsed().as_secs_f64() * 1e3;
         });
-        ms
+        let start = Instant::now();
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        let tessellation = start.elapsed().as_secs_f64() * 1e3;
+        drop(primitives);
+        (ms, ms + tessellation)
     };
     let started = Instant::now();
     while app.wb.runs.is_empty() || app.wb.runs.iter().any(|r| r.latest.is_none()) {
@@ -307,20 +316,22 @@ pub fn time_ui(epochs: usize) -> anyhow::Result<UiResult> {
         }
     }
     app.act(crate::workbench::Action::Train);
-    let mut all = Vec::new();
-    let mut last = Vec::new();
+    let (mut all, mut all_total) = (Vec::new(), Vec::new());
+    let (mut last, mut last_total) = (Vec::new(), Vec::new());
     let mut done_frames = 0;
     loop {
-        let ms = frame(&mut app);
+        let (ms, total) = frame(&mut app);
         let finished = app.wb.runs.iter().all(|r| r.epoch() >= epochs);
         if finished {
             last.push(ms);
+            last_total.push(total);
             done_frames += 1;
             if done_frames >= 120 {
                 break;
             }
         } else {
             all.push(ms);
+            all_total.push(total);
         }
         std::thread::sleep(std::time::Duration::from_millis(16));
         if started.elapsed().as_secs() > 3600 {
@@ -341,6 +352,8 @@ pub fn time_ui(epochs: usize) -> anyhow::Result<UiResult> {
         final_max_ms: last.iter().copied().fold(0.0, f64::max),
         all_mean_ms: mean(&all),
         all_p95_ms: percentile(&all, 0.95),
+        final_with_tessellation_p95_ms: percentile(&last_total, 0.95),
+        all_with_tessellation_p95_ms: percentile(&all_total, 0.95),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -640,7 +653,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         if let Some(u) = &ui {
             println!(
                 "UI   {} runs to {} epochs ({} points of history each), {}×{}: ui code {:.2} ms mean, {:.2} ms p95, {:.2} ms max \
-                 per frame with the full history ({:.2} ms mean, {:.2} ms p95 while training); {:.0} s",
+                 per frame with the full history ({:.2} ms mean, {:.2} ms p95 while training); with egui's tessellation \
+                 {:.2} ms p95 ({:.2} ms p95 while training); {:.0} s",
                 u.runs,
                 u.epochs,
                 u.history_points_per_run,
@@ -651,6 +665,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 u.final_max_ms,
                 u.all_mean_ms,
                 u.all_p95_ms,
+                u.final_with_tessellation_p95_ms,
+                u.all_with_tessellation_p95_ms,
                 u.seconds
             );
         }

@@ -185,6 +185,15 @@ fn a_network_too_large_for_memory_is_a_usage_error_before_anything_is_allocated(
 }
 
 #[test]
+fn a_generated_set_too_large_for_memory_is_refused_before_it_is_made() {
+    let out =
+        reglab(&["train", "-q", "--data", "synthetic:irrelevant,rows=1000000,features=10000,extra=10000"]);
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1000000 rows × 20000 features"), "{}", stderr(&out));
+}
+
+#[test]
 fn an_exploding_run_is_diverged_not_done() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path().join("w.json");

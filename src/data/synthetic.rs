@@ -265,6 +265,17 @@ impl SyntheticSpec {
         if self.extra > Self::MAX_FEATURES || self.features > Self::MAX_FEATURES {
             return Err(format!("at most {} features", Self::MAX_FEATURES));
         }
+        // Checked before anything is generated: the float32 matrix must fit.
+        let columns = if self.kind.is_planar() { 2 } else { self.features } + self.extra;
+        let cells = self.rows.saturating_mul(columns);
+        if cells > super::MAX_CELLS {
+            return Err(format!(
+                "{} rows × {columns} features is {cells} values, more than the {} reglab holds in memory; \
+                 use fewer rows or features",
+                self.rows,
+                super::MAX_CELLS
+            ));
+        }
         if !self.kind.is_planar() && (self.features == 0 || self.informative > self.features) {
             return Err(format!(
                 "informative features ({}) must be at most the features ({}), which must be at least 1",

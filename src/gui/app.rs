@@ -10,34 +10,13 @@ use std::time::{Duration, Instant};
 use egui::{Key, Modifiers};
 
 use super::view::{
-    SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT, SHORTCUT_RESET,
-    SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STEP_ARROW, SHORTCUT_STOP, SHORTCUT_TRAIN, ViewSettings,
+    FrameTimes, SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT,
+    SHORTCUT_RESET, SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STEP_ARROW, SHORTCUT_STOP, SHORTCUT_TRAIN,
+    ViewSettings,
 };
 use super::{panels, plots};
 use crate::experiment::DataSource;
 use crate::workbench::{Action, Settings, Workbench};
-
-/// Frame timings of the app's own `ui` code.
-#[derive(Debug, Default)]
-pub struct FrameTimes {
-    recent: std::collections::VecDeque<Duration>,
-}
-
-impl FrameTimes {
-    fn push(&mut self, d: Duration) {
-        self.recent.push_back(d);
-        if self.recent.len() > 120 {
-            self.recent.pop_front();
-        }
-    }
-
-    /// Mean and worst of the recent frames.
-    pub fn summary(&self) -> (Duration, Duration) {
-        let n = self.recent.len().max(1) as u32;
-        let sum: Duration = self.recent.iter().sum();
-        (sum / n, self.recent.iter().max().copied().unwrap_or_default())
-    }
-}
 
 /// The window's state that is neither the workbench's nor saved.
 #[derive(Default)]
@@ -59,6 +38,7 @@ pub struct WindowState {
 struct PictureJob {
     dir: std::path::PathBuf,
     files: Vec<String>,
+    errors: Vec<String>,
     pending: std::collections::VecDeque<&'static str>,
     capture: Capture,
 }
@@ -136,8 +116,13 @@ impl ReglabApp {
         if let Some(dir) = self.wb.pictures_wanted.take() {
             let mut pending = std::collections::VecDeque::from(["window"]);
             pending.extend(self.window.plots.names());
-            self.window.capture =
-                Some(PictureJob { dir, files: Vec::new(), pending, capture: Capture::Idle });
+            self.window.capture = Some(PictureJob {
+                dir,
+                files: Vec::new(),
+                errors: Vec::new(),
+                pending,
+                capture: Capture::Idle,
+            });
             ctx.request_repaint();
         }
     }
@@ -229,17 +214,20 @@ impl ReglabApp {
         let fullscreen = self.window.fullscreen;
         let mut out = Vec::new();
         let (wb, view, window) = (&self.wb, &mut self.view, &mut self.window);
-        egui::Panel::top("toolbar").show(ui, |ui| panels::toolbar_ui(wb, view, window, ui, &mut out));
+        egui::Panel::top("toolbar")
+            .show(ui, |ui| panels::toolbar_ui(wb, view, &mut window.show_help, ui, &mut out));
         if !view.presentation {
-            egui::Panel::bottom("status").show(ui, |ui| panels::status_ui(wb, window, ui, &mut out));
+            egui::Panel::bottom("status")
+                .show(ui, |ui| panels::status_ui(wb, &window.frame_times, ui, &mut out));
             egui::Panel::left("settings")
                 .resizable(true)
                 .default_size(380.0)
-                .show(ui, |ui| panels::settings_ui(wb, window, ui, &mut out));
+                .show(ui, |ui| panels::settings_ui(wb, &mut window.path_field, ui, &mut out));
         }
-        egui::CentralPanel::default().show(ui, |ui| plots::plots_ui(wb, view, window, ui, &mut out));
+        egui::CentralPanel::default()
+            .show(ui, |ui| plots::plots_ui(wb, view, &mut window.textures, &mut window.plots, ui, &mut out));
         if window.show_help {
-            panels::help_ui(window, &ctx);
+            panels::help_ui(&mut window.show_help, &ctx);
         }
         if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
             panels::drop_hint_ui(&ctx);
@@ -281,7 +269,7 @@ impl ReglabApp {
                     None => Capture::Idle,
                 },
                 None => {
-                    self.actions.push(Action::PicturesWritten(std::mem::take(&mut job.files)));
+                    self.actions.push(Action::PicturesWritten { files: job.files, errors: job.errors });
                     return;
                 }
             },
@@ -304,20 +292,12 @@ impl ReglabApp {
                     match write_png(&job.dir.join(&file), &image, rect, ctx.pixels_per_point()) {
                         Ok(true) => job.files.push(file),
                         Ok(false) => {}
-                        Err(e) => {
-                            self.wb.notices.push(crate::workbench::Notice {
-                                error: true,
-                                text: format!("{}: {e}", job.dir.join(&file).display()),
-                            });
-                        }
+                        Err(e) => job.errors.push(format!("{}: {e}", job.dir.join(&file).display())),
                     }
                     Capture::Idle
                 }
                 Err(_) if since.elapsed() > Duration::from_secs(10) => {
-                    self.wb.notices.push(crate::workbench::Notice {
-                        error: true,
-                        text: format!("The window could not be captured; {name}.png was not written."),
-                    });
+                    job.errors.push(format!("The window could not be captured; {name}.png was not written."));
                     Capture::Idle
                 }
                 Err(_) => Capture::Waiting { name, rect, rx, since },
@@ -368,7 +348,7 @@ fn write_png(
         let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
         writer.write_image_data(&bytes).map_err(std::io::Error::other)?;
     }
-    crate::experiment::write_atomic(path, &encoded)?;
+    crate::train::write_atomic(path, &encoded)?;
     Ok(true)
 }
 

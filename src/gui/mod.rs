@@ -10,8 +10,8 @@ mod view;
 
 use std::path::PathBuf;
 
-pub use app::{FrameTimes, ReglabApp, WindowState};
-pub use view::{SHORTCUT_EXPORT, Theme, ViewSettings, color};
+pub use app::{ReglabApp, WindowState};
+pub use view::{FrameTimes, SHORTCUT_EXPORT, Theme, ViewSettings, color};
 
 use crate::experiment::DataSource;
 

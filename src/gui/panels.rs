@@ -4,10 +4,9 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::app::WindowState;
 use super::view::{
-    SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT, SHORTCUT_RESET,
-    SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN, ViewSettings,
+    FrameTimes, SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT,
+    SHORTCUT_RESET, SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN, ViewSettings,
 };
 use crate::data::{
     Builtin, ColumnKind, MissingPolicy, Role, STANDARDIZE_WHY, SyntheticKind, SyntheticSpec, TaskKind,
@@ -26,7 +25,7 @@ fn shortcut_text(ui: &Ui, s: &egui::KeyboardShortcut) -> String {
 pub fn toolbar_ui(
     wb: &Workbench,
     view: &mut ViewSettings,
-    window: &mut WindowState,
+    show_help: &mut bool,
     ui: &mut Ui,
     out: &mut Vec<Action>,
 ) {
@@ -183,13 +182,13 @@ pub fn toolbar_ui(
             .on_hover_text(format!("Keyboard shortcuts ({})", shortcut_text(ui, &SHORTCUT_HELP)))
             .clicked()
         {
-            window.show_help = !window.show_help;
+            *show_help = !*show_help;
         }
     });
 }
 
 /// The keyboard shortcuts, over the plots.
-pub fn help_ui(window: &mut WindowState, ctx: &egui::Context) {
+pub fn help_ui(show_help: &mut bool, ctx: &egui::Context) {
     let mut open = true;
     egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).resizable(false).show(
         ctx,
@@ -198,7 +197,7 @@ pub fn help_ui(window: &mut WindowState, ctx: &egui::Context) {
         },
     );
     if !open {
-        window.show_help = false;
+        *show_help = false;
     }
 }
 
@@ -230,7 +229,7 @@ fn shortcuts_grid(ui: &mut Ui) {
 }
 
 /// Messages, loading progress and frame time.
-pub fn status_ui(wb: &Workbench, window: &WindowState, ui: &mut Ui, out: &mut Vec<Action>) {
+pub fn status_ui(wb: &Workbench, frame_times: &FrameTimes, ui: &mut Ui, out: &mut Vec<Action>) {
     if let Some((what, fraction, elapsed)) = wb.load_progress() {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -272,7 +271,7 @@ pub fn status_ui(wb: &Workbench, window: &WindowState, ui: &mut Ui, out: &mut Ve
             }
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let (mean, worst) = window.frame_times.summary();
+            let (mean, worst) = frame_times.summary();
             ui.label(
                 RichText::new(format!(
                     "ui {:.2} ms (max {:.2})",
@@ -309,11 +308,11 @@ pub fn drop_hint_ui(ctx: &egui::Context) {
 }
 
 /// The left panel: data, network and runs.
-pub fn settings_ui(wb: &Workbench, window: &mut WindowState, ui: &mut Ui, out: &mut Vec<Action>) {
+pub fn settings_ui(wb: &Workbench, path_field: &mut String, ui: &mut Ui, out: &mut Vec<Action>) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         egui::CollapsingHeader::new(RichText::new("Data").strong())
             .default_open(true)
-            .show(ui, |ui| data_ui(wb, window, ui, out));
+            .show(ui, |ui| data_ui(wb, path_field, ui, out));
         egui::CollapsingHeader::new(RichText::new("Network and training").strong())
             .default_open(true)
             .show(ui, |ui| network_ui(wb, ui, out));
@@ -341,7 +340,7 @@ fn released(r: &egui::Response) -> bool {
     r.drag_stopped() || (r.changed() && !r.dragged())
 }
 
-fn data_ui(wb: &Workbench, window: &mut WindowState, ui: &mut Ui, out: &mut Vec<Action>) {
+fn data_ui(wb: &Workbench, path_field: &mut String, ui: &mut Ui, out: &mut Vec<Action>) {
     let current = wb.settings.experiment.data.source();
     egui::ComboBox::from_label("Dataset").selected_text(source_label(current.as_ref())).width(220.0).show_ui(
         ui,
@@ -394,17 +393,14 @@ fn data_ui(wb: &Workbench, window: &mut WindowState, ui: &mut Ui, out: &mut Vec<
     });
     ui.horizontal(|ui| {
         let label = ui.label("Path");
-        let edit = ui.add(
-            egui::TextEdit::singleline(&mut window.path_field)
-                .hint_text("/path/to/data.csv")
-                .desired_width(220.0),
-        );
+        let edit = ui
+            .add(egui::TextEdit::singleline(path_field).hint_text("/path/to/data.csv").desired_width(220.0));
         let edit = edit.labelled_by(label.id);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if (ui.button("Load").on_hover_text("Load the file at this path").clicked() || enter)
-            && !window.path_field.trim().is_empty()
+            && !path_field.trim().is_empty()
         {
-            let path = std::path::PathBuf::from(window.path_field.trim());
+            let path = std::path::PathBuf::from(path_field.trim());
             out.push(Action::Load(DataSource::File(path)));
         }
     });

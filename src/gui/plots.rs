@@ -8,7 +8,6 @@ use egui_plot::{
     VLine,
 };
 
-use super::app::WindowState;
 use super::view::{ViewSettings, color};
 use crate::train::live::BoundaryGrid;
 use crate::train::{EPSILON_GRID, Histogram};
@@ -179,7 +178,8 @@ fn placed(
 pub fn plots_ui(
     wb: &Workbench,
     view: &mut ViewSettings,
-    window: &mut WindowState,
+    textures: &mut Textures,
+    places: &mut PlotPlaces,
     ui: &mut Ui,
     out: &mut Vec<Action>,
 ) {
@@ -210,10 +210,10 @@ pub fn plots_ui(
     formula_ui(wb, view, ui);
     let mut rects: Vec<(&'static str, egui::Rect)> = Vec::new();
     let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
-    if let Some(y) = window.plots.scroll_to.take() {
+    if let Some(y) = places.scroll_to.take() {
         // Never past the end: an overscroll would spring back while the
         // window is being captured.
-        let max = (window.plots.content_height - window.plots.viewport.height()).max(0.0);
+        let max = (places.content_height - places.viewport.height()).max(0.0);
         area = area.vertical_scroll_offset(y.clamp(0.0, max));
     }
     let output = area.show(ui, |ui| {
@@ -231,7 +231,7 @@ pub fn plots_ui(
             });
         });
         ui.separator();
-        placed(ui, &mut rects, "histograms", |ui| histograms_ui(wb, view, &mut window.textures, ui));
+        placed(ui, &mut rects, "histograms", |ui| histograms_ui(wb, view, textures, ui));
         ui.separator();
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
@@ -246,7 +246,7 @@ pub fn plots_ui(
         ui.separator();
         placed(ui, &mut rects, "importance", |ui| importance_plot(wb, ui, height));
         ui.separator();
-        let r = ui.scope(|ui| boundary_ui(wb, &window.textures, ui)).response.rect;
+        let r = ui.scope(|ui| boundary_ui(wb, textures, ui)).response.rect;
         if wb.boundary.is_some() {
             rects.push(("boundary", r));
         }
@@ -257,7 +257,6 @@ pub fn plots_ui(
         }
     });
     let (top, offset) = (output.inner_rect.min.y, output.state.clamped_offset().y);
-    let places = &mut window.plots;
     places.viewport = output.inner_rect;
     places.content_height = output.content_size.y;
     places.places = rects.into_iter().map(|(name, r)| (name, r.min.y - top + offset, r)).collect();

@@ -1,6 +1,8 @@
 //! How the window shows things (saved with the app, apart from the
 //! workbench's settings), the keyboard shortcuts and the colours.
 
+use std::time::Duration;
+
 use egui::{Color32, Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +17,28 @@ pub const SHORTCUT_STEP_ARROW: KeyboardShortcut = KeyboardShortcut::new(Modifier
 pub const SHORTCUT_FULLSCREEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F11);
 pub const SHORTCUT_PRESENT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::P);
 pub const SHORTCUT_HELP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F1);
+
+/// Frame timings of the app's own `ui` code.
+#[derive(Debug, Default)]
+pub struct FrameTimes {
+    recent: std::collections::VecDeque<Duration>,
+}
+
+impl FrameTimes {
+    pub fn push(&mut self, d: Duration) {
+        self.recent.push_back(d);
+        if self.recent.len() > 120 {
+            self.recent.pop_front();
+        }
+    }
+
+    /// Mean and worst of the recent frames.
+    pub fn summary(&self) -> (Duration, Duration) {
+        let n = self.recent.len().max(1) as u32;
+        let sum: Duration = self.recent.iter().sum();
+        (sum / n, self.recent.iter().max().copied().unwrap_or_default())
+    }
+}
 
 /// A run's colour as egui paints it.
 pub fn color(c: [u8; 3]) -> Color32 {

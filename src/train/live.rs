@@ -352,10 +352,10 @@ impl Worker {
         let mut csv = Vec::new();
         log.write_csv(&mut csv).map_err(|e| format!("cannot gather the metrics: {e}"))?;
         let at = |name: &str| dir.join(name);
-        crate::experiment::write_atomic(&at("metrics.csv"), &csv)
+        super::report::write_atomic(&at("metrics.csv"), &csv)
             .map_err(|e| format!("{}: {e}", at("metrics.csv").display()))?;
         let json = weights_json(session).map_err(|e| format!("cannot write the weights: {e}"))?;
-        crate::experiment::write_atomic(&at("weights.json"), json.as_bytes())
+        super::report::write_atomic(&at("weights.json"), json.as_bytes())
             .map_err(|e| format!("{}: {e}", at("weights.json").display()))?;
         Ok(vec!["metrics.csv".into(), "weights.json".into()])
     }

@@ -25,7 +25,7 @@ impl Point {
 }
 
 /// Points a series holds at most.
-pub const SERIES_CAPACITY: usize = 2048;
+pub const SERIES_CAPACITY: usize = 1024;
 /// Histogram snapshots kept for the history heat map.
 pub const HISTOGRAM_SNAPSHOTS: usize = 240;
 

@@ -16,12 +16,13 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{ColumnRoles, Dataset, LoadProgress, Preparation, Prepared, prepare};
-use crate::experiment::{DataSource, DataSpec, Experiment, write_atomic};
+use crate::experiment::{DataSource, DataSpec, Experiment};
 use crate::nn::Regularizer;
 use crate::train::live::{
     BoundaryGrid, Command, LiveChange, LiveTrainer, SessionSetup, TrainerState, Update,
 };
 use crate::train::sweep::SweepPath;
+use crate::train::write_atomic;
 use crate::train::{NetworkSpec, RunSpec, RunStatus, ScheduledChange, TrainingSpec};
 pub use history::{Point, RunHistory, Series};
 use jobs::{Counter, Job, NoProgress, Poll, Waker};
@@ -142,8 +143,12 @@ pub enum Action {
     /// Everything into a folder: chosen in a dialog, or the default one.
     ExportAll,
     ExportTo(PathBuf),
-    /// The window's pictures of an export are written (file names).
-    PicturesWritten(Vec<String>),
+    /// The window's pictures of an export are written: the file names, and
+    /// what could not be written.
+    PicturesWritten {
+        files: Vec<String>,
+        errors: Vec<String>,
+    },
     /// Sweep λ for every penalised run of the experiment.
     RunSweep {
         count: usize,
@@ -226,7 +231,7 @@ pub struct Workbench {
     pub trainer_state: TrainerState,
     pub notices: Vec<Notice>,
     pub boundary: Option<BoundaryGrid>,
-    /// The training rows of a two-input set by class (at most 1000).
+    /// The training rows of a two-input set by class (at most [`BOUNDARY_POINTS`]).
     pub boundary_points: Vec<Vec<Point>>,
     /// The preset (or named session) on screen: its name and explanation.
     pub preset: Option<(String, String)>,
@@ -576,11 +581,13 @@ impl Workbench {
 
     // ----- the session -----
 
-    /// Sets up new runs on the data on screen (all back to epoch 0). The
-    /// runs on screen stay until the trainer has built the new ones.
-    fn setup_session(&mut self) {
+    /// Sets up new runs on the data on screen (all back to epoch 0); `false`
+    /// when they cannot be. The runs on screen stay until the trainer has
+    /// built the new ones.
+    fn setup_session(&mut self) -> bool {
         let Some(prepared) = self.prepared.clone() else {
-            return self.error("No data is loaded yet.".into());
+            self.error("No data is loaded yet.".into());
+            return false;
         };
         let exp = &self.settings.experiment;
         let batch_rows = exp.training.batch.rows(prepared.train_rows());
@@ -591,7 +598,8 @@ impl Workbench {
             batch_rows,
             exp.runs.len(),
         ) {
-            return self.error(format!("Cannot set up the runs: {e}. The runs on screen are unchanged."));
+            self.error(format!("Cannot set up the runs: {e}. The runs on screen are unchanged."));
+            return false;
         }
         let setup = SessionSetup {
             data: prepared,
@@ -613,6 +621,7 @@ impl Workbench {
             colors: self.settings.colors.clone(),
         });
         self.send(Command::Setup(Box::new(setup)));
+        true
     }
 
     /// The session on screen as an experiment: its data, preparation,
@@ -812,17 +821,23 @@ impl Workbench {
 
     // ----- actions -----
 
+    /// Sets up new runs first when the settings changed, there are none or
+    /// they have ended; `false` when there is nothing to train.
+    fn ready_to_train(&mut self) -> bool {
+        if self.prepared.is_none() {
+            return false;
+        }
+        let fresh = self.stale() || self.runs.is_empty() || self.trainer_state == TrainerState::Finished;
+        !fresh || self.setup_session()
+    }
+
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::Train => {
-                if self.prepared.is_none() {
-                    return;
+                if self.ready_to_train() {
+                    self.send(Command::Start);
+                    self.trainer_state = TrainerState::Running;
                 }
-                if self.stale() || self.runs.is_empty() || self.trainer_state == TrainerState::Finished {
-                    self.setup_session();
-                }
-                self.send(Command::Start);
-                self.trainer_state = TrainerState::Running;
             }
             Action::Pause => self.send(Command::Pause),
             Action::TogglePlay => {
@@ -833,16 +848,14 @@ impl Workbench {
                 }
             }
             Action::Step => {
-                if self.prepared.is_none() {
-                    return;
+                if self.ready_to_train() {
+                    self.send(Command::Step);
                 }
-                if self.stale() || self.runs.is_empty() || self.trainer_state == TrainerState::Finished {
-                    self.setup_session();
-                }
-                self.send(Command::Step);
             }
             Action::Stop => self.send(Command::Stop),
-            Action::Reset => self.setup_session(),
+            Action::Reset => {
+                self.setup_session();
+            }
             Action::Load(source) => self.start_load(source),
             Action::SetData { data, commit } => self.set_data(*data, commit),
             Action::SetNetwork(n) => self.settings.experiment.network = n,
@@ -949,7 +962,10 @@ impl Workbench {
                 }
             }
             Action::ExportTo(dir) => self.export_to(&dir),
-            Action::PicturesWritten(files) => {
+            Action::PicturesWritten { files, errors } => {
+                for e in errors {
+                    self.error(e);
+                }
                 if let Some(export) = self.export.as_mut() {
                     export.files.extend(files);
                     export.pictures_done = true;
@@ -1192,14 +1208,18 @@ fn same_but_live(a: &RunSpec, b: &RunSpec) -> bool {
     a.name == b.name && a.lambda_scale == b.lambda_scale && a.dropout == b.dropout && a.scope == b.scope
 }
 
-/// Up to 1000 training rows of a two-input set, by class.
+/// Training rows drawn over a decision boundary at most: enough to see the
+/// classes, few enough to draw quickly once per run.
+const BOUNDARY_POINTS: usize = 500;
+
+/// Up to [`BOUNDARY_POINTS`] training rows of a two-input set, by class.
 fn training_points_by_class(p: &Prepared) -> Vec<Vec<Point>> {
     if p.inputs() != 2 || !p.task.is_classification() {
         return Vec::new();
     }
     let (x, y) = (&p.x_train, &p.y_train);
     let mut by_class = vec![Vec::new(); p.classes.len().max(2)];
-    for r in 0..x.nrows().min(1000) {
+    for r in 0..x.nrows().min(BOUNDARY_POINTS) {
         let k = if y.ncols() == 1 {
             (y[[r, 0]] > 0.5) as usize
         } else {
