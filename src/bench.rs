@@ -138,7 +138,7 @@ pub fn time_window_throughput(epochs: usize) -> anyhow::Result<WindowThroughput>
         informative: 4,
         ..SyntheticSpec::default()
     };
-    let mut settings = Settings::default();
+    let mut settings = Settings { pace: crate::workbench::Pace::Fastest, ..Settings::default() };
     let exp = &mut settings.experiment;
     exp.network = NetworkSpec { hidden: vec![32, 32], activation: Activation::Tanh };
     exp.training.lr = Some(0.1);
@@ -264,7 +264,7 @@ pub fn time_ui(epochs: usize) -> anyhow::Result<UiResult> {
     use crate::workbench::Settings;
     let (width, height) = (1920.0, 1080.0);
     let ctx = egui::Context::default();
-    let mut settings = Settings::default();
+    let mut settings = Settings { pace: crate::workbench::Pace::Fastest, ..Settings::default() };
     settings.experiment.training.epochs = Some(epochs);
     let regs = [
         (Regularizer::None, 0.0),

@@ -212,6 +212,132 @@ pub struct Experiment {
     /// Settings changed while the runs trained, replayed at the same epochs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<crate::train::ScheduledChange>,
+    /// The views that make the experiment's point, shown large.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<ViewKind>,
+    /// How the window's views were arranged (saved with a session).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
+}
+
+/// A view of the window, by what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ViewKind {
+    Formula,
+    Error,
+    Accuracy,
+    Histograms,
+    Sparsity,
+    Norms,
+    Importance,
+    Boundary,
+    Path,
+}
+
+impl ViewKind {
+    pub const ALL: [ViewKind; 9] = [
+        ViewKind::Formula,
+        ViewKind::Error,
+        ViewKind::Accuracy,
+        ViewKind::Histograms,
+        ViewKind::Sparsity,
+        ViewKind::Norms,
+        ViewKind::Importance,
+        ViewKind::Boundary,
+        ViewKind::Path,
+    ];
+
+    /// The views shown large when an experiment names none.
+    pub const DEFAULT_KEYS: [ViewKind; 3] = [ViewKind::Error, ViewKind::Histograms, ViewKind::Sparsity];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ViewKind::Formula => "Formula",
+            ViewKind::Error => "Error",
+            ViewKind::Accuracy => "Accuracy",
+            ViewKind::Histograms => "Weight histograms",
+            ViewKind::Sparsity => "Sparsity",
+            ViewKind::Norms => "Weight norms",
+            ViewKind::Importance => "Input importance",
+            ViewKind::Boundary => "Decision boundary",
+            ViewKind::Path => "Regularization path",
+        }
+    }
+
+    /// The name in files and exported pictures: `error`, `histograms`.
+    pub fn id(self) -> &'static str {
+        match self {
+            ViewKind::Formula => "formula",
+            ViewKind::Error => "error",
+            ViewKind::Accuracy => "accuracy",
+            ViewKind::Histograms => "histograms",
+            ViewKind::Sparsity => "sparsity",
+            ViewKind::Norms => "norms",
+            ViewKind::Importance => "importance",
+            ViewKind::Boundary => "boundary",
+            ViewKind::Path => "path",
+        }
+    }
+}
+
+/// How views are arranged: nested rows, columns, tabs and grids, as a file
+/// can hold them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Layout {
+    View {
+        view: ViewKind,
+    },
+    Tabs {
+        children: Vec<Layout>,
+        #[serde(default)]
+        active: usize,
+    },
+    Horizontal {
+        children: Vec<Layout>,
+        #[serde(default)]
+        shares: Vec<f32>,
+    },
+    Vertical {
+        children: Vec<Layout>,
+        #[serde(default)]
+        shares: Vec<f32>,
+    },
+    Grid {
+        children: Vec<Layout>,
+    },
+}
+
+impl Layout {
+    /// `keys` large, side by side, above the other views in tabs.
+    pub fn focus(keys: &[ViewKind]) -> Layout {
+        let keys: Vec<ViewKind> =
+            if keys.is_empty() { ViewKind::DEFAULT_KEYS.to_vec() } else { keys.to_vec() };
+        let view = |view| Layout::View { view };
+        let rest: Vec<Layout> =
+            ViewKind::ALL.iter().filter(|v| !keys.contains(v)).map(|&v| view(v)).collect();
+        let top =
+            Layout::Horizontal { children: keys.iter().map(|&v| view(v)).collect(), shares: Vec::new() };
+        if rest.is_empty() {
+            return top;
+        }
+        Layout::Vertical {
+            children: vec![top, Layout::Tabs { children: rest, active: 0 }],
+            shares: vec![2.0, 1.0],
+        }
+    }
+
+    /// Every view it holds, in order.
+    pub fn views(&self) -> Vec<ViewKind> {
+        match self {
+            Layout::View { view } => vec![*view],
+            Layout::Tabs { children, .. }
+            | Layout::Horizontal { children, .. }
+            | Layout::Vertical { children, .. }
+            | Layout::Grid { children } => children.iter().flat_map(Layout::views).collect(),
+        }
+    }
 }
 
 impl Default for Experiment {
@@ -225,6 +351,8 @@ impl Default for Experiment {
             training: TrainingSpec::default(),
             runs: Vec::new(),
             changes: Vec::new(),
+            views: Vec::new(),
+            layout: None,
         }
     }
 }

@@ -12,7 +12,7 @@ use reglab::gui::ReglabApp;
 use reglab::nn::Regularizer;
 use reglab::train::RunStatus;
 use reglab::train::live::TrainerState;
-use reglab::workbench::{Action, Settings};
+use reglab::workbench::{Action, Pace, Settings};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -33,6 +33,7 @@ fn harness_with(settings: Settings, choice: DataSource) -> Harness<'static, Regl
 fn quick_settings(epochs: usize) -> Settings {
     let mut s = Settings::default();
     s.experiment.training.epochs = Some(epochs);
+    s.pace = Pace::Fastest;
     s
 }
 
@@ -102,8 +103,10 @@ fn a_built_in_set_trains_and_every_plot_gets_data_for_every_run() {
     // L1 (proximal) makes exact zeros, L2 and none do not.
     let zero = |i: usize| app.wb.runs[i].latest.as_ref().unwrap().weights.zero_frac;
     assert!(zero(1) > 0.0 && zero(0) == 0.0 && zero(2) == 0.0, "{} {} {}", zero(0), zero(1), zero(2));
-    // Iris has 4 inputs: no decision boundary, and the panel says why.
+    // Iris has 4 inputs: no decision boundary, and its view (a tab) says why.
     assert!(app.wb.boundary.is_none());
+    harness.get_by_label("Decision boundary").click();
+    harness.run_steps(2);
     harness.get_by_label_contains("Shown for classification with exactly two input features");
 }
 
@@ -121,6 +124,8 @@ fn a_two_feature_set_draws_a_decision_boundary_per_run() {
         assert!(values.iter().all(|v| (0.0..=1.0).contains(v)));
     }
     let names: Vec<String> = app.wb.runs.iter().map(|r| r.name.clone()).collect();
+    harness.get_by_label("Decision boundary").click();
+    harness.run_steps(2);
     for name in names {
         harness.get_by_label(&format!("{name} · epoch 30"));
     }
@@ -129,7 +134,7 @@ fn a_two_feature_set_draws_a_decision_boundary_per_run() {
 #[test]
 fn pause_resume_and_step() {
     let mut s = quick_settings(100_000);
-    s.speed_limit = Some(200.0);
+    s.pace = Pace::Fixed(200.0);
     let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "epochs to advance", |app| app.wb.epoch() >= 3);
@@ -169,7 +174,7 @@ fn pause_resume_and_step() {
 #[test]
 fn changing_lambda_mid_run_continues_from_the_same_weights() {
     let mut s = quick_settings(100_000);
-    s.speed_limit = Some(300.0);
+    s.pace = Pace::Fixed(300.0);
     let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "some training", |app| app.wb.epoch() >= 20);
@@ -275,7 +280,7 @@ fn a_diverging_run_is_marked_while_the_others_finish() {
 #[test]
 fn a_panic_in_a_run_is_caught_and_shown() {
     let mut s = quick_settings(100_000);
-    s.speed_limit = Some(100.0);
+    s.pace = Pace::Fixed(100.0);
     let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "some training", |app| app.wb.epoch() >= 2);
@@ -337,7 +342,7 @@ fn reset_returns_every_run_to_epoch_zero_and_new_runs_join() {
 fn the_window_renders_mid_training() {
     let spec = SyntheticSpec { kind: SyntheticKind::Circle, ..SyntheticSpec::default() };
     let mut s = quick_settings(100_000);
-    s.speed_limit = Some(300.0);
+    s.pace = Pace::Fixed(300.0);
     let mut harness =
         Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
             let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), s);
@@ -426,7 +431,7 @@ fn projector_controls_zoom_theme_presentation_and_help() {
     harness.run_steps(2);
     assert!((harness.ctx.zoom_factor() - zoom).abs() < 1e-6, "Ctrl − zooms back");
 
-    harness.get_by_label("Theme").click();
+    harness.get_by_label("View").click();
     harness.run_steps(2);
     harness.get_by_label("high contrast").click();
     harness.run_steps(2);
@@ -479,7 +484,7 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     assert!(dir.path().read_dir().unwrap().count() == 1, "no temporary file is left behind");
 
     // A new window (as after a restart) offers it, and opens it with one click.
-    let restarted = Settings { last_session: Some(path.clone()), ..Settings::default() };
+    let restarted = Settings { last_session: Some(path.clone()), pace: Pace::Fastest, ..Settings::default() };
     let mut second = harness_with(restarted, DataSource::Builtin(Builtin::Iris));
     second.get_by_label("Reopen the last session (workshop.toml)").click();
     second.run_steps(2);
@@ -599,7 +604,9 @@ fn the_regularization_path_sweeps_every_penalised_run() {
     });
     harness.state_mut().view.sweep_count = 8;
     harness.state_mut().view.sweep_epochs = 40;
-    harness.get_by_label("Sweep λ").click_accesskit();
+    harness.get_by_label("Regularization path").click();
+    harness.run_steps(2);
+    harness.get_by_label("Sweep λ").click();
     harness.run_steps(2);
     assert!(harness.state().wb.sweep_progress().is_some(), "the sweep runs in the background");
     wait_for(&mut harness, "the sweep", |app| app.wb.sweep_result.is_some());

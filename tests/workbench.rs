@@ -13,11 +13,12 @@ use reglab::experiment::{DataSource, Experiment};
 use reglab::nn::Regularizer;
 use reglab::train::RunStatus;
 use reglab::train::live::TrainerState;
-use reglab::workbench::{Action, Settings, Workbench};
+use reglab::workbench::{Action, Pace, Settings, Workbench};
 
 fn settings(epochs: usize) -> Settings {
     let mut s = Settings::default();
     s.experiment.training.epochs = Some(epochs);
+    s.pace = Pace::Fastest;
     s
 }
 

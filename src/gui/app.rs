@@ -9,45 +9,62 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 
+use super::dashboard::Dashboard;
 use super::view::{
-    FrameTimes, SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT,
-    SHORTCUT_RESET, SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STEP_ARROW, SHORTCUT_STOP, SHORTCUT_TRAIN,
-    ViewSettings,
+    FrameTimes, SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_MAXIMISE, SHORTCUT_OPEN,
+    SHORTCUT_PRESENT, SHORTCUT_RESET, SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STEP_ARROW, SHORTCUT_STOP,
+    SHORTCUT_TRAIN, ViewSettings,
 };
 use super::{panels, plots};
-use crate::experiment::DataSource;
+use crate::experiment::{DataSource, Layout, ViewKind};
 use crate::workbench::{Action, Settings, Workbench};
 
 /// The window's state that is neither the workbench's nor saved.
-#[derive(Default)]
 pub struct WindowState {
     /// The text of the Data panel's Path field.
     pub path_field: String,
     pub show_help: bool,
     pub fullscreen: bool,
     pub frame_times: FrameTimes,
-    /// Where each plot was drawn in the last frame, for export pictures.
-    pub plots: plots::PlotPlaces,
+    /// The tiled views.
+    pub dashboard: Dashboard,
     pub textures: plots::Textures,
     applied_theme: Option<super::Theme>,
     capture: Option<PictureJob>,
 }
 
-/// The export's pictures being taken: each plot is scrolled into view, the
-/// window is captured, and the plot's part of the capture is saved.
+impl WindowState {
+    fn new(layout: &Layout) -> WindowState {
+        WindowState {
+            path_field: String::new(),
+            show_help: false,
+            fullscreen: false,
+            frame_times: FrameTimes::default(),
+            dashboard: Dashboard::new(layout),
+            textures: plots::Textures::default(),
+            applied_theme: None,
+            capture: None,
+        }
+    }
+}
+
+/// The export's pictures being taken: the whole window, then each view
+/// alone (maximised) once it has stayed in place for a few frames.
 struct PictureJob {
     dir: std::path::PathBuf,
     files: Vec<String>,
     errors: Vec<String>,
-    pending: std::collections::VecDeque<&'static str>,
+    pending: std::collections::VecDeque<Option<ViewKind>>,
     capture: Capture,
+    /// The view that was maximised before, restored at the end.
+    maximized_before: Option<ViewKind>,
 }
 
 enum Capture {
     Idle,
-    /// Waits until the plot has stayed in place for a few frames.
-    Scrolling {
-        name: &'static str,
+    /// Waits until the view has stayed in place for a few frames.
+    Showing {
+        view: ViewKind,
         frames: u8,
         last: Option<egui::Rect>,
         steady: u8,
@@ -90,9 +107,16 @@ impl ReglabApp {
     /// An app with these settings and no data yet (tests start here too).
     pub fn with_settings(ctx: egui::Context, settings: Settings) -> ReglabApp {
         let wake_ctx = ctx.clone();
+        let layout =
+            settings.experiment.layout.clone().unwrap_or_else(|| Layout::focus(&settings.experiment.views));
         let mut wb = Workbench::new(settings, Arc::new(move || wake_ctx.request_repaint()));
         wb.takes_pictures = true;
-        ReglabApp { wb, view: ViewSettings::default(), window: WindowState::default(), actions: Vec::new() }
+        ReglabApp {
+            wb,
+            view: ViewSettings::default(),
+            window: WindowState::new(&layout),
+            actions: Vec::new(),
+        }
     }
 
     /// Queues an action, as a button would.
@@ -113,15 +137,20 @@ impl ReglabApp {
                 .min_by(|a, b| (a.1.ln() - eps.ln()).abs().total_cmp(&(b.1.ln() - eps.ln()).abs()))
                 .map_or(self.view.epsilon_index, |(k, _)| k);
         }
+        if let Some(layout) = self.wb.layout_hint.take() {
+            self.window.dashboard.set_layout(&layout);
+        }
         if let Some(dir) = self.wb.pictures_wanted.take() {
-            let mut pending = std::collections::VecDeque::from(["window"]);
-            pending.extend(self.window.plots.names());
+            let mut pending = std::collections::VecDeque::from([None]);
+            let shown: Vec<ViewKind> = self.window.dashboard.layout().views();
+            pending.extend(shown.into_iter().filter(|v| self.shows(*v)).map(Some));
             self.window.capture = Some(PictureJob {
                 dir,
                 files: Vec::new(),
                 errors: Vec::new(),
                 pending,
                 capture: Capture::Idle,
+                maximized_before: self.window.dashboard.maximized,
             });
             ctx.request_repaint();
         }
@@ -156,6 +185,9 @@ impl ReglabApp {
             }
             if i.consume_shortcut(&SHORTCUT_HELP) || i.consume_key(Modifiers::SHIFT, Key::Questionmark) {
                 window.show_help = !window.show_help;
+            }
+            if i.consume_shortcut(&SHORTCUT_MAXIMISE) {
+                window.dashboard.toggle_hovered();
             }
             if i.consume_shortcut(&SHORTCUT_RESET) {
                 out.push(Action::Reset);
@@ -214,18 +246,39 @@ impl ReglabApp {
         let fullscreen = self.window.fullscreen;
         let mut out = Vec::new();
         let (wb, view, window) = (&self.wb, &mut self.view, &mut self.window);
-        egui::Panel::top("toolbar")
-            .show(ui, |ui| panels::toolbar_ui(wb, view, &mut window.show_help, ui, &mut out));
+        let controls_shown =
+            !view.presentation && view.show_controls.unwrap_or_else(|| ctx.content_rect().width() >= 1400.0);
+        let mut reset_layout = false;
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            panels::toolbar_ui(
+                wb,
+                view,
+                &mut window.show_help,
+                &mut reset_layout,
+                controls_shown,
+                ui,
+                &mut out,
+            )
+        });
+        if reset_layout {
+            window.dashboard.set_layout(&Layout::focus(&wb.settings.experiment.views));
+        }
         if !view.presentation {
             egui::Panel::bottom("status")
                 .show(ui, |ui| panels::status_ui(wb, &window.frame_times, ui, &mut out));
+        }
+        if controls_shown {
             egui::Panel::left("settings")
                 .resizable(true)
-                .default_size(380.0)
+                .default_size(360.0)
                 .show(ui, |ui| panels::settings_ui(wb, &mut window.path_field, ui, &mut out));
         }
         egui::CentralPanel::default()
-            .show(ui, |ui| plots::plots_ui(wb, view, &mut window.textures, &mut window.plots, ui, &mut out));
+            .show(ui, |ui| window.dashboard.ui(wb, view, &mut window.textures, ui, &mut out));
+        let layout = window.dashboard.layout();
+        if wb.settings.experiment.layout.as_ref() != Some(&layout) {
+            out.push(Action::SetLayout(layout));
+        }
         if window.show_help {
             panels::help_ui(&mut window.show_help, &ctx);
         }
@@ -248,42 +301,53 @@ impl ReglabApp {
         }
     }
 
+    /// Whether view `kind` has something to show (a picture of an empty
+    /// view is not worth a file).
+    fn shows(&self, kind: ViewKind) -> bool {
+        match kind {
+            ViewKind::Boundary => self.wb.boundary.is_some(),
+            ViewKind::Path => self.wb.sweep_result.is_some(),
+            ViewKind::Accuracy => self.wb.prepared.as_ref().is_some_and(|p| p.task.is_classification()),
+            _ => true,
+        }
+    }
+
     /// One step of taking the export's pictures, once per frame.
     fn picture_step(&mut self, ctx: &egui::Context) {
         let Some(mut job) = self.window.capture.take() else { return };
         ctx.request_repaint();
-        let places = &self.window.plots;
+        let dashboard = &mut self.window.dashboard;
         job.capture = match std::mem::replace(&mut job.capture, Capture::Idle) {
             Capture::Idle => match job.pending.pop_front() {
-                Some("window") => Capture::Waiting {
+                Some(None) => Capture::Waiting {
                     name: "window",
                     rect: ctx.content_rect(),
                     rx: request_screenshot(ctx),
                     since: Instant::now(),
                 },
-                Some(name) => match places.offset_of(name) {
-                    Some(y) => {
-                        self.window.plots.scroll_to = Some(y);
-                        Capture::Scrolling { name, frames: 0, last: None, steady: 0 }
-                    }
-                    None => Capture::Idle,
-                },
+                Some(Some(view)) => {
+                    dashboard.maximized = Some(view);
+                    Capture::Showing { view, frames: 0, last: None, steady: 0 }
+                }
                 None => {
+                    dashboard.maximized = job.maximized_before;
                     self.actions.push(Action::PicturesWritten { files: job.files, errors: job.errors });
                     return;
                 }
             },
-            Capture::Scrolling { name, frames, last, steady } => {
-                let now = places.rect_of(name);
+            Capture::Showing { view, frames, last, steady } => {
+                let now = dashboard.rect_of(view);
                 let steady = if now.is_some() && now == last { steady + 1 } else { 0 };
                 match now {
                     // Steady for three frames (or given up waiting after 120): capture.
-                    Some(rect) if steady >= 3 || frames >= 120 => {
-                        let rect = rect.intersect(places.viewport);
-                        Capture::Waiting { name, rect, rx: request_screenshot(ctx), since: Instant::now() }
-                    }
-                    Some(_) => Capture::Scrolling { name, frames: frames + 1, last: now, steady },
-                    None => Capture::Idle,
+                    Some(rect) if steady >= 3 || frames >= 120 => Capture::Waiting {
+                        name: view.id(),
+                        rect,
+                        rx: request_screenshot(ctx),
+                        since: Instant::now(),
+                    },
+                    _ if frames >= 120 => Capture::Idle,
+                    _ => Capture::Showing { view, frames: frames + 1, last: now, steady },
                 }
             }
             Capture::Waiting { name, rect, rx, since } => match rx.try_recv() {

@@ -15,27 +15,30 @@ use crate::experiment::DataSource;
 use crate::nn::{Activation, L1Rule, LambdaScale, Regularizer, Scope};
 use crate::train::live::TrainerState;
 use crate::train::{Batch, RunStatus, parse_hidden};
-use crate::workbench::{Action, Workbench};
+use crate::workbench::{Action, Pace, Workbench};
 
 fn shortcut_text(ui: &Ui, s: &egui::KeyboardShortcut) -> String {
     ui.ctx().format_shortcut(s)
 }
 
-/// Train/Pause, Step, Stop, Reset, the speed limit and the epoch counter.
+/// Presets, Train/Pause, Step, Stop, Reset, the pace, the epoch counter,
+/// and the File and View menus. It wraps rather than clips when the window
+/// is narrow or zoomed.
 pub fn toolbar_ui(
     wb: &Workbench,
     view: &mut ViewSettings,
     show_help: &mut bool,
+    reset_layout: &mut bool,
+    controls_shown: bool,
     ui: &mut Ui,
     out: &mut Vec<Action>,
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.heading("reglab");
-        ui.separator();
         let current = wb.preset.as_ref().map_or("choose…".to_string(), |p| p.0.clone());
         egui::ComboBox::from_label("Preset")
             .selected_text(current)
-            .width(260.0)
+            .width(240.0)
             .show_ui(ui, |ui| {
                 for (k, (_, text)) in crate::experiment::PRESETS.iter().enumerate() {
                     let exp = crate::experiment::Experiment::from_toml(text).ok();
@@ -51,42 +54,18 @@ pub fn toolbar_ui(
             })
             .response
             .on_hover_text("Ready-made comparisons, one per point of the chapter (keys 1 to 6)");
-        if ui
-            .button("Open session…")
-            .on_hover_text("Open a saved session (.toml): data, settings, runs and their changes")
-            .clicked()
-        {
-            out.push(Action::OpenSessionDialog);
-        }
-        if ui
-            .button("Save session…")
-            .on_hover_text(format!(
-                "Save the data, settings, runs and every change made while training, to reproduce them exactly ({})",
-                shortcut_text(ui, &SHORTCUT_SAVE)
-            ))
-            .clicked()
-        {
-            out.push(Action::SaveSession);
-        }
-        if ui
-            .button("Export all…")
-            .on_hover_text(format!(
-                "Into one folder: every plot on screen and the whole window as PNG, the metrics CSV and weights JSON (as reglab train writes them) and the session ({})",
-                shortcut_text(ui, &SHORTCUT_EXPORT)
-            ))
-            .clicked()
-        {
-            out.push(Action::ExportAll);
-        }
         ui.separator();
         let ready = wb.prepared.is_some() && !wb.is_loading();
         let running = wb.trainer_state == TrainerState::Running;
+        let step = wb.session_training().map_or(0, |t| t.epochs());
         let (label, tip) = if running {
-            ("Pause", "Pause training; Train resumes from the same weights")
+            ("Pause", "Pause training; Train resumes from the same weights".to_string())
         } else if wb.trainer_state == TrainerState::Paused {
-            ("Resume", "Go on training from where the runs are")
+            ("Resume", "Go on training from where the runs are".to_string())
+        } else if wb.can_continue() {
+            ("Go on", format!("The same runs go on from where they are, to epoch {}", 2 * step))
         } else {
-            ("Train", "Train every run side by side from the same initial weights")
+            ("Train", "Train every run side by side from the same initial weights".to_string())
         };
         let play = ui
             .add_enabled(ready, egui::Button::new(RichText::new(label).strong()))
@@ -120,25 +99,11 @@ pub fn toolbar_ui(
             out.push(Action::Reset);
         }
         ui.separator();
-        let mut limited = wb.settings.speed_limit.is_some();
-        let mut speed = wb.settings.speed_limit.unwrap_or(20.0);
-        let r1 = ui
-            .checkbox(&mut limited, "Limit speed")
-            .on_hover_text("Slow training down to watch the first epochs");
-        let r2 = ui.add_enabled(
-            limited,
-            egui::Slider::new(&mut speed, 1.0..=1000.0)
-                .clamping(egui::SliderClamping::Never)
-                .logarithmic(true)
-                .suffix(" epochs/s")
-                .text("speed"),
-        );
-        if r1.changed() || r2.changed() {
-            out.push(Action::SpeedLimit(limited.then_some(speed)));
-        }
+        pace_ui(wb, ui, out);
         ui.separator();
-        let epochs = wb.session_training().unwrap_or(&wb.settings.experiment.training).epochs();
-        ui.label(RichText::new(format!("epoch {} / {epochs}", wb.epoch())).monospace().size(16.0))
+        let training = wb.session_training().unwrap_or(&wb.settings.experiment.training);
+        let of = if wb.settings.until_paused { "until paused".to_string() } else { format!("/ {}", training.epochs()) };
+        ui.label(RichText::new(format!("epoch {} {of}", wb.epoch())).monospace().size(16.0))
             .on_hover_text("The furthest epoch any run has reached");
         if wb.epochs_per_s > 0.0 {
             ui.label(format!("{:.0} epochs/s", wb.epochs_per_s));
@@ -152,24 +117,23 @@ pub fn toolbar_ui(
         ui.label(RichText::new(state).italics());
         if wb.stale() {
             ui.label(
-                RichText::new("Settings changed: Reset (or Train) to apply them")
-                    .color(ui.visuals().warn_fg_color),
+                RichText::new("Settings changed: Reset (or Train) to apply them").color(ui.visuals().warn_fg_color),
             )
-            .on_hover_text(
-                "Network, batch, data or the list of runs changed; these need new runs from epoch 0",
-            );
+            .on_hover_text("Network, batch, data or the list of runs changed; these need new runs from epoch 0");
         }
         ui.separator();
-        egui::ComboBox::from_label("Theme").selected_text(view.theme.name()).show_ui(ui, |ui| {
-            for t in super::Theme::ALL {
-                ui.selectable_value(&mut view.theme, t, t.name());
-            }
-        });
+        if ui
+            .selectable_label(controls_shown, "Controls")
+            .on_hover_text("Show or hide the panel of data, network and runs (the views get the room)")
+            .clicked()
+        {
+            view.show_controls = Some(!controls_shown);
+        }
         let present = if view.presentation { "Show controls" } else { "Present" };
         if ui
             .button(present)
             .on_hover_text(format!(
-                "Plots only, for a projector ({}); full screen with {}",
+                "Views only, for a projector ({}); full screen with {}",
                 shortcut_text(ui, &SHORTCUT_PRESENT),
                 shortcut_text(ui, &SHORTCUT_FULLSCREEN)
             ))
@@ -177,14 +141,102 @@ pub fn toolbar_ui(
         {
             view.presentation = !view.presentation;
         }
-        if ui
-            .button("Help")
-            .on_hover_text(format!("Keyboard shortcuts ({})", shortcut_text(ui, &SHORTCUT_HELP)))
-            .clicked()
-        {
-            *show_help = !*show_help;
-        }
+        ui.menu_button("File", |ui| {
+            if ui
+                .button("Open session…")
+                .on_hover_text("Open a saved session (.toml): data, settings, runs and their changes")
+                .clicked()
+            {
+                out.push(Action::OpenSessionDialog);
+            }
+            if ui
+                .button(format!("Save session…  ({})", shortcut_text(ui, &SHORTCUT_SAVE)))
+                .on_hover_text("Save the data, settings, runs, layout and every change made while training")
+                .clicked()
+            {
+                out.push(Action::SaveSession);
+            }
+            if ui
+                .button(format!("Export all…  ({})", shortcut_text(ui, &SHORTCUT_EXPORT)))
+                .on_hover_text(
+                    "Into one folder: the window and every view as PNG, the metrics CSV and weights JSON (as reglab train writes them) and the session",
+                )
+                .clicked()
+            {
+                out.push(Action::ExportAll);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            ui.label(RichText::new("Theme").weak());
+            for t in super::Theme::ALL {
+                ui.radio_value(&mut view.theme, t, t.name());
+            }
+            ui.separator();
+            if ui
+                .button("Reset layout")
+                .on_hover_text("The views of this experiment large, the others in tabs below")
+                .clicked()
+            {
+                *reset_layout = true;
+            }
+            if ui.button(format!("Keyboard shortcuts  ({})", shortcut_text(ui, &SHORTCUT_HELP))).clicked() {
+                *show_help = true;
+            }
+        });
     });
+}
+
+/// How fast the runs train: over about 20 s, at a fixed rate, or as fast as
+/// possible (each one click); and whether they go on until paused.
+fn pace_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
+    let pace = wb.settings.pace;
+    let watch = format!("watchable (~{:.0} s)", crate::workbench::WATCH_SECONDS);
+    if ui
+        .selectable_label(pace == Pace::Watch, watch)
+        .on_hover_text("The whole run unfolds over about 20 seconds, at a pace a room can follow")
+        .clicked()
+    {
+        out.push(Action::SetPace(Pace::Watch));
+    }
+    let fixed = match pace {
+        Pace::Fixed(eps) => Some(eps),
+        _ => None,
+    };
+    if ui
+        .selectable_label(fixed.is_some(), "limit")
+        .on_hover_text("At most the epochs per second you set")
+        .clicked()
+        && fixed.is_none()
+    {
+        out.push(Action::SetPace(Pace::Fixed(wb.speed_limit().unwrap_or(50.0).round().max(1.0))));
+    }
+    if let Some(mut eps) = fixed {
+        let r = ui.add(
+            egui::Slider::new(&mut eps, 1.0..=5000.0)
+                .logarithmic(true)
+                .clamping(egui::SliderClamping::Never)
+                .suffix(" epochs/s")
+                .text("speed"),
+        );
+        if r.changed() && eps.is_finite() && eps > 0.0 {
+            out.push(Action::SetPace(Pace::Fixed(eps)));
+        }
+    }
+    if ui
+        .selectable_label(pace == Pace::Fastest, "fastest")
+        .on_hover_text("As fast as the machine goes")
+        .clicked()
+    {
+        out.push(Action::SetPace(Pace::Fastest));
+    }
+    let mut until = wb.settings.until_paused;
+    if ui
+        .checkbox(&mut until, "until paused")
+        .on_hover_text("The runs go on past their epochs until you pause them, as in TensorFlow Playground")
+        .changed()
+    {
+        out.push(Action::SetUntilPaused(until));
+    }
 }
 
 /// The keyboard shortcuts, over the plots.
@@ -794,10 +846,12 @@ fn runs_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
                     "Which penalty this run adds to its data error; changes apply while it trains",
                 );
             if spec.reg != Regularizer::None {
+                // About 40 points a decade; the number beside it takes any value typed.
+                ui.spacing_mut().slider_width = 200.0;
                 let r = ui.add(
-                    egui::Slider::new(&mut spec.lambda, 0.0..=20.0)
+                    egui::Slider::new(&mut spec.lambda, 0.0..=10.0)
                         .logarithmic(true)
-                        .smallest_positive(1e-5)
+                        .smallest_positive(1e-4)
                         .clamping(egui::SliderClamping::Never)
                         .text("λ"),
                 );

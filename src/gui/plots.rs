@@ -1,27 +1,84 @@
-//! The live plots, all drawn from the workbench's histories: one colour
-//! per run everywhere, values on hover, legends. Each reads the workbench
-//! and its view settings and returns actions.
+//! The views, each drawn from the workbench's histories into the space its
+//! tile gives it: one colour per run everywhere (made legible on the plot's
+//! background), values on hover, no legend over the data (the dashboard's
+//! key names the runs and line styles). Each reads the workbench and its
+//! view settings and returns actions.
 
 use egui::{Color32, ColorImage, RichText, TextureHandle, Ui};
 use egui_plot::{
-    Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, PlotImage, PlotPoint, PlotPoints, Points, Text,
-    VLine,
+    Bar, BarChart, GridInput, GridMark, Line, LineStyle, Plot, PlotImage, PlotPoint, PlotPoints, Points,
+    Text, VLine,
 };
 
-use super::view::{ViewSettings, color};
+use super::view::{ViewSettings, color, legible};
+use crate::experiment::ViewKind;
 use crate::train::live::BoundaryGrid;
 use crate::train::{EPSILON_GRID, Histogram};
 use crate::workbench::{Action, RunHistory, Series, Workbench};
 
-/// Class colours of the decision boundary plots.
-const CLASS_COLORS: [[u8; 3]; 6] = [
-    [0x00, 0x72, 0xB2],
-    [0xE6, 0x9F, 0x00],
-    [0x00, 0x9E, 0x73],
-    [0xCC, 0x79, 0xA7],
-    [0x56, 0xB4, 0xE9],
-    [0xD5, 0x5E, 0x00],
+/// Class colours of the decision boundary plots: purple, olive and browns,
+/// apart from every run colour of [`crate::workbench::PALETTE`].
+pub const CLASS_COLORS: [[u8; 3]; 6] = [
+    [0x76, 0x2A, 0x83],
+    [0x80, 0x80, 0x00],
+    [0x8C, 0x51, 0x0A],
+    [0x4D, 0x4D, 0x80],
+    [0xB8, 0x86, 0x0B],
+    [0x5A, 0x1E, 0x1E],
 ];
+
+/// Each run's colour, legible on the plots' background.
+pub fn run_colors(ui: &Ui, wb: &Workbench) -> Vec<Color32> {
+    let bg = ui.visuals().extreme_bg_color;
+    (0..wb.runs.len()).map(|i| legible(wb.run_color(i), bg)).collect()
+}
+
+/// What is left of the tile for a plot, after the rows above it.
+fn fill(ui: &Ui) -> (f32, f32) {
+    let a = ui.available_size();
+    (a.x.max(120.0), (a.y - 4.0).max(80.0))
+}
+
+/// Grid lines of a log₁₀ axis at whole decades (and at 2 and 5 within
+/// them when only a few decades show): ticks read 1, 0.1, 0.01.
+fn decade_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || hi - lo > 400.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    let fine = hi - lo < 3.0;
+    for d in (lo.floor() as i64)..=(hi.ceil() as i64) {
+        marks.push(GridMark { value: d as f64, step_size: 1.0 });
+        if fine {
+            for m in [2.0f64, 5.0] {
+                marks.push(GridMark { value: d as f64 + m.log10(), step_size: 0.1 });
+            }
+        }
+    }
+    marks.retain(|m| m.value >= lo && m.value <= hi);
+    marks
+}
+
+/// An exponential moving average of a series (TensorBoard's smoothing):
+/// `s ← w·s + (1 − w)·y`, started at the first value.
+fn smoothed(s: &Series, weight: f64, log: bool) -> PlotPoints<'static> {
+    let mut acc: Option<f64> = None;
+    PlotPoints::Owned(
+        s.points()
+            .iter()
+            .map(|p| {
+                let y = if log { p.y.max(1e-12).log10() } else { p.y };
+                let v = match acc {
+                    Some(a) => weight * a + (1.0 - weight) * y,
+                    None => y,
+                };
+                acc = Some(v);
+                PlotPoint::new(p.x, v)
+            })
+            .collect(),
+    )
+}
 
 fn class_color(k: usize) -> Color32 {
     let c = CLASS_COLORS[k % CLASS_COLORS.len()];
@@ -74,8 +131,43 @@ fn compact(y: f64) -> String {
     }
 }
 
-fn title(ui: &mut Ui, text: &str, help: &str) {
-    ui.label(RichText::new(text).strong().size(15.0)).on_hover_text(help);
+/// The header of a view in its tile: the title, by which the view is
+/// dragged to another place (double-click: maximise), and the button that
+/// maximises it or restores the layout.
+#[derive(Debug, Default)]
+pub struct Chrome {
+    pub maximized: bool,
+    pub drag_started: bool,
+    pub toggle: bool,
+}
+
+impl Chrome {
+    fn title(&mut self, ui: &mut Ui, text: &str, help: &str) {
+        let r = ui
+            .add(
+                egui::Label::new(RichText::new(text).strong().size(15.0))
+                    .sense(egui::Sense::click_and_drag()),
+            )
+            .on_hover_text(format!(
+                "{help}\n\nDrag the title to move this view beside, above or into the tabs of another; \
+                 double-click it, or press M over it, to have it alone."
+            ));
+        self.drag_started |= r.drag_started();
+        self.toggle |= r.double_clicked();
+    }
+
+    fn buttons(&mut self, ui: &mut Ui) {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let (label, tip) = if self.maximized {
+                ("Restore", "Back to all the views (M)")
+            } else {
+                ("Maximise", "This view alone, as large as the window allows (M)")
+            };
+            if ui.small_button(label).on_hover_text(tip).clicked() {
+                self.toggle = true;
+            }
+        });
+    }
 }
 
 /// One run's histogram-history texture and what it was built from.
@@ -133,204 +225,98 @@ impl Textures {
     }
 }
 
-/// Where each plot was drawn in the last frame (on screen, unclipped), with
-/// its offset from the top of the scrolled plots.
-#[derive(Debug, Clone)]
-pub struct PlotPlaces {
-    pub places: Vec<(&'static str, f32, egui::Rect)>,
-    /// The visible part of the scrolled plots.
-    pub viewport: egui::Rect,
-    pub content_height: f32,
-    /// Scroll the plots to this offset in the next frame.
-    pub scroll_to: Option<f32>,
-}
-
-impl Default for PlotPlaces {
-    fn default() -> Self {
-        PlotPlaces { places: Vec::new(), viewport: egui::Rect::NOTHING, content_height: 0.0, scroll_to: None }
-    }
-}
-
-impl PlotPlaces {
-    pub fn names(&self) -> Vec<&'static str> {
-        self.places.iter().map(|p| p.0).collect()
-    }
-    pub fn offset_of(&self, name: &str) -> Option<f32> {
-        self.places.iter().find(|p| p.0 == name).map(|p| p.1)
-    }
-    pub fn rect_of(&self, name: &str) -> Option<egui::Rect> {
-        self.places.iter().find(|p| p.0 == name).map(|p| p.2)
-    }
-}
-
-/// Draws with `draw` and notes where it went, for exporting.
-fn placed(
-    ui: &mut Ui,
-    rects: &mut Vec<(&'static str, egui::Rect)>,
-    name: &'static str,
-    draw: impl FnOnce(&mut Ui),
-) {
-    let r = ui.scope(draw).response.rect;
-    rects.push((name, r));
-}
-
-/// The central panel: every plot, two per row.
-pub fn plots_ui(
+/// Draws view `kind` into the space of its tile.
+pub fn view_ui(
+    kind: ViewKind,
     wb: &Workbench,
     view: &mut ViewSettings,
     textures: &mut Textures,
-    places: &mut PlotPlaces,
+    chrome: &mut Chrome,
     ui: &mut Ui,
     out: &mut Vec<Action>,
 ) {
-    if wb.runs.is_empty() {
-        ui.centered_and_justified(|ui| {
-            if wb.is_loading() {
-                ui.spinner();
-            } else if wb.prepared.is_none() {
-                ui.label("Choose a dataset in the Data panel, open a file, or drop one on the window.");
-            } else {
-                ui.spinner();
-            }
-        });
-        return;
+    match kind {
+        ViewKind::Formula => formula_ui(wb, view, chrome, ui),
+        ViewKind::Error => error_plot(wb, view, chrome, ui),
+        ViewKind::Accuracy => accuracy_plot(wb, view, chrome, ui),
+        ViewKind::Histograms => histograms_ui(wb, view, textures, chrome, ui),
+        ViewKind::Sparsity => sparsity_plot(wb, view, chrome, ui),
+        ViewKind::Norms => norms_plot(wb, chrome, ui),
+        ViewKind::Importance => importance_plot(wb, chrome, ui),
+        ViewKind::Boundary => boundary_ui(wb, textures, chrome, ui),
+        ViewKind::Path => path_ui(wb, view, chrome, ui, out),
     }
-    let actions = out;
-    if let Some((name, description)) = wb.preset.clone() {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(name).strong().size(17.0));
-                if ui.small_button("Close").on_hover_text("Hide this explanation").clicked() {
-                    actions.push(Action::ClosePresetNote);
-                }
-            });
-            ui.label(RichText::new(description).size(15.0));
-        });
-    }
-    formula_ui(wb, view, ui);
-    let mut rects: Vec<(&'static str, egui::Rect)> = Vec::new();
-    let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
-    if let Some(y) = places.scroll_to.take() {
-        // Never past the end: an overscroll would spring back while the
-        // window is being captured.
-        let max = (places.content_height - places.viewport.height()).max(0.0);
-        area = area.vertical_scroll_offset(y.clamp(0.0, max));
-    }
-    let output = area.show(ui, |ui| {
-        let spacing = ui.spacing().item_spacing.x * 3.0;
-        let half = ((ui.available_width() - spacing) / 2.0).max(200.0);
-        let height = 250.0;
-        ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                ui.set_width(half);
-                placed(ui, &mut rects, "error", |ui| error_plot(wb, view, ui, half, height));
-            });
-            ui.vertical(|ui| {
-                ui.set_width(half);
-                placed(ui, &mut rects, "accuracy", |ui| accuracy_plot(wb, view, ui, half, height));
-            });
-        });
-        ui.separator();
-        placed(ui, &mut rects, "histograms", |ui| histograms_ui(wb, view, textures, ui));
-        ui.separator();
-        ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                ui.set_width(half);
-                placed(ui, &mut rects, "sparsity", |ui| sparsity_plot(wb, view, ui, half, height));
-            });
-            ui.vertical(|ui| {
-                ui.set_width(half);
-                placed(ui, &mut rects, "norms", |ui| norms_plot(wb, ui, half, height));
-            });
-        });
-        ui.separator();
-        placed(ui, &mut rects, "importance", |ui| importance_plot(wb, ui, height));
-        ui.separator();
-        let r = ui.scope(|ui| boundary_ui(wb, textures, ui)).response.rect;
-        if wb.boundary.is_some() {
-            rects.push(("boundary", r));
-        }
-        ui.separator();
-        let r = ui.scope(|ui| path_ui(wb, view, ui, actions)).response.rect;
-        if wb.sweep_result.is_some() {
-            rects.push(("path", r));
-        }
-    });
-    let (top, offset) = (output.inner_rect.min.y, output.state.clamped_offset().y);
-    places.viewport = output.inner_rect;
-    places.content_height = output.content_size.y;
-    places.places = rects.into_iter().map(|(name, r)| (name, r.min.y - top + offset, r)).collect();
 }
 
 /// The penalised error and the update rule the chosen run uses, with its
 /// current numbers, large enough for a projector.
-fn formula_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui) {
+fn formula_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
+    let colors = run_colors(ui, wb);
     let Some(prepared) = wb.prepared.clone() else { return };
-    let header = egui::CollapsingHeader::new(RichText::new("Formula").strong().size(15.0))
-        .id_salt("formula-panel")
-        .open(Some(view.show_formula))
-        .show(ui, |ui| {
-            let runs = wb.runs.len();
-            if runs == 0 {
-                return;
-            }
-            let view = &mut *view;
-            view.formula_run = view.formula_run.min(runs - 1);
-            ui.horizontal(|ui| {
-                egui::ComboBox::from_label("formula of run")
-                    .selected_text(wb.runs[view.formula_run].name.clone())
-                    .show_ui(ui, |ui| {
-                        for (i, r) in wb.runs.iter().enumerate() {
-                            ui.selectable_value(&mut view.formula_run, i, r.name.clone());
-                        }
-                    });
-            });
-            let i = view.formula_run;
-            // The settings the session on screen runs with, live changes included.
-            let Some(spec) = wb.session_spec(i) else { return };
-            let f = spec.penalty().formula();
-            let training = wb.session_training().unwrap_or(&wb.settings.experiment.training);
-            let batch_rows = training.batch.rows(prepared.train_rows());
-            let n = spec.lambda_scale.n(batch_rows, prepared.train_rows());
-            let lr = spec.lr.unwrap_or(wb.runs[i].lr);
-            let big = |t: String| RichText::new(t).monospace().size(19.0);
-            ui.label(big(f.error.clone()).color(color(wb.run_color(i))));
-            ui.label(big(f.update.clone()));
-            let mut numbers = format!("η = {}", compact(lr));
-            if spec.reg != crate::nn::Regularizer::None {
-                numbers += &format!(
-                    ",  λ = {},  n = {} ({}),  λ/n = {},  η·λ/n = {}",
-                    compact(spec.lambda),
-                    compact(n),
-                    match spec.lambda_scale {
-                        crate::nn::LambdaScale::Batch => "the batch size",
-                        crate::nn::LambdaScale::Dataset => "the training rows",
-                        crate::nn::LambdaScale::None => "none",
-                    },
-                    compact(spec.lambda / n),
-                    compact(lr * spec.lambda / n)
-                );
-            }
-            if spec.reg == crate::nn::Regularizer::ElasticNet {
-                numbers += &format!(",  α = {}", compact(spec.alpha));
-            }
-            if let Some(keep) = spec.dropout {
-                numbers += &format!(",  dropout keeps {}", compact(keep));
-            }
-            if spec.scope == crate::nn::Scope::Output {
-                numbers += ",  penalty on the output layer only";
-            }
-            ui.label(big(numbers).size(16.0));
-            if let Some(note) = f.note {
-                ui.label(RichText::new(note).italics());
-            }
+    ui.horizontal(|ui| {
+        chrome.title(ui, "Formula", "The penalised error and the update rule a run uses, with its numbers");
+        chrome.buttons(ui);
+    });
+    egui::ScrollArea::vertical().id_salt("formula-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        let runs = wb.runs.len();
+        if runs == 0 {
+            return;
+        }
+        let view = &mut *view;
+        view.formula_run = view.formula_run.min(runs - 1);
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label("run").selected_text(wb.runs[view.formula_run].name.clone()).show_ui(
+                ui,
+                |ui| {
+                    for (i, r) in wb.runs.iter().enumerate() {
+                        ui.selectable_value(&mut view.formula_run, i, r.name.clone());
+                    }
+                },
+            );
         });
-    if header.header_response.clicked() {
-        view.show_formula = !view.show_formula;
-    }
+        let i = view.formula_run;
+        // The settings the session on screen runs with, live changes included.
+        let Some(spec) = wb.session_spec(i) else { return };
+        let f = spec.penalty().formula();
+        let training = wb.session_training().unwrap_or(&wb.settings.experiment.training);
+        let batch_rows = training.batch.rows(prepared.train_rows());
+        let n = spec.lambda_scale.n(batch_rows, prepared.train_rows());
+        let lr = spec.lr.unwrap_or(wb.runs[i].lr);
+        let big = |t: String| RichText::new(t).monospace().size(19.0);
+        ui.label(big(f.error.clone()).color(colors[i]));
+        ui.label(big(f.update.clone()));
+        let mut numbers = format!("η = {}", compact(lr));
+        if spec.reg != crate::nn::Regularizer::None {
+            numbers += &format!(
+                ",  λ = {},  n = {} ({}),  λ/n = {},  η·λ/n = {}",
+                compact(spec.lambda),
+                compact(n),
+                match spec.lambda_scale {
+                    crate::nn::LambdaScale::Batch => "the batch size",
+                    crate::nn::LambdaScale::Dataset => "the training rows",
+                    crate::nn::LambdaScale::None => "none",
+                },
+                compact(spec.lambda / n),
+                compact(lr * spec.lambda / n)
+            );
+        }
+        if spec.reg == crate::nn::Regularizer::ElasticNet {
+            numbers += &format!(",  α = {}", compact(spec.alpha));
+        }
+        if let Some(keep) = spec.dropout {
+            numbers += &format!(",  dropout keeps {}", compact(keep));
+        }
+        if spec.scope == crate::nn::Scope::Output {
+            numbers += ",  penalty on the output layer only";
+        }
+        ui.label(big(numbers).size(16.0));
+        if let Some(note) = f.note {
+            ui.label(RichText::new(note).italics());
+        }
+    });
 }
 
-fn change_markers(wb: &Workbench, plot: &mut egui_plot::PlotUi<'_>) {
+fn change_markers(wb: &Workbench, colors: &[Color32], plot: &mut egui_plot::PlotUi<'_>) {
     for (i, h) in wb.runs.iter().enumerate() {
         for ch in &h.changes {
             plot.vline(
@@ -338,7 +324,7 @@ fn change_markers(wb: &Workbench, plot: &mut egui_plot::PlotUi<'_>) {
                     format!("{}: {} {} to {} at epoch {}", h.name, ch.setting, ch.from, ch.to, ch.epoch),
                     ch.epoch as f64,
                 )
-                .color(color(wb.run_color(i)))
+                .color(colors[i])
                 .style(LineStyle::dashed_dense())
                 .width(1.0),
             );
@@ -346,9 +332,10 @@ fn change_markers(wb: &Workbench, plot: &mut egui_plot::PlotUi<'_>) {
     }
 }
 
-fn error_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f32, height: f32) {
+fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
+    let colors = run_colors(ui, wb);
     ui.horizontal(|ui| {
-        title(
+        chrome.title(
             ui,
             "Error",
             "Data error E₀ per run: training (solid), validation (dashed); the penalty term R(w) dotted, apart from it",
@@ -357,16 +344,23 @@ fn error_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f32, 
         ui.checkbox(&mut v.log_error, "log scale");
         ui.checkbox(&mut v.show_validation, "validation");
         ui.checkbox(&mut v.show_penalty, "penalty");
+        ui.add(
+            egui::Slider::new(&mut v.smoothing, 0.0..=0.99)
+                .text("smoothing")
+                .max_decimals(2),
+        )
+        .on_hover_text("An exponential moving average over the epochs, as TensorBoard's; 0 is off. The exact values stay, faint, and show on hover");
+        chrome.buttons(ui);
     });
 
     let log = view.log_error;
-    Plot::new("error-plot")
+    let (width, height) = fill(ui);
+    let plot = Plot::new("error-plot")
         .allow_scroll(false)
         .width(width)
         .height(height)
-        .legend(Legend::default().follow_insertion_order(true).position(Corner::RightTop))
         .x_axis_label("epoch")
-        .y_axis_label(if log { "error (log₁₀)" } else { "error" })
+        .y_axis_label(if log { "error (log scale)" } else { "error" })
         .y_axis_formatter(move |m, _| compact(if log { 10f64.powf(m.value) } else { m.value }))
         .label_formatter(move |hover| {
             let (name, p) = match hover {
@@ -382,55 +376,84 @@ fn error_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f32, 
                 format!("{name}\nepoch {:.0}\n{y:.4}", p.x)
             })
         })
-        .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
-        .show(ui, |plot| {
-            for (i, h) in wb.runs.iter().enumerate() {
-                let c = color(wb.run_color(i));
+        .link_cursor(egui::Id::unique("epoch-cursor"), [true, false]);
+    let plot = if log { plot.y_grid_spacer(decade_marks) } else { plot };
+    let smoothing = view.smoothing.clamp(0.0, 0.99) as f64;
+    plot.show(ui, |plot| {
+        for (i, h) in wb.runs.iter().enumerate() {
+            let c = colors[i];
+            if smoothing > 0.0 {
+                plot.line(
+                    Line::new(format!("{} train", h.name), points(&h.train_error, log))
+                        .color(c.gamma_multiply(0.3))
+                        .width(1.0),
+                );
+                plot.line(
+                    Line::new(
+                        format!("{} train (smoothed)", h.name),
+                        smoothed(&h.train_error, smoothing, log),
+                    )
+                    .color(c)
+                    .width(2.0),
+                );
+            } else {
                 plot.line(
                     Line::new(format!("{} train", h.name), points(&h.train_error, log)).color(c).width(2.0),
                 );
-                if view.show_validation && !h.val_error.is_empty() {
+            }
+            if view.show_validation && !h.val_error.is_empty() {
+                let line = if smoothing > 0.0 {
                     plot.line(
                         Line::new(format!("{} validation", h.name), points(&h.val_error, log))
-                            .color(c)
-                            .width(1.5)
-                            .style(LineStyle::dashed_loose()),
+                            .color(c.gamma_multiply(0.3))
+                            .width(1.0),
                     );
-                }
-                if view.show_penalty && h.penalty.points().iter().any(|p| p.y > 0.0) {
-                    plot.line(
-                        Line::new(format!("{} penalty R(w)", h.name), points(&h.penalty, log))
-                            .color(c)
-                            .width(1.5)
-                            .style(LineStyle::dotted_dense()),
-                    );
-                }
+                    Line::new(
+                        format!("{} validation (smoothed)", h.name),
+                        smoothed(&h.val_error, smoothing, log),
+                    )
+                } else {
+                    Line::new(format!("{} validation", h.name), points(&h.val_error, log))
+                };
+                plot.line(line.color(c).width(1.5).style(LineStyle::dashed_loose()));
             }
-            change_markers(wb, plot);
-        });
+            if view.show_penalty && h.penalty.points().iter().any(|p| p.y > 0.0) {
+                plot.line(
+                    Line::new(format!("{} penalty R(w)", h.name), points(&h.penalty, log))
+                        .color(c)
+                        .width(1.5)
+                        .style(LineStyle::dotted_dense()),
+                );
+            }
+        }
+        change_markers(wb, &colors, plot);
+    });
 }
 
-fn accuracy_plot(wb: &Workbench, view: &ViewSettings, ui: &mut Ui, width: f32, height: f32) {
-    title(ui, "Accuracy", "Share of rows classified right: training (solid), validation (dashed)");
+fn accuracy_plot(wb: &Workbench, view: &ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
+    let colors = run_colors(ui, wb);
+    ui.horizontal(|ui| {
+        chrome.title(ui, "Accuracy", "Share of rows classified right: training (solid), validation (dashed)");
+        ui.label(RichText::new("solid: training · dashed: validation").small().weak());
+        chrome.buttons(ui);
+    });
     let classification = wb.prepared.as_ref().is_some_and(|p| p.task.is_classification());
     if !classification {
-        ui.allocate_ui(egui::vec2(width, height), |ui| {
-            ui.label("Accuracy is for classification; this is a regression task (see the error plot).");
-        });
+        ui.label("Accuracy is for classification; this is a regression task (see the error plot).");
         return;
     }
+    let (width, height) = fill(ui);
     Plot::new("accuracy-plot")
         .allow_scroll(false)
         .width(width)
         .height(height)
-        .legend(Legend::default().follow_insertion_order(true).position(Corner::RightBottom))
         .x_axis_label("epoch")
         .y_axis_label("accuracy")
         .include_y(1.0)
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
         .show(ui, |plot| {
             for (i, h) in wb.runs.iter().enumerate() {
-                let c = color(wb.run_color(i));
+                let c = colors[i];
                 plot.line(
                     Line::new(format!("{} train", h.name), points(&h.train_accuracy, false))
                         .color(c)
@@ -444,7 +467,7 @@ fn accuracy_plot(wb: &Workbench, view: &ViewSettings, ui: &mut Ui, width: f32, h
                     );
                 }
             }
-            change_markers(wb, plot);
+            change_markers(wb, &colors, plot);
         });
 }
 
@@ -456,10 +479,17 @@ fn chosen_histogram(h: &RunHistory, layer: Option<usize>) -> Option<&Histogram> 
     }
 }
 
-fn histograms_ui(wb: &Workbench, view: &mut ViewSettings, textures: &mut Textures, ui: &mut Ui) {
+fn histograms_ui(
+    wb: &Workbench,
+    view: &mut ViewSettings,
+    textures: &mut Textures,
+    chrome: &mut Chrome,
+    ui: &mut Ui,
+) {
+    let colors = run_colors(ui, wb);
     let layers = wb.runs.first().and_then(|h| h.latest.as_ref()).map_or(0, |m| m.histograms.len());
     ui.horizontal(|ui| {
-        title(
+        chrome.title(
             ui,
             "Weight histograms",
             "How the weights are distributed, one plot per run with the same axes; the dark bar counts weights exactly 0",
@@ -482,15 +512,25 @@ fn histograms_ui(wb: &Workbench, view: &mut ViewSettings, textures: &mut Texture
         ui.checkbox(&mut v.log_counts, "log counts").on_hover_text("Counts on a log scale: log₁₀(1 + count)");
         ui.checkbox(&mut v.histogram_history, "history (heat map)")
             .on_hover_text("The histogram over epochs: time to the right, weight value up, darker = more weights");
+        chrome.buttons(ui);
     });
     let n = wb.runs.len().max(1);
     let spacing = ui.spacing().item_spacing.x;
-    let width = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(120.0, 600.0);
-    let height = 190.0;
+    let width = ((ui.available_width() - spacing * n as f32) / n as f32).max(100.0);
+    let height = (ui.available_height() - ui.spacing().interact_size.y - 8.0).max(80.0);
     if view.histogram_history {
         update_history_textures(wb, view, textures, ui.ctx());
     }
-    let link = egui::Id::unique("histogram-axes");
+    // One x range and one y range for every run, so that widths and heights compare.
+    let scale = |c: u32| if view.log_counts { (1.0 + c as f64).log10() } else { c as f64 };
+    let shown: Vec<&Histogram> =
+        wb.runs.iter().filter_map(|h| chosen_histogram(h, view.histogram_layer)).collect();
+    let x_max = shown.iter().map(|h| h.hi.abs().max(h.lo.abs()) as f64).fold(1e-6, f64::max) * 1.05;
+    let y_max = shown
+        .iter()
+        .map(|h| h.counts.iter().copied().chain([h.zeros]).map(scale).fold(0.0, f64::max))
+        .fold(1.0, f64::max)
+        * 1.05;
     ui.horizontal_top(|ui| {
         for (i, h) in wb.runs.iter().enumerate() {
             ui.vertical(|ui| {
@@ -503,7 +543,7 @@ fn histograms_ui(wb: &Workbench, view: &mut ViewSettings, textures: &mut Texture
                         h.epoch(),
                         100.0 * zero
                     ))
-                    .color(color(wb.run_color(i))),
+                    .color(colors[i]),
                 );
                 if view.histogram_history {
                     history_plot(wb, textures, ui, i, width, height);
@@ -514,7 +554,6 @@ fn histograms_ui(wb: &Workbench, view: &mut ViewSettings, textures: &mut Texture
                     return;
                 };
                 let bin = (hist.hi - hist.lo) as f64 / hist.counts.len() as f64;
-                let scale = |c: u32| if view.log_counts { (1.0 + c as f64).log10() } else { c as f64 };
                 let bars: Vec<Bar> = hist
                     .counts
                     .iter()
@@ -534,15 +573,13 @@ fn histograms_ui(wb: &Workbench, view: &mut ViewSettings, textures: &mut Texture
                     .allow_scroll(false)
                     .width(width)
                     .height(height)
-                    .link_axis(link, [true, true])
+                    .default_x_bounds(-x_max, x_max)
+                    .default_y_bounds(0.0, y_max)
                     .x_axis_label("weight")
                     .y_axis_label(if view.log_counts { "log₁₀(1+count)" } else { "count" })
-                    .include_y(0.0)
                     .show(ui, |plot| {
                         plot.bar_chart(
-                            BarChart::new(format!("{} weights", h.name), bars)
-                                .color(color(wb.run_color(i)))
-                                .width(bin),
+                            BarChart::new(format!("{} weights", h.name), bars).color(colors[i]).width(bin),
                         );
                         plot.bar_chart(
                             BarChart::new("exactly 0", vec![zero_bar]).color(zero_color).width(bin * 0.5),
@@ -563,7 +600,7 @@ fn update_history_textures(
     let log = view.log_counts;
     let background =
         if ctx.global_style().visuals.dark_mode { Color32::from_gray(20) } else { Color32::WHITE };
-    let colors: Vec<Color32> = (0..wb.runs.len()).map(|i| color(wb.run_color(i))).collect();
+    let colors: Vec<Color32> = (0..wb.runs.len()).map(|i| legible(wb.run_color(i), background)).collect();
     textures.history.resize_with(wb.runs.len(), || None);
     for (i, h) in wb.runs.iter().enumerate() {
         let fresh = matches!(&textures.history[i], Some(t) if (t.session, t.received) == (wb.session_id, h.received) && t.layer == layer && t.log == log && t.color == colors[i]);
@@ -661,9 +698,10 @@ fn history_plot(wb: &Workbench, textures: &Textures, ui: &mut Ui, i: usize, widt
         });
 }
 
-fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f32, height: f32) {
+fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
+    let colors = run_colors(ui, wb);
     ui.horizontal(|ui| {
-        title(
+        chrome.title(
             ui,
             "Sparsity",
             "Share of weights exactly 0 (solid) and with |w| < ε (dashed); ε can be changed for the whole history",
@@ -678,14 +716,16 @@ fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f3
                 })
                 .text("ε"),
         );
+        ui.label(RichText::new("solid: exactly 0 · dashed: |w| < ε").small().weak());
+        chrome.buttons(ui);
     });
 
     let k = view.epsilon_index.min(EPSILON_GRID.len() - 1);
+    let (width, height) = fill(ui);
     Plot::new("sparsity-plot")
         .allow_scroll(false)
         .width(width)
         .height(height)
-        .legend(Legend::default().follow_insertion_order(true).position(Corner::LeftTop))
         .x_axis_label("epoch")
         .y_axis_label("share of weights")
         .include_y(0.0)
@@ -693,7 +733,7 @@ fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f3
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
         .show(ui, |plot| {
             for (i, h) in wb.runs.iter().enumerate() {
-                let c = color(wb.run_color(i));
+                let c = colors[i];
                 plot.line(
                     Line::new(format!("{} exactly 0", h.name), points(&h.zero_frac, false))
                         .color(c)
@@ -708,24 +748,33 @@ fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, width: f3
                     .style(LineStyle::dashed_loose()),
                 );
             }
-            change_markers(wb, plot);
+            change_markers(wb, &colors, plot);
         });
 }
 
-fn norms_plot(wb: &Workbench, ui: &mut Ui, width: f32, height: f32) {
-    title(ui, "Weight norms", "L1 norm Σ|w| (solid) and L2 norm √(Σw²) (dashed) over all weight matrices");
+fn norms_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
+    let colors = run_colors(ui, wb);
+    ui.horizontal(|ui| {
+        chrome.title(
+            ui,
+            "Weight norms",
+            "L1 norm Σ|w| (solid) and L2 norm √(Σw²) (dashed) over all weight matrices",
+        );
+        ui.label(RichText::new("solid: L1 norm · dashed: L2 norm").small().weak());
+        chrome.buttons(ui);
+    });
+    let (width, height) = fill(ui);
     Plot::new("norms-plot")
         .allow_scroll(false)
         .width(width)
         .height(height)
-        .legend(Legend::default().follow_insertion_order(true).position(Corner::LeftTop))
         .x_axis_label("epoch")
         .y_axis_label("norm")
         .include_y(0.0)
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false])
         .show(ui, |plot| {
             for (i, h) in wb.runs.iter().enumerate() {
-                let c = color(wb.run_color(i));
+                let c = colors[i];
                 plot.line(Line::new(format!("{} L1 norm", h.name), points(&h.l1, false)).color(c).width(2.0));
                 plot.line(
                     Line::new(format!("{} L2 norm", h.name), points(&h.l2, false))
@@ -733,20 +782,21 @@ fn norms_plot(wb: &Workbench, ui: &mut Ui, width: f32, height: f32) {
                         .style(LineStyle::dashed_loose()),
                 );
             }
-            change_markers(wb, plot);
+            change_markers(wb, &colors, plot);
         });
 }
 
 /// Features shown at most in the importance plot.
 const MAX_IMPORTANCE_FEATURES: usize = 60;
 
-fn importance_plot(wb: &Workbench, ui: &mut Ui, height: f32) {
+fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
+    let colors = run_colors(ui, wb);
     let Some(prepared) = &wb.prepared else { return };
     let names = prepared.feature_names.clone();
     let shown = names.len().min(MAX_IMPORTANCE_FEATURES);
     let informative = prepared.informative.clone();
     ui.horizontal(|ui| {
-        title(
+        chrome.title(
             ui,
             "Input importance",
             "Per input feature: Σ|w| over its weights into the first layer; an input whose weights are all 0 is ignored",
@@ -757,6 +807,7 @@ fn importance_plot(wb: &Workbench, ui: &mut Ui, height: f32) {
         if shown < names.len() {
             ui.label(RichText::new(format!("(first {shown} of {} features)", names.len())).small().weak());
         }
+        chrome.buttons(ui);
     });
     let n = wb.runs.len().max(1);
     let group = 0.8;
@@ -768,10 +819,11 @@ fn importance_plot(wb: &Workbench, ui: &mut Ui, height: f32) {
             top = m.importance.iter().take(shown).fold(top, |a, &v| a.max(v as f64));
         }
     }
+    let (width, height) = fill(ui);
     Plot::new("importance-plot")
         .allow_scroll(false)
+        .width(width)
         .height(height)
-        .legend(Legend::default().follow_insertion_order(true).position(Corner::RightTop))
         .y_axis_label("Σ|w| into layer 1")
         .include_y(0.0)
         .x_axis_formatter(move |mark, _| {
@@ -800,9 +852,7 @@ fn importance_plot(wb: &Workbench, ui: &mut Ui, height: f32) {
                         Bar::new(j as f64 + offset, v as f64).name(format!("{}: {}", h.name, names[j]))
                     })
                     .collect();
-                plot.bar_chart(
-                    BarChart::new(h.name.clone(), bars).color(color(wb.run_color(i))).width(bw * 0.95),
-                );
+                plot.bar_chart(BarChart::new(h.name.clone(), bars).color(colors[i]).width(bw * 0.95));
             }
             if let Some(inf) = &informative {
                 for (j, &is) in inf.iter().take(shown).enumerate() {
@@ -816,19 +866,25 @@ fn importance_plot(wb: &Workbench, ui: &mut Ui, height: f32) {
         });
 }
 
-fn boundary_ui(wb: &Workbench, textures: &Textures, ui: &mut Ui) {
-    title(
-        ui,
-        "Decision boundary",
-        "Each run's predicted class over the plane of the two input features, with the training rows",
-    );
+fn boundary_ui(wb: &Workbench, textures: &Textures, chrome: &mut Chrome, ui: &mut Ui) {
+    let colors = run_colors(ui, wb);
+    ui.horizontal(|ui| {
+        chrome.title(
+            ui,
+            "Decision boundary",
+            "Each run's predicted class over the plane of the two input features, with the training rows",
+        );
+        chrome.buttons(ui);
+    });
     let (Some(grid), Some(prepared)) = (&wb.boundary, &wb.prepared) else {
         ui.label("Shown for classification with exactly two input features (try a generated set such as circle or xor).");
         return;
     };
     let n = wb.runs.len().max(1);
     let spacing = ui.spacing().item_spacing.x;
-    let size = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(120.0, 320.0);
+    let size = ((ui.available_width() - spacing * n as f32) / n as f32)
+        .min(ui.available_height() - ui.spacing().interact_size.y - 8.0)
+        .max(80.0);
     let by_class = &wb.boundary_points;
     let center = PlotPoint::new(
         ((grid.x_range.0 + grid.x_range.1) / 2.0) as f64,
@@ -840,7 +896,7 @@ fn boundary_ui(wb: &Workbench, textures: &Textures, ui: &mut Ui) {
         for (i, h) in wb.runs.iter().enumerate() {
             ui.vertical(|ui| {
                 let epoch = h.boundary.as_ref().map_or(0, |b| b.0);
-                ui.label(RichText::new(format!("{} · epoch {epoch}", h.name)).color(color(wb.run_color(i))));
+                ui.label(RichText::new(format!("{} · epoch {epoch}", h.name)).color(colors[i]));
                 Plot::new(("boundary", i))
                     .allow_scroll(false)
                     .width(size)
@@ -877,9 +933,15 @@ fn boundary_ui(wb: &Workbench, textures: &Textures, ui: &mut Ui) {
 /// The regularization path: controls, each path's weights against log λ
 /// with the count of non-zero weights along the top, and the validation
 /// error against log λ with λ_min and the one-standard-error choice.
-fn path_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, actions: &mut Vec<Action>) {
+fn path_ui(
+    wb: &Workbench,
+    view: &mut ViewSettings,
+    chrome: &mut Chrome,
+    ui: &mut Ui,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal(|ui| {
-        title(
+        chrome.title(
             ui,
             "Regularization path",
             "Each penalised run trained at every λ of a log grid, each λ starting from the weights of the one before",
@@ -916,6 +978,7 @@ fn path_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, actions: &mut V
                 }
             }
         }
+        chrome.buttons(ui);
     });
     let Some(paths) = &wb.sweep_result else {
         ui.label("Press Sweep λ to trace how the weights and the validation error change with λ.");
@@ -923,8 +986,8 @@ fn path_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, actions: &mut V
     };
     let n = paths.len().max(1) + 1;
     let spacing = ui.spacing().item_spacing.x;
-    let width = ((ui.available_width() - spacing * n as f32) / n as f32).clamp(200.0, 700.0);
-    let height = 260.0;
+    let width = ((ui.available_width() - spacing * n as f32) / n as f32).max(150.0);
+    let height = (ui.available_height() - 2.0 * ui.spacing().interact_size.y - 8.0).max(80.0);
     let names = wb.prepared.as_ref().map(|p| p.feature_names.clone()).unwrap_or_default();
     let link = egui::Id::unique("path-x");
     ui.horizontal_top(|ui| {
@@ -989,7 +1052,6 @@ fn path_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, actions: &mut V
                 .width(width)
                 .height(height)
                 .link_axis(link, [true, false])
-                .legend(Legend::default().follow_insertion_order(true))
                 .x_axis_label("log₁₀ λ")
                 .show(ui, |plot| {
                     for (path, rgb) in paths {

@@ -16,6 +16,7 @@ pub const SHORTCUT_EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::C
 pub const SHORTCUT_STEP_ARROW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::ArrowRight);
 pub const SHORTCUT_FULLSCREEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F11);
 pub const SHORTCUT_PRESENT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::P);
+pub const SHORTCUT_MAXIMISE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::M);
 pub const SHORTCUT_HELP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F1);
 
 /// Frame timings of the app's own `ui` code.
@@ -38,6 +39,42 @@ impl FrameTimes {
         let sum: Duration = self.recent.iter().sum();
         (sum / n, self.recent.iter().max().copied().unwrap_or_default())
     }
+}
+
+/// Relative luminance of an sRGB colour (WCAG 2).
+pub fn luminance(c: Color32) -> f64 {
+    let lin = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+}
+
+/// Contrast ratio of two colours (WCAG 2): 1 to 21.
+pub fn contrast(a: Color32, b: Color32) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The least change of `c` towards black (on a light background) or white
+/// (on a dark one) that gives a contrast of at least 3:1 against `bg`, so
+/// that a run's lines read from the back of a room in every theme.
+pub fn legible(c: [u8; 3], bg: Color32) -> Color32 {
+    let base = color(c);
+    let target = if luminance(bg) > 0.18 { Color32::BLACK } else { Color32::WHITE };
+    for step in 0..=20 {
+        let t = step as f32 / 20.0;
+        let mix = |x: u8, y: u8| (x as f32 * (1.0 - t) + y as f32 * t).round() as u8;
+        let c = Color32::from_rgb(
+            mix(base.r(), target.r()),
+            mix(base.g(), target.g()),
+            mix(base.b(), target.b()),
+        );
+        if contrast(c, bg) >= 3.0 {
+            return c;
+        }
+    }
+    target
 }
 
 /// A run's colour as egui paints it.
@@ -64,11 +101,16 @@ pub struct ViewSettings {
     pub theme: Theme,
     /// Plots only: the settings panel and the status bar are hidden.
     pub presentation: bool,
+    /// The panel of data, network and runs; `None`: shown when the window
+    /// is at least 1400 points wide.
+    pub show_controls: Option<bool>,
     /// Regularization path: how many λ values, the smallest as a fraction of
     /// the largest, and the epochs at most per λ.
     pub sweep_count: usize,
     pub sweep_min_ratio: f64,
     pub sweep_epochs: usize,
+    /// Weight of the exponential moving average on the error curves; 0 is off.
+    pub smoothing: f32,
 }
 
 /// Colours of the whole window.
@@ -126,9 +168,11 @@ impl Default for ViewSettings {
             formula_run: 1,
             theme: Theme::Dark,
             presentation: false,
+            show_controls: None,
             sweep_count: 20,
             sweep_min_ratio: 1e-3,
             sweep_epochs: 200,
+            smoothing: 0.0,
         }
     }
 }

@@ -53,6 +53,9 @@ pub enum Command {
     Stop,
     /// At most this many epochs per second (`None`: as fast as possible).
     SpeedLimit(Option<f64>),
+    /// This many epochs more for the runs that reached their end (the same
+    /// runs go on; the session's epochs grow).
+    Extend(usize),
     Change {
         run: usize,
         change: LiveChange,
@@ -329,6 +332,24 @@ impl Worker {
             Command::SpeedLimit(s) => {
                 self.speed = s.filter(|v| v.is_finite() && *v > 0.0);
                 true
+            }
+            Command::Extend(more) => {
+                let Some(session) = self.session.as_mut() else { return true };
+                let total = session.training.epochs().saturating_add(more);
+                session.training.epochs = Some(total);
+                let mut going_on = Vec::new();
+                for (i, run) in session.runs.iter_mut().enumerate() {
+                    if run.status == RunStatus::Done {
+                        run.status = RunStatus::Training;
+                        going_on.push(i);
+                    }
+                }
+                for i in going_on {
+                    if !self.send(Update::Status { run: i, status: RunStatus::Training }) {
+                        return false;
+                    }
+                }
+                self.set_state(TrainerState::Paused)
             }
             Command::Change { run, change } => self.change(run, change),
             Command::Export(dir) => {

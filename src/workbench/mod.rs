@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{ColumnRoles, Dataset, LoadProgress, Preparation, Prepared, prepare};
-use crate::experiment::{DataSource, DataSpec, Experiment};
+use crate::experiment::{DataSource, DataSpec, Experiment, Layout};
 use crate::nn::Regularizer;
 use crate::train::live::{
     BoundaryGrid, Command, LiveChange, LiveTrainer, SessionSetup, TrainerState, Update,
@@ -51,15 +51,39 @@ pub struct Settings {
     pub recent_files: Vec<PathBuf>,
     /// The session file saved or opened last, offered at the next start.
     pub last_session: Option<PathBuf>,
-    /// Epochs per second at most; `None` for as fast as possible.
-    pub speed_limit: Option<f64>,
+    /// How fast the runs train.
+    pub pace: Pace,
+    /// When the runs reach their epochs they go on, until paused.
+    pub until_paused: bool,
 }
+
+/// How fast the runs train in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Pace {
+    /// The whole session unfolds over about [`WATCH_SECONDS`], so that a
+    /// room can follow it.
+    Watch,
+    /// At most this many epochs per second.
+    Fixed(f64),
+    /// As fast as the machine goes.
+    Fastest,
+}
+
+/// How long a session takes at [`Pace::Watch`].
+pub const WATCH_SECONDS: f64 = 20.0;
 
 impl Default for Settings {
     fn default() -> Self {
         let experiment = crate::experiment::default_experiment();
         let colors = palette_for(experiment.runs.len());
-        Settings { experiment, colors, recent_files: Vec::new(), last_session: None, speed_limit: None }
+        Settings {
+            experiment,
+            colors,
+            recent_files: Vec::new(),
+            last_session: None,
+            pace: Pace::Watch,
+            until_paused: false,
+        }
     }
 }
 
@@ -128,7 +152,9 @@ pub enum Action {
     AddRun,
     DuplicateRun(usize),
     RemoveRun(usize),
-    SpeedLimit(Option<f64>),
+    SetPace(Pace),
+    /// Runs that reach their epochs go on until paused.
+    SetUntilPaused(bool),
     DismissNotices,
     /// Load preset `i` of [`crate::experiment::PRESETS`].
     Preset(usize),
@@ -156,6 +182,8 @@ pub enum Action {
         epochs: usize,
     },
     CancelSweep,
+    /// The window's views were arranged anew (saved with the session).
+    SetLayout(Layout),
     /// A run that panics (tests: a failure stays in its run).
     #[doc(hidden)]
     InjectPanic(usize),
@@ -220,6 +248,8 @@ struct OnScreen {
     experiment: Experiment,
     runs: Vec<RunSpec>,
     colors: Vec<[u8; 3]>,
+    /// The epochs it was set up with: what Train adds once they are done.
+    epochs_step: usize,
 }
 
 pub struct Workbench {
@@ -248,6 +278,9 @@ pub struct Workbench {
     pub epochs_per_s: f64,
     /// The ε of an experiment just opened, for the sparsity plot to take.
     pub epsilon_hint: Option<f64>,
+    /// The arrangement of the views of an experiment just opened, for the
+    /// window to take.
+    pub layout_hint: Option<Layout>,
     /// The window captures pictures of exports (headless, nobody does).
     pub takes_pictures: bool,
     /// An export folder whose pictures the window should take now.
@@ -301,6 +334,7 @@ impl Workbench {
             sweep_result: None,
             epochs_per_s: 0.0,
             epsilon_hint: None,
+            layout_hint: None,
             takes_pictures: false,
             pictures_wanted: None,
             data_dir: data_dir(),
@@ -320,9 +354,7 @@ impl Workbench {
         if wb.trainer.is_none() {
             wb.error("The training thread could not be started; training is unavailable.".into());
         }
-        if let Some(speed) = wb.settings.speed_limit {
-            wb.send(Command::SpeedLimit(Some(speed)));
-        }
+        wb.send_pace();
         wb
     }
 
@@ -373,6 +405,24 @@ impl Workbench {
             || a.seed != b.seed
             || a.runs.len() != b.runs.len()
             || a.runs.iter().zip(&b.runs).any(|(x, y)| !same_but_live(x, y))
+    }
+
+    /// Epochs per second at most, as the pace sets it: at [`Pace::Watch`]
+    /// the session's epochs over [`WATCH_SECONDS`].
+    pub fn speed_limit(&self) -> Option<f64> {
+        match self.settings.pace {
+            Pace::Watch => {
+                let training = self.session_training().unwrap_or(&self.settings.experiment.training);
+                Some((training.epochs() as f64 / WATCH_SECONDS).clamp(2.0, 5000.0))
+            }
+            Pace::Fixed(eps) => Some(eps),
+            Pace::Fastest => None,
+        }
+    }
+
+    fn send_pace(&mut self) {
+        let limit = self.speed_limit();
+        self.send(Command::SpeedLimit(limit));
     }
 
     /// Run `i` as the session on screen trains it (live changes included).
@@ -486,6 +536,8 @@ impl Workbench {
                 let Opened { experiment, preset, session_file } = *opened;
                 self.settings.colors = palette_for(experiment.runs.len());
                 self.epsilon_hint = Some(experiment.training.epsilon);
+                self.layout_hint =
+                    Some(experiment.layout.clone().unwrap_or_else(|| Layout::focus(&experiment.views)));
                 self.replay = experiment.changes.clone();
                 self.settings.experiment = Experiment { changes: Vec::new(), ..experiment };
                 self.preset = preset;
@@ -619,6 +671,7 @@ impl Workbench {
             experiment: exp.clone(),
             runs: exp.runs.clone(),
             colors: self.settings.colors.clone(),
+            epochs_step: exp.training.epochs(),
         });
         self.send(Command::Setup(Box::new(setup)));
         true
@@ -644,6 +697,8 @@ impl Workbench {
                 })
             })
             .collect();
+        exp.layout = self.settings.experiment.layout.clone();
+        exp.views = self.settings.experiment.views.clone();
         exp.name = self.preset.as_ref().map(|p| p.0.clone());
         exp.description = self.preset.as_ref().map(|p| p.1.clone());
         Some(exp)
@@ -746,6 +801,7 @@ impl Workbench {
                 self.boundary = boundary;
                 self.rate_mark = None;
                 self.epochs_per_s = 0.0;
+                self.send_pace();
             }
             Update::SetupFailed(e) => {
                 self.pending_setup = None;
@@ -783,8 +839,16 @@ impl Workbench {
             Update::State(s) => {
                 self.trainer_state = s;
                 if s == TrainerState::Finished {
-                    let epoch = self.epoch();
-                    self.info(format!("Training finished at epoch {epoch}."));
+                    if self.settings.until_paused && self.can_continue() {
+                        self.extend();
+                        self.send(Command::Start);
+                        self.trainer_state = TrainerState::Running;
+                    } else {
+                        let epoch = self.epoch();
+                        self.info(format!(
+                            "Training finished at epoch {epoch}. Train goes on with the same runs."
+                        ));
+                    }
                 }
             }
             Update::Exported(result) => match (result, self.export.as_mut()) {
@@ -827,8 +891,32 @@ impl Workbench {
         if self.prepared.is_none() {
             return false;
         }
+        if self.can_continue() {
+            self.extend();
+            return true;
+        }
         let fresh = self.stale() || self.runs.is_empty() || self.trainer_state == TrainerState::Finished;
         !fresh || self.setup_session()
+    }
+
+    /// The runs on screen reached their epochs (none was stopped by hand)
+    /// and the settings are theirs: Train goes on with them.
+    pub fn can_continue(&self) -> bool {
+        self.trainer_state == TrainerState::Finished
+            && !self.stale()
+            && self.runs.iter().any(|r| r.status == RunStatus::Done)
+            && !self.runs.iter().any(|r| r.status == RunStatus::Stopped)
+    }
+
+    /// The same runs, as many epochs more as they were set up with.
+    fn extend(&mut self) {
+        let Some(on) = self.on_screen.as_mut() else { return };
+        let more = on.epochs_step.max(1);
+        let total = on.experiment.training.epochs().saturating_add(more);
+        on.experiment.training.epochs = Some(total);
+        self.settings.experiment.training.epochs = Some(total);
+        self.send(Command::Extend(more));
+        self.send_pace();
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -874,12 +962,9 @@ impl Workbench {
                 }
             }
             Action::AddRun => {
+                let spec = next_run(&self.settings.experiment.runs);
                 let color = self.settings.free_color();
-                let n = self.settings.experiment.runs.len() + 1;
-                self.settings
-                    .experiment
-                    .runs
-                    .push(RunSpec { name: format!("run {n}"), ..Default::default() });
+                self.settings.experiment.runs.push(spec);
                 self.settings.colors.push(color);
             }
             Action::DuplicateRun(i) => {
@@ -909,10 +994,11 @@ impl Workbench {
                     self.info(format!("Removed run '{}'; it goes at the next Reset.", removed.name));
                 }
             }
-            Action::SpeedLimit(s) => {
-                self.settings.speed_limit = s;
-                self.send(Command::SpeedLimit(s));
+            Action::SetPace(pace) => {
+                self.settings.pace = pace;
+                self.send_pace();
             }
+            Action::SetUntilPaused(on) => self.settings.until_paused = on,
             Action::DismissNotices => self.notices.clear(),
             Action::Preset(i) => self.apply_preset(i),
             Action::ClosePresetNote => self.preset = None,
@@ -978,6 +1064,7 @@ impl Workbench {
                     jobs::Progress::cancel(&*job.progress);
                 }
             }
+            Action::SetLayout(layout) => self.settings.experiment.layout = Some(layout),
             Action::InjectPanic(run) => self.send(Command::InjectPanic { run }),
         }
     }
@@ -1201,6 +1288,48 @@ impl Workbench {
             Err(e) => self.error(format!("cannot start the sweep: {e}")),
         }
     }
+}
+
+/// A new run that shows something beside `runs`: the first of L1
+/// (proximal), L2, elastic net and dropout that none of them is, with the
+/// largest λ already in use (0.1 when none is), named for what it is.
+fn next_run(runs: &[RunSpec]) -> RunSpec {
+    use crate::nn::L1Rule;
+    let lambda = runs.iter().filter(|r| r.reg != Regularizer::None).map(|r| r.lambda).fold(0.0, f64::max);
+    let lambda = if lambda > 0.0 { lambda } else { 0.1 };
+    let l1 = RunSpec { reg: Regularizer::L1, l1_rule: L1Rule::Proximal, lambda, ..RunSpec::default() };
+    let candidates = [
+        (runs.iter().any(|r| r.reg == Regularizer::L1), l1.clone(), format!("L1 λ={lambda}")),
+        (
+            runs.iter().any(|r| r.reg == Regularizer::L2 && r.dropout.is_none()),
+            RunSpec { reg: Regularizer::L2, lambda, ..RunSpec::default() },
+            format!("L2 λ={lambda}"),
+        ),
+        (
+            runs.iter().any(|r| r.reg == Regularizer::ElasticNet),
+            RunSpec { reg: Regularizer::ElasticNet, l1_rule: L1Rule::Proximal, lambda, ..RunSpec::default() },
+            format!("elastic net λ={lambda}"),
+        ),
+        (
+            runs.iter().any(|r| r.dropout.is_some()),
+            RunSpec { dropout: Some(0.8), ..RunSpec::default() },
+            "dropout p=0.8".to_string(),
+        ),
+    ];
+    let (spec, name) = candidates
+        .into_iter()
+        .find(|(present, _, _)| !present)
+        .map(|(_, spec, name)| (spec, name))
+        .unwrap_or_else(|| {
+            let lambda = 10.0 * lambda;
+            (RunSpec { lambda, ..l1 }, format!("L1 λ={lambda}"))
+        });
+    let taken = |n: &str| runs.iter().any(|r| r.name == n);
+    let name = (1..)
+        .map(|k| if k == 1 { name.clone() } else { format!("{name} ({k})") })
+        .find(|n| !taken(n))
+        .unwrap_or(name);
+    RunSpec { name, ..spec }
 }
 
 /// The same run but for the settings that may change while it trains.

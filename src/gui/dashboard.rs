@@ -1,0 +1,306 @@
+//! The central area: every view is a tile (egui_tiles, rerun's tiling
+//! engine) that can be dragged by its title, resized, put in tabs,
+//! maximised (its button, a double-click on its title, or M over it) and
+//! restored. Above the tiles, the preset's note and one key for all plots:
+//! each run's colour and what solid, dashed and dotted lines mean, so that
+//! no legend covers the data. The arrangement is plain data ([`Layout`]),
+//! saved with the app and in session files.
+
+use egui::{RichText, Ui};
+use egui_tiles::{Container, LinearDir, SimplificationOptions, Tile, TileId, Tiles, Tree, UiResponse};
+
+use super::plots::{self, Chrome, Textures};
+use super::view::ViewSettings;
+use crate::experiment::{Layout, ViewKind};
+use crate::workbench::{Action, Workbench};
+
+pub struct Dashboard {
+    tree: Tree<ViewKind>,
+    /// The view shown alone, if any.
+    pub maximized: Option<ViewKind>,
+    /// Where each view was drawn in the last frame.
+    pub drawn: Vec<(ViewKind, egui::Rect)>,
+    /// The view under the pointer in the last frame.
+    hovered: Option<ViewKind>,
+}
+
+impl Dashboard {
+    pub fn new(layout: &Layout) -> Dashboard {
+        Dashboard { tree: tree_of(layout), maximized: None, drawn: Vec::new(), hovered: None }
+    }
+
+    /// The arrangement as a file holds it.
+    pub fn layout(&self) -> Layout {
+        self.tree
+            .root()
+            .and_then(|root| layout_of(&self.tree.tiles, root))
+            .unwrap_or_else(|| Layout::focus(&[]))
+    }
+
+    pub fn set_layout(&mut self, layout: &Layout) {
+        self.tree = tree_of(layout);
+        self.maximized = None;
+    }
+
+    /// Where view `kind` was drawn in the last frame.
+    pub fn rect_of(&self, kind: ViewKind) -> Option<egui::Rect> {
+        self.drawn.iter().find(|(k, _)| *k == kind).map(|(_, r)| *r)
+    }
+
+    /// Maximises the view under the pointer, or restores the layout.
+    pub fn toggle_hovered(&mut self) {
+        self.maximized = match self.maximized {
+            Some(_) => None,
+            None => self.hovered,
+        };
+    }
+
+    pub fn ui(
+        &mut self,
+        wb: &Workbench,
+        view: &mut ViewSettings,
+        textures: &mut Textures,
+        ui: &mut Ui,
+        out: &mut Vec<Action>,
+    ) {
+        if wb.runs.is_empty() {
+            ui.centered_and_justified(|ui| {
+                if wb.prepared.is_none() && !wb.is_loading() {
+                    ui.label("Choose a dataset in the Data panel, open a file, or drop one on the window.");
+                } else {
+                    ui.spinner();
+                }
+            });
+            return;
+        }
+        note_ui(wb, ui, out);
+        key_ui(wb, ui);
+        let mut behavior = TileBehavior {
+            wb,
+            view,
+            textures,
+            out,
+            drawn: Vec::new(),
+            toggle: None,
+            hovered: None,
+            maximized: None,
+        };
+        match self.maximized {
+            Some(kind) => {
+                behavior.maximized = Some(kind);
+                let rect = ui.available_rect_before_wrap();
+                let mut child =
+                    ui.new_child(egui::UiBuilder::new().max_rect(rect).id_salt(("maximized", kind.id())));
+                behavior.draw(&mut child, kind);
+                ui.allocate_rect(rect, egui::Sense::hover());
+            }
+            None => self.tree.ui(&mut behavior, ui),
+        }
+        self.drawn = behavior.drawn;
+        self.hovered = behavior.hovered;
+        if let Some(kind) = behavior.toggle {
+            self.maximized = if self.maximized.is_some() { None } else { Some(kind) };
+        }
+    }
+}
+
+/// The preset's (or named session's) explanation, compact.
+fn note_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
+    let Some((name, description)) = &wb.preset else { return };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(name).strong().size(16.0));
+        ui.label(RichText::new(description).size(14.0));
+        if ui.small_button("Close").on_hover_text("Hide this explanation").clicked() {
+            out.push(Action::ClosePresetNote);
+        }
+    });
+}
+
+/// One key for every plot: the runs' colours and the line styles.
+fn key_ui(wb: &Workbench, ui: &mut Ui) {
+    let colors = plots::run_colors(ui, wb);
+    ui.horizontal_wrapped(|ui| {
+        for (i, h) in wb.runs.iter().enumerate() {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, colors[i]);
+            ui.label(RichText::new(&h.name).strong().color(colors[i]));
+            ui.add_space(8.0);
+        }
+        ui.separator();
+        ui.label(RichText::new("solid: training · dashed: validation · dotted: penalty R(w) · vertical dashes: a setting changed").weak());
+    });
+}
+
+struct TileBehavior<'a> {
+    wb: &'a Workbench,
+    view: &'a mut ViewSettings,
+    textures: &'a mut Textures,
+    out: &'a mut Vec<Action>,
+    drawn: Vec<(ViewKind, egui::Rect)>,
+    toggle: Option<ViewKind>,
+    hovered: Option<ViewKind>,
+    maximized: Option<ViewKind>,
+}
+
+impl TileBehavior<'_> {
+    /// Draws one view in `ui`'s space; `true` when its title is being dragged.
+    fn draw(&mut self, ui: &mut Ui, kind: ViewKind) -> bool {
+        let rect = ui.max_rect();
+        self.drawn.push((kind, rect));
+        if ui.rect_contains_pointer(rect) {
+            self.hovered = Some(kind);
+        }
+        let mut chrome = Chrome { maximized: self.maximized.is_some(), ..Chrome::default() };
+        egui::Frame::new().inner_margin(4).show(ui, |ui| {
+            ui.set_min_size(ui.available_size());
+            plots::view_ui(kind, self.wb, self.view, self.textures, &mut chrome, ui, self.out);
+        });
+        if chrome.toggle {
+            self.toggle = Some(kind);
+        }
+        chrome.drag_started
+    }
+}
+
+impl egui_tiles::Behavior<ViewKind> for TileBehavior<'_> {
+    fn tab_title_for_pane(&mut self, pane: &ViewKind) -> egui::WidgetText {
+        pane.title().into()
+    }
+
+    fn pane_ui(&mut self, ui: &mut Ui, _tile_id: TileId, pane: &mut ViewKind) -> UiResponse {
+        if self.draw(ui, *pane) { UiResponse::DragStarted } else { UiResponse::None }
+    }
+
+    fn simplification_options(&self) -> SimplificationOptions {
+        SimplificationOptions { all_panes_must_have_tabs: false, ..SimplificationOptions::default() }
+    }
+
+    fn gap_width(&self, _style: &egui::Style) -> f32 {
+        3.0
+    }
+}
+
+fn tree_of(layout: &Layout) -> Tree<ViewKind> {
+    // Every view has a place: one the layout leaves out goes into a tab.
+    let mut layout = layout.clone();
+    let missing: Vec<ViewKind> =
+        ViewKind::ALL.iter().copied().filter(|v| !layout.views().contains(v)).collect();
+    if !missing.is_empty() {
+        let mut tabs: Vec<Layout> = missing.into_iter().map(|view| Layout::View { view }).collect();
+        layout = match layout {
+            Layout::Vertical { mut children, mut shares } => {
+                children.push(Layout::Tabs { children: std::mem::take(&mut tabs), active: 0 });
+                if !shares.is_empty() {
+                    shares.push(1.0);
+                }
+                Layout::Vertical { children, shares }
+            }
+            other => Layout::Vertical {
+                children: vec![other, Layout::Tabs { children: tabs, active: 0 }],
+                shares: vec![2.0, 1.0],
+            },
+        };
+    }
+    let mut tiles = Tiles::default();
+    let root = insert(&mut tiles, &layout);
+    Tree::new(egui::Id::unique("reglab-dashboard"), root, tiles)
+}
+
+fn insert(tiles: &mut Tiles<ViewKind>, layout: &Layout) -> TileId {
+    let children = |tiles: &mut Tiles<ViewKind>, c: &[Layout]| -> Vec<TileId> {
+        c.iter().map(|l| insert(tiles, l)).collect()
+    };
+    match layout {
+        Layout::View { view } => tiles.insert_pane(*view),
+        Layout::Tabs { children: c, active } => {
+            let ids = children(tiles, c);
+            let id = tiles.insert_tab_tile(ids.clone());
+            if let Some(Tile::Container(Container::Tabs(t))) = tiles.get_mut(id) {
+                t.active = ids.get(*active).or(ids.first()).copied();
+            }
+            id
+        }
+        Layout::Horizontal { children: c, shares } | Layout::Vertical { children: c, shares } => {
+            let ids = children(tiles, c);
+            let id = if matches!(layout, Layout::Horizontal { .. }) {
+                tiles.insert_horizontal_tile(ids.clone())
+            } else {
+                tiles.insert_vertical_tile(ids.clone())
+            };
+            if let Some(Tile::Container(Container::Linear(lin))) = tiles.get_mut(id) {
+                for (child, share) in ids.iter().zip(shares) {
+                    if share.is_finite() && *share > 0.0 {
+                        lin.shares[*child] = *share;
+                    }
+                }
+            }
+            id
+        }
+        Layout::Grid { children: c } => {
+            let ids = children(tiles, c);
+            tiles.insert_grid_tile(ids)
+        }
+    }
+}
+
+fn layout_of(tiles: &Tiles<ViewKind>, id: TileId) -> Option<Layout> {
+    let children =
+        |ids: &[TileId]| -> Vec<Layout> { ids.iter().filter_map(|c| layout_of(tiles, *c)).collect() };
+    Some(match tiles.get(id)? {
+        Tile::Pane(view) => Layout::View { view: *view },
+        Tile::Container(Container::Tabs(t)) => Layout::Tabs {
+            children: children(&t.children),
+            active: t.active.and_then(|a| t.children.iter().position(|c| *c == a)).unwrap_or(0),
+        },
+        Tile::Container(Container::Linear(lin)) => {
+            let c = children(&lin.children);
+            let shares = lin.children.iter().map(|child| lin.shares[*child]).collect();
+            match lin.dir {
+                LinearDir::Horizontal => Layout::Horizontal { children: c, shares },
+                LinearDir::Vertical => Layout::Vertical { children: c, shares },
+            }
+        }
+        Tile::Container(Container::Grid(g)) => {
+            let ids: Vec<TileId> = g.children().copied().collect();
+            Layout::Grid { children: children(&ids) }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_layout_survives_the_tree_and_back() {
+        let layout = Layout::Vertical {
+            children: vec![
+                Layout::Horizontal {
+                    children: vec![
+                        Layout::View { view: ViewKind::Importance },
+                        Layout::View { view: ViewKind::Sparsity },
+                    ],
+                    shares: vec![2.0, 1.0],
+                },
+                Layout::Tabs {
+                    children: ViewKind::ALL
+                        .iter()
+                        .filter(|v| !matches!(v, ViewKind::Importance | ViewKind::Sparsity))
+                        .map(|&view| Layout::View { view })
+                        .collect(),
+                    active: 2,
+                },
+            ],
+            shares: vec![3.0, 1.0],
+        };
+        let d = Dashboard::new(&layout);
+        assert_eq!(d.layout(), layout);
+        // A layout that leaves views out gets them in tabs.
+        let d = Dashboard::new(&Layout::View { view: ViewKind::Error });
+        let mut views = d.layout().views();
+        views.sort_by_key(|v| v.id());
+        let mut all = ViewKind::ALL.to_vec();
+        all.sort_by_key(|v| v.id());
+        assert_eq!(views, all);
+    }
+}
