@@ -317,8 +317,10 @@ impl Layout {
         let view = |view| Layout::View { view };
         let rest: Vec<Layout> =
             ViewKind::ALL.iter().filter(|v| !keys.contains(v)).map(|&v| view(v)).collect();
-        let top =
-            Layout::Horizontal { children: keys.iter().map(|&v| view(v)).collect(), shares: Vec::new() };
+        let top = Layout::Horizontal {
+            children: keys.iter().map(|&v| view(v)).collect(),
+            shares: vec![1.0; keys.len()],
+        };
         if rest.is_empty() {
             return top;
         }

@@ -691,3 +691,136 @@ fn a_network_too_large_for_memory_shows_an_error_and_the_window_goes_on() {
     wait_for(&mut harness, "training", |app| app.wb.trainer_state == TrainerState::Finished);
     assert!(harness.state().wb.runs.iter().all(|r| r.epoch() == 20));
 }
+
+/// The views that make each experiment's point lie whole inside the window,
+/// large enough to read, at the most common projector size and at full HD;
+/// a picture of each is written beside the test binary to look at.
+#[test]
+fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
+    use reglab::experiment::{ViewKind, preset};
+    for (w, h) in [(1280.0, 720.0), (1920.0, 1080.0)] {
+        let mut harness = Harness::builder().with_size(egui::vec2(w, h)).wgpu().build_eframe(move |cc| {
+            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(20));
+            app.wb.load_current();
+            app
+        });
+        wait_for(&mut harness, "the default runs", |app| {
+            !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+        });
+        for k in [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)] {
+            let (name, keys) = match k {
+                None => ("default".to_string(), reglab::experiment::default_experiment().views),
+                Some(k) => {
+                    let exp = preset(k).unwrap().unwrap();
+                    harness.key_press(
+                        [
+                            egui::Key::Num1,
+                            egui::Key::Num2,
+                            egui::Key::Num3,
+                            egui::Key::Num4,
+                            egui::Key::Num5,
+                            egui::Key::Num6,
+                        ][k],
+                    );
+                    let first = exp.runs[0].name.clone();
+                    let runs = exp.runs.len();
+                    let title = exp.name.clone().unwrap();
+                    wait_for(&mut harness, "the preset", |app| {
+                        app.wb.preset.as_ref().is_some_and(|p| p.0 == title)
+                            && app.wb.runs.len() == runs
+                            && app.wb.runs[0].name == first
+                            && app.wb.runs.iter().all(|r| r.latest.is_some())
+                    });
+                    (format!("preset-{}", k + 1), exp.views)
+                }
+            };
+            assert!(!keys.is_empty(), "{name} names its key views");
+            harness.get_by_label("Train").click();
+            wait_for(&mut harness, "training", |app| app.wb.trainer_state == TrainerState::Finished);
+            harness.run_steps(4);
+            let window = harness.ctx.content_rect();
+            for kind in &keys {
+                let rect = harness
+                    .state()
+                    .window
+                    .dashboard
+                    .rect_of(*kind)
+                    .unwrap_or_else(|| panic!("{name} at {w}×{h}: {kind:?} is not on screen"));
+                assert!(
+                    window.contains_rect(rect),
+                    "{name} at {w}×{h}: {kind:?} at {rect:?} is cut by {window:?}"
+                );
+                assert!(
+                    rect.width() >= 300.0 && rect.height() >= 220.0,
+                    "{name} at {w}×{h}: {kind:?} is only {}×{}",
+                    rect.width(),
+                    rect.height()
+                );
+            }
+            let _ = ViewKind::ALL;
+            let image = harness.render().expect("a frame renders");
+            let out =
+                std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("layout-{name}-{w}x{h}.png"));
+            image.save(&out).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_layout_is_kept_with_the_settings_and_in_a_session() {
+    use reglab::experiment::{Layout, ViewKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("layout.toml");
+    let mut first = harness_with(quick_settings(5), DataSource::Builtin(Builtin::Iris));
+    let chosen = Layout::Horizontal {
+        children: vec![Layout::View { view: ViewKind::Importance }, Layout::View { view: ViewKind::Norms }],
+        shares: vec![3.0, 1.0],
+    };
+    first.state_mut().window.dashboard.set_layout(&chosen);
+    first.run_steps(2);
+    let shown = first.state().window.dashboard.layout();
+    assert_eq!(
+        first.state().wb.settings.experiment.layout.as_ref(),
+        Some(&shown),
+        "kept with the app's settings"
+    );
+    assert_eq!(&shown.views()[..2], &[ViewKind::Importance, ViewKind::Norms]);
+    first.state_mut().wb.save_session_to(&path).unwrap();
+    assert!(std::fs::read_to_string(&path).unwrap().contains("[layout]"));
+
+    // A new window with the saved settings shows it; so does opening the session.
+    let settings = first.state().wb.settings.clone();
+    let second = harness_with(settings, DataSource::Builtin(Builtin::Iris));
+    assert_eq!(second.state().window.dashboard.layout(), shown);
+    let mut third = harness_with(quick_settings(5), DataSource::Builtin(Builtin::Wine));
+    assert_ne!(third.state().window.dashboard.layout(), shown);
+    third.state_mut().act(Action::OpenSessionFile(path));
+    wait_for(&mut third, "the session", |app| app.wb.dataset.as_ref().is_some_and(|d| d.name == "iris"));
+    third.run_steps(2);
+    assert_eq!(third.state().window.dashboard.layout(), shown);
+    // Reset layout brings back the experiment's own.
+    third.get_by_label("View").click();
+    third.run_steps(2);
+    third.get_by_label("Reset layout").click();
+    third.run_steps(2);
+    assert_eq!(third.state().window.dashboard.layout(), Layout::focus(&[]));
+}
+
+#[test]
+fn a_view_maximises_and_restores() {
+    use reglab::experiment::ViewKind;
+    let mut harness = harness_with(quick_settings(5), DataSource::Builtin(Builtin::Iris));
+    harness.run_steps(2);
+    let before = harness.state().window.dashboard.layout();
+    harness.get_all_by_label("Maximise").next().expect("a Maximise button").click();
+    harness.run_steps(2);
+    let shown = harness.state().window.dashboard.maximized.expect("one view alone");
+    let rect = harness.state().window.dashboard.rect_of(shown).unwrap();
+    assert!(rect.width() > 1000.0, "{rect:?}");
+    assert!(harness.state().window.dashboard.drawn.len() == 1);
+    harness.get_by_label("Restore").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().window.dashboard.maximized, None);
+    assert_eq!(harness.state().window.dashboard.layout(), before);
+    assert!(harness.state().window.dashboard.rect_of(ViewKind::Error).is_some());
+}

@@ -91,7 +91,7 @@ fn a_live_session_records_every_epoch_exactly_as_reglab_train_does() {
     wait(&mut wb, "the new runs", |wb| wb.runs.len() == 4 && wb.runs.iter().all(|r| r.latest.is_some()));
     assert!(!wb.stale());
     let names: Vec<&str> = wb.runs.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["L1", "L2", "L2 copy", "run 4"]);
+    assert_eq!(names, ["L1", "L2", "L2 copy", "elastic net λ=0.1"]);
 
     // λ of the L1 run changes after epoch 7, while the runs are paused.
     step_to(&mut wb, 7);
@@ -216,4 +216,90 @@ fn a_preset_opens_with_its_settings_and_its_note_goes_with_its_data() {
     wb.apply(Action::Load(DataSource::Builtin(Builtin::Wine)));
     wait(&mut wb, "wine", |wb| wb.dataset.as_ref().is_some_and(|d| d.name == "wine"));
     assert!(wb.preset.is_none(), "the preset's note went with its data");
+}
+
+#[test]
+fn train_after_the_end_goes_on_with_the_same_runs_as_if_set_up_for_the_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = loaded(settings(15), DataSource::Builtin(Builtin::Iris));
+    wb.apply(Action::Train);
+    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    assert!(wb.can_continue());
+    let first = wb.runs[1].train_error.points().to_vec();
+    wb.apply(Action::Train);
+    wait(&mut wb, "the second end", |wb| wb.trainer_state == TrainerState::Finished && wb.epoch() == 30);
+    for r in &wb.runs {
+        assert_eq!(r.received, 31, "{}: one history, epochs 0 to 30", r.name);
+        assert_eq!(r.status, RunStatus::Done);
+    }
+    assert_eq!(&wb.runs[1].train_error.points()[..16], &first[..], "the same runs went on");
+    assert!(!wb.stale());
+    assert_eq!(wb.settings.experiment.training.epochs, Some(30));
+    // The session saved is 30 epochs, and the command line gives the same numbers.
+    let session = dir.path().join("s.toml");
+    wb.save_session_to(&session).unwrap();
+    let export = dir.path().join("export");
+    wb.apply(Action::ExportTo(export.clone()));
+    wait(&mut wb, "the export", |wb| wb.exported.is_some());
+    let cli = dir.path().join("cli.csv");
+    let out = reglab(&["--metrics"], &session, &[&cli]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(export.join("metrics.csv")).unwrap(),
+        std::fs::read_to_string(cli).unwrap()
+    );
+}
+
+#[test]
+fn until_paused_the_runs_go_on_past_their_epochs() {
+    let mut s = settings(10);
+    s.until_paused = true;
+    let mut wb = loaded(s, DataSource::Builtin(Builtin::Iris));
+    wb.apply(Action::Train);
+    wait(&mut wb, "epoch 35", |wb| wb.epoch() >= 35);
+    wb.apply(Action::Pause);
+    wait(&mut wb, "the pause", |wb| wb.trainer_state == TrainerState::Paused);
+    assert!(wb.runs.iter().all(|r| r.status.is_active()));
+}
+
+#[test]
+fn at_the_watchable_pace_a_fresh_start_is_still_moving_after_three_to_six_seconds() {
+    let mut wb = Workbench::new(Settings::default(), Arc::new(|| {}));
+    wb.load_current();
+    wait(&mut wb, "the default comparison", |wb| {
+        !wb.runs.is_empty() && wb.runs.iter().all(|r| r.latest.is_some())
+    });
+    let total = wb.settings.experiment.training.epochs();
+    let limit = wb.speed_limit().unwrap();
+    assert!(
+        (15.0..=40.0).contains(&(total as f64 / limit)),
+        "{total} epochs at {limit} epochs/s take {} s",
+        total as f64 / limit
+    );
+    wb.apply(Action::Train);
+    let start = Instant::now();
+    let at = |wb: &mut Workbench, secs: f64| {
+        while start.elapsed().as_secs_f64() < secs {
+            wb.poll();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        wb.epoch()
+    };
+    let (e3, e6) = (at(&mut wb, 3.0), at(&mut wb, 6.0));
+    assert!(e3 > 0 && e6 > e3 && e6 < total, "epochs at 3 s: {e3}, at 6 s: {e6}, of {total}");
+}
+
+#[test]
+fn add_run_adds_a_penalty_not_yet_shown_named_for_what_it_is() {
+    let mut wb = Workbench::new(settings(10), Arc::new(|| {}));
+    // none, L1 (proximal) and L2 are there: elastic net comes next, then dropout.
+    wb.apply(Action::AddRun);
+    wb.apply(Action::AddRun);
+    let runs = &wb.settings.experiment.runs;
+    assert_eq!(runs[3].reg, Regularizer::ElasticNet);
+    assert_eq!(runs[3].name, "elastic net λ=0.1");
+    assert!(runs[3].lambda > 0.0);
+    assert_eq!(runs[4].dropout, Some(0.8));
+    assert_eq!(runs[4].name, "dropout p=0.8");
+    assert_eq!(wb.settings.colors.len(), 5);
 }

@@ -6,7 +6,7 @@
 mod app;
 mod dashboard;
 mod panels;
-mod plots;
+pub(crate) mod plots;
 mod view;
 
 use std::path::PathBuf;

@@ -52,12 +52,32 @@ fn decade_marks(input: GridInput) -> Vec<GridMark> {
         marks.push(GridMark { value: d as f64, step_size: 1.0 });
         if fine {
             for m in [2.0f64, 5.0] {
-                marks.push(GridMark { value: d as f64 + m.log10(), step_size: 0.1 });
+                marks.push(GridMark { value: d as f64 + m.log10(), step_size: 0.5 });
             }
         }
     }
     marks.retain(|m| m.value >= lo && m.value <= hi);
     marks
+}
+
+/// Grid lines at round values, 1, 2 or 5 times a power of ten apart, about
+/// six across the axis (fewer on a narrow plot), all labelled.
+fn nice_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return Vec::new();
+    }
+    // At most about six, and never closer than a label needs.
+    let raw = (span / 6.0).max(input.base_step_size * 8.0);
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|s| *s >= raw).unwrap_or(10.0 * power);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    if last - first > 100 {
+        return Vec::new();
+    }
+    (first..=last).map(|k| GridMark { value: k as f64 * step, step_size: step }).collect()
 }
 
 /// An exponential moving average of a series (TensorBoard's smoothing):
@@ -142,6 +162,8 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// The title, then the button that maximises the view or restores the
+    /// layout: first in the row, so that a narrow tile never hides it.
     fn title(&mut self, ui: &mut Ui, text: &str, help: &str) {
         let r = ui
             .add(
@@ -154,19 +176,14 @@ impl Chrome {
             ));
         self.drag_started |= r.drag_started();
         self.toggle |= r.double_clicked();
-    }
-
-    fn buttons(&mut self, ui: &mut Ui) {
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let (label, tip) = if self.maximized {
-                ("Restore", "Back to all the views (M)")
-            } else {
-                ("Maximise", "This view alone, as large as the window allows (M)")
-            };
-            if ui.small_button(label).on_hover_text(tip).clicked() {
-                self.toggle = true;
-            }
-        });
+        let (label, tip) = if self.maximized {
+            ("Restore", "Back to all the views (M)")
+        } else {
+            ("Maximise", "This view alone, as large as the window allows (M)")
+        };
+        if ui.small_button(label).on_hover_text(tip).clicked() {
+            self.toggle = true;
+        }
     }
 }
 
@@ -253,9 +270,8 @@ pub fn view_ui(
 fn formula_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
     let Some(prepared) = wb.prepared.clone() else { return };
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(ui, "Formula", "The penalised error and the update rule a run uses, with its numbers");
-        chrome.buttons(ui);
     });
     egui::ScrollArea::vertical().id_salt("formula-scroll").auto_shrink([false, false]).show(ui, |ui| {
         let runs = wb.runs.len();
@@ -334,7 +350,7 @@ fn change_markers(wb: &Workbench, colors: &[Color32], plot: &mut egui_plot::Plot
 
 fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(
             ui,
             "Error",
@@ -344,13 +360,13 @@ fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: 
         ui.checkbox(&mut v.log_error, "log scale");
         ui.checkbox(&mut v.show_validation, "validation");
         ui.checkbox(&mut v.show_penalty, "penalty");
+        ui.spacing_mut().slider_width = 70.0;
         ui.add(
             egui::Slider::new(&mut v.smoothing, 0.0..=0.99)
                 .text("smoothing")
                 .max_decimals(2),
         )
         .on_hover_text("An exponential moving average over the epochs, as TensorBoard's; 0 is off. The exact values stay, faint, and show on hover");
-        chrome.buttons(ui);
     });
 
     let log = view.log_error;
@@ -377,7 +393,8 @@ fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: 
             })
         })
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false]);
-    let plot = if log { plot.y_grid_spacer(decade_marks) } else { plot };
+    let plot = plot.x_grid_spacer(nice_marks);
+    let plot = if log { plot.y_grid_spacer(decade_marks) } else { plot.y_grid_spacer(nice_marks) };
     let smoothing = view.smoothing.clamp(0.0, 0.99) as f64;
     plot.show(ui, |plot| {
         for (i, h) in wb.runs.iter().enumerate() {
@@ -432,10 +449,9 @@ fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: 
 
 fn accuracy_plot(wb: &Workbench, view: &ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(ui, "Accuracy", "Share of rows classified right: training (solid), validation (dashed)");
         ui.label(RichText::new("solid: training · dashed: validation").small().weak());
-        chrome.buttons(ui);
     });
     let classification = wb.prepared.as_ref().is_some_and(|p| p.task.is_classification());
     if !classification {
@@ -445,6 +461,8 @@ fn accuracy_plot(wb: &Workbench, view: &ViewSettings, chrome: &mut Chrome, ui: &
     let (width, height) = fill(ui);
     Plot::new("accuracy-plot")
         .allow_scroll(false)
+        .x_grid_spacer(nice_marks)
+        .y_grid_spacer(nice_marks)
         .width(width)
         .height(height)
         .x_axis_label("epoch")
@@ -488,7 +506,7 @@ fn histograms_ui(
 ) {
     let colors = run_colors(ui, wb);
     let layers = wb.runs.first().and_then(|h| h.latest.as_ref()).map_or(0, |m| m.histograms.len());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(
             ui,
             "Weight histograms",
@@ -512,7 +530,6 @@ fn histograms_ui(
         ui.checkbox(&mut v.log_counts, "log counts").on_hover_text("Counts on a log scale: log₁₀(1 + count)");
         ui.checkbox(&mut v.histogram_history, "history (heat map)")
             .on_hover_text("The histogram over epochs: time to the right, weight value up, darker = more weights");
-        chrome.buttons(ui);
     });
     let n = wb.runs.len().max(1);
     let spacing = ui.spacing().item_spacing.x;
@@ -537,14 +554,9 @@ fn histograms_ui(
                 ui.set_width(width);
                 let zero = h.latest.as_ref().map_or(0.0, |m| m.weights.zero_frac);
                 ui.label(
-                    RichText::new(format!(
-                        "{} · epoch {} · {:.1}% exactly 0",
-                        h.name,
-                        h.epoch(),
-                        100.0 * zero
-                    ))
-                    .color(colors[i]),
-                );
+                    RichText::new(format!("{}: {:.1}% exactly 0", h.name, 100.0 * zero)).color(colors[i]),
+                )
+                .on_hover_text(format!("{} at epoch {}", h.name, h.epoch()));
                 if view.histogram_history {
                     history_plot(wb, textures, ui, i, width, height);
                     return;
@@ -573,11 +585,22 @@ fn histograms_ui(
                     .allow_scroll(false)
                     .width(width)
                     .height(height)
-                    .default_x_bounds(-x_max, x_max)
-                    .default_y_bounds(0.0, y_max)
+                    .x_grid_spacer(nice_marks)
+                    .y_grid_spacer(nice_marks)
                     .x_axis_label("weight")
-                    .y_axis_label(if view.log_counts { "log₁₀(1+count)" } else { "count" })
+                    .y_axis_label(if i > 0 {
+                        ""
+                    } else if view.log_counts {
+                        "log₁₀(1+count)"
+                    } else {
+                        "count"
+                    })
+                    .show_axes([true, i == 0])
                     .show(ui, |plot| {
+                        plot.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
+                            [-x_max, 0.0],
+                            [x_max, y_max],
+                        ));
                         plot.bar_chart(
                             BarChart::new(format!("{} weights", h.name), bars).color(colors[i]).width(bin),
                         );
@@ -700,7 +723,7 @@ fn history_plot(wb: &Workbench, textures: &Textures, ui: &mut Ui, i: usize, widt
 
 fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(
             ui,
             "Sparsity",
@@ -717,13 +740,14 @@ fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, u
                 .text("ε"),
         );
         ui.label(RichText::new("solid: exactly 0 · dashed: |w| < ε").small().weak());
-        chrome.buttons(ui);
     });
 
     let k = view.epsilon_index.min(EPSILON_GRID.len() - 1);
     let (width, height) = fill(ui);
     Plot::new("sparsity-plot")
         .allow_scroll(false)
+        .x_grid_spacer(nice_marks)
+        .y_grid_spacer(nice_marks)
         .width(width)
         .height(height)
         .x_axis_label("epoch")
@@ -754,18 +778,19 @@ fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, u
 
 fn norms_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(
             ui,
             "Weight norms",
             "L1 norm Σ|w| (solid) and L2 norm √(Σw²) (dashed) over all weight matrices",
         );
         ui.label(RichText::new("solid: L1 norm · dashed: L2 norm").small().weak());
-        chrome.buttons(ui);
     });
     let (width, height) = fill(ui);
     Plot::new("norms-plot")
         .allow_scroll(false)
+        .x_grid_spacer(nice_marks)
+        .y_grid_spacer(nice_marks)
         .width(width)
         .height(height)
         .x_axis_label("epoch")
@@ -795,19 +820,18 @@ fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
     let names = prepared.feature_names.clone();
     let shown = names.len().min(MAX_IMPORTANCE_FEATURES);
     let informative = prepared.informative.clone();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(
             ui,
             "Input importance",
             "Per input feature: Σ|w| over its weights into the first layer; an input whose weights are all 0 is ignored",
         );
         if informative.as_ref().is_some_and(|i| i.iter().any(|v| !v)) {
-            ui.label(RichText::new("features marked noise are known to carry no signal").small());
+            ui.label(RichText::new("shaded: inputs known to be pure noise").small());
         }
         if shown < names.len() {
             ui.label(RichText::new(format!("(first {shown} of {} features)", names.len())).small().weak());
         }
-        chrome.buttons(ui);
     });
     let n = wb.runs.len().max(1);
     let group = 0.8;
@@ -820,6 +844,7 @@ fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
         }
     }
     let (width, height) = fill(ui);
+    let band_color = ui.visuals().text_color().gamma_multiply(0.12);
     Plot::new("importance-plot")
         .allow_scroll(false)
         .width(width)
@@ -840,6 +865,18 @@ fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
             }
         })
         .show(ui, |plot| {
+            // A faint band behind each input known to be noise.
+            if let Some(inf) = &informative {
+                for (j, _) in inf.iter().take(shown).enumerate().filter(|(_, is)| !**is) {
+                    let (a, b) = (j as f64 - 0.5, j as f64 + 0.5);
+                    let band = vec![[a, 0.0], [b, 0.0], [b, top * 1.05 + 1e-9], [a, top * 1.05 + 1e-9]];
+                    plot.polygon(
+                        egui_plot::Polygon::new(format!("{}: noise", names[j]), band)
+                            .fill_color(band_color)
+                            .stroke(egui::Stroke::NONE),
+                    );
+                }
+            }
             for (i, h) in wb.runs.iter().enumerate() {
                 let Some(m) = &h.latest else { continue };
                 let offset = (i as f64 - (n as f64 - 1.0) / 2.0) * bw;
@@ -854,27 +891,17 @@ fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
                     .collect();
                 plot.bar_chart(BarChart::new(h.name.clone(), bars).color(colors[i]).width(bw * 0.95));
             }
-            if let Some(inf) = &informative {
-                for (j, &is) in inf.iter().take(shown).enumerate() {
-                    plot.text(Text::new(
-                        "",
-                        PlotPoint::new(j as f64, top * 1.08 + 1e-9),
-                        if is { "signal" } else { "noise" },
-                    ));
-                }
-            }
         });
 }
 
 fn boundary_ui(wb: &Workbench, textures: &Textures, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(
             ui,
             "Decision boundary",
             "Each run's predicted class over the plane of the two input features, with the training rows",
         );
-        chrome.buttons(ui);
     });
     let (Some(grid), Some(prepared)) = (&wb.boundary, &wb.prepared) else {
         ui.label("Shown for classification with exactly two input features (try a generated set such as circle or xor).");
@@ -940,7 +967,7 @@ fn path_ui(
     ui: &mut Ui,
     actions: &mut Vec<Action>,
 ) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         chrome.title(
             ui,
             "Regularization path",
@@ -978,7 +1005,6 @@ fn path_ui(
                 }
             }
         }
-        chrome.buttons(ui);
     });
     let Some(paths) = &wb.sweep_result else {
         ui.label("Press Sweep λ to trace how the weights and the validation error change with λ.");

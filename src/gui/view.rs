@@ -176,3 +176,34 @@ impl Default for ViewSettings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_run_colour_reads_against_the_plots_in_every_theme() {
+        for theme in Theme::ALL {
+            let bg = theme.visuals().extreme_bg_color;
+            for c in crate::workbench::PALETTE {
+                let shown = legible(c, bg);
+                let ratio = contrast(shown, bg);
+                assert!(ratio >= 3.0, "{c:?} on {} ({bg:?}): {ratio:.2}", theme.name());
+            }
+        }
+        // The check can fail: the grey run on white is below 3:1 as it is.
+        assert!(contrast(color([0x99, 0x99, 0x99]), Color32::WHITE) < 3.0);
+    }
+
+    #[test]
+    fn class_colours_stand_apart_from_run_colours() {
+        let distance = |a: [u8; 3], b: [u8; 3]| {
+            a.iter().zip(&b).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum::<f64>().sqrt()
+        };
+        for k in crate::gui::plots::CLASS_COLORS.iter().take(2) {
+            for r in crate::workbench::PALETTE {
+                assert!(distance(*k, r) > 60.0, "class colour {k:?} is close to run colour {r:?}");
+            }
+        }
+    }
+}
