@@ -29,8 +29,20 @@ pub fn informative_classification(
     let informative = informative.min(features);
     let classes = classes.max(2);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let centres: Vec<Vec<f64>> =
-        (0..classes).map(|_| (0..informative).map(|_| 2.0 * normal(&mut rng)).collect()).collect();
+    // Every informative feature separates the classes: its class centres
+    // lie at least one standard deviation apart (a centre drawn close to
+    // another would make a feature "informative" in name only).
+    let centres: Vec<Vec<f64>> = (0..classes)
+        .map(|c| {
+            (0..informative)
+                .map(|_| {
+                    let size = 0.5 + 0.5 * normal(&mut rng).abs();
+                    let side = if c % 2 == 0 { 1.0 } else { -1.0 };
+                    side * size + 0.5 * (c / 2) as f64 * normal(&mut rng)
+                })
+                .collect()
+        })
+        .collect();
     let mut x = Array2::<f32>::zeros((rows, features));
     let mut codes = Vec::with_capacity(rows);
     for r in 0..rows {

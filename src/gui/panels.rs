@@ -719,6 +719,7 @@ fn network_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let mut auto = training.lr.is_none();
         let mut lr = training.lr.unwrap_or(0.1);
+        ui.spacing_mut().slider_width = 160.0;
         let r = ui.add_enabled(
             !auto,
             egui::Slider::new(&mut lr, 1e-4..=5.0)
@@ -882,6 +883,7 @@ fn runs_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
                     commit = true;
                 }
                 if own {
+                    ui.spacing_mut().slider_width = 160.0;
                     let r = ui.add(
                         egui::Slider::new(&mut lr, 1e-4..=100.0)
                             .logarithmic(true)
