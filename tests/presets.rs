@@ -16,10 +16,6 @@ fn preset(file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/presets").join(file)
 }
 
-fn train(file: &str) -> Trained {
-    train_with(file, &[])
-}
-
 fn train_with(file: &str, extra: &[&str]) -> Trained {
     let dir = tempfile::tempdir().unwrap();
     let metrics = dir.path().join("m.csv");
