@@ -216,6 +216,10 @@ pub struct TrainArgs {
     /// No progress bar or summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Train the experiment K times, with seeds SEED, SEED+1, …: the metrics
+    /// get a `seed` column, and the summary tells effects from noise.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub repeats: usize,
 }
 
 #[derive(Debug, Args)]
@@ -354,14 +358,15 @@ fn load_experiment(path: &Path) -> Result<Experiment, CliError> {
 /// Builds the session of an experiment: data loaded and prepared, runs set up.
 pub fn session_from_experiment(exp: &Experiment) -> Result<Session, CliError> {
     let ds = load_data(exp)?;
-    let prepared = data::prepare(&ds, &exp.data.preparation(), exp.seed)?;
-    let mut session = Session::new(
-        Arc::new(prepared),
-        exp.network.clone(),
-        exp.training.clone(),
-        exp.runs.clone(),
-        exp.seed,
-    )?;
+    session_with_seed(exp, &ds, exp.seed)
+}
+
+/// The session of an experiment on data already loaded, with `seed` for the
+/// split, the initial weights and the batch order.
+fn session_with_seed(exp: &Experiment, ds: &Dataset, seed: u64) -> Result<Session, CliError> {
+    let prepared = data::prepare(ds, &exp.data.preparation(), seed)?;
+    let mut session =
+        Session::new(Arc::new(prepared), exp.network.clone(), exp.training.clone(), exp.runs.clone(), seed)?;
     session.schedule(&exp.changes).map_err(SessionError::from)?;
     Ok(session)
 }
@@ -465,17 +470,23 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
 /// `reglab train`.
 pub fn train(a: &TrainArgs) -> Result<(), CliError> {
     let exp = experiment_from_args(a)?;
-    let mut session = session_from_experiment(&exp)?;
+    if a.repeats == 0 {
+        return Err(usage(anyhow!("--repeats must be at least 1")));
+    }
+    let ds = load_data(&exp)?;
+    let seeds: Vec<u64> = (0..a.repeats as u64).map(|k| exp.seed.wrapping_add(k)).collect();
+    let first = session_with_seed(&exp, &ds, seeds[0])?;
     // Open the outputs first, so that a bad path fails before the training, not after.
     let mut metrics_out = a.metrics.as_deref().map(create).transpose()?;
     let mut weights_out = a.weights.as_deref().map(create).transpose()?;
+    let has_validation = first.data.val_rows() > 0;
 
-    let names = session.run_names();
-    let ctx = session.context();
+    let names = first.run_names();
+    let epochs = first.context().epochs;
     let progress = if a.quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        let pb = indicatif::ProgressBar::new((names.len() * ctx.epochs) as u64);
+        let pb = indicatif::ProgressBar::new((seeds.len() * names.len() * epochs) as u64);
         pb.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} epochs {msg}",
@@ -484,68 +495,130 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
         );
         pb
     };
-    let mut log = MetricsLog::for_session(&session);
-    let mut log_error = None;
-    let mut observer = |e: &Event<'_>| match e {
-        Event::Epoch { run, epoch, metrics } => {
-            if *epoch > 0 {
-                progress.inc(1);
-            }
-            if let Some(m) = metrics
-                && let Err(e) = log.push(*run, m)
-            {
-                log_error.get_or_insert(e);
-            }
-        }
-        Event::RunFinished { run, epoch, status } => {
-            progress.inc(ctx.epochs.saturating_sub(*epoch) as u64);
-            if !matches!(status, RunStatus::Done) {
-                progress.println(format!("{}: {}", names[*run], status.describe()));
-            }
-        }
-        Event::Started { .. } | Event::Finished => {}
-    };
     let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let stop = AtomicBool::new(false);
-    session.train(threads, &mut observer, &stop);
+    let mut finals: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut diverged: Vec<String> = Vec::new();
+    let mut session = Some(first);
+    for (k, &seed) in seeds.iter().enumerate() {
+        let mut s = match session.take() {
+            Some(s) => s,
+            None => session_with_seed(&exp, &ds, seed)?,
+        };
+        let mut log = MetricsLog::for_session(&s);
+        if seeds.len() > 1 {
+            log = log.with_seed(seed);
+            progress.set_message(format!("seed {seed}"));
+        }
+        let mut log_error = None;
+        let mut observer = |e: &Event<'_>| match e {
+            Event::Epoch { run, epoch, metrics } => {
+                if *epoch > 0 {
+                    progress.inc(1);
+                }
+                if let Some(m) = metrics
+                    && let Err(e) = log.push(*run, m)
+                {
+                    log_error.get_or_insert(e);
+                }
+            }
+            Event::RunFinished { run, epoch, status } => {
+                progress.inc(epochs.saturating_sub(*epoch) as u64);
+                if !matches!(status, RunStatus::Done) {
+                    let who = if seeds.len() > 1 { format!(" (seed {seed})") } else { String::new() };
+                    progress.println(format!("{}{who}: {}", names[*run], status.describe()));
+                }
+            }
+            Event::Started { .. } | Event::Finished => {}
+        };
+        s.train(threads, &mut observer, &AtomicBool::new(false));
+        if let Some(e) = log_error {
+            return Err(failure(anyhow!("cannot record the metrics: {e}")));
+        }
+        if let Some(out) = metrics_out.as_mut() {
+            if k == 0 {
+                writeln!(out, "{}", log.header()).map_err(write_error("metrics", &a.metrics))?;
+            }
+            log.write_rows(out).map_err(write_error("metrics", &a.metrics))?;
+        }
+        if k == 0
+            && let Some(out) = weights_out.as_mut()
+        {
+            let json = weights_json(&s).map_err(failure)?;
+            out.write_all(json.as_bytes()).map_err(write_error("weights", &a.weights))?;
+        }
+        finals.push(
+            s.runs
+                .iter()
+                .map(|r| r.last.as_ref().map(|m| m.val.map_or(m.train.error, |v| v.error)))
+                .collect(),
+        );
+        for r in &s.runs {
+            if matches!(r.status, RunStatus::Diverged { .. }) {
+                let who = if seeds.len() > 1 { format!(" (seed {seed})") } else { String::new() };
+                diverged.push(format!("{}{who}: {}", r.spec.name, r.status.describe()));
+            }
+        }
+        if !a.quiet && seeds.len() == 1 {
+            progress.finish_and_clear();
+            print_summary(&s);
+        }
+    }
     progress.finish_and_clear();
-
-    if let Some(e) = log_error {
-        return Err(failure(anyhow!("cannot record the metrics: {e}")));
+    for out in [metrics_out.as_mut(), weights_out.as_mut()].into_iter().flatten() {
+        out.flush().map_err(|e| failure(anyhow!("cannot write the outputs: {e}")))?;
     }
-    if let Some(out) = metrics_out.as_mut() {
-        log.write_csv(out)
-            .and_then(|_| out.flush())
-            .with_context(|| {
-                format!(
-                    "{}: cannot write the metrics",
-                    a.metrics.as_deref().unwrap_or(Path::new("")).display()
-                )
-            })
-            .map_err(failure)?;
+    if !a.quiet && seeds.len() > 1 {
+        let which = if has_validation { "validation" } else { "training" };
+        println!("{}", compare_over_seeds(&names, &seeds, &finals, which));
     }
-    if let Some(out) = weights_out.as_mut() {
-        let json = weights_json(&session).map_err(failure)?;
-        out.write_all(json.as_bytes())
-            .and_then(|_| out.flush())
-            .with_context(|| {
-                format!(
-                    "{}: cannot write the weights",
-                    a.weights.as_deref().unwrap_or(Path::new("")).display()
-                )
-            })
-            .map_err(failure)?;
-    }
-    if !a.quiet {
-        print_summary(&session);
-    }
-    let diverged: Vec<String> = session
-        .runs
-        .iter()
-        .filter(|r| matches!(r.status, RunStatus::Diverged { .. }))
-        .map(|r| format!("{}: {}", r.spec.name, r.status.describe()))
-        .collect();
     if diverged.is_empty() { Ok(()) } else { Err(failure(anyhow!("{}", diverged.join("; ")))) }
+}
+
+/// Turns a failed write to `path` into a failure that names it.
+fn write_error(what: &'static str, path: &Option<PathBuf>) -> impl Fn(std::io::Error) -> CliError {
+    let shown = path.as_deref().unwrap_or(Path::new("")).display().to_string();
+    move |e| failure(anyhow!("{shown}: cannot write the {what}: {e}"))
+}
+
+/// Each run against the first over the seeds: in how many it ended lower,
+/// and the mean and spread (standard deviation) of the difference.
+pub fn compare_over_seeds(
+    names: &[String],
+    seeds: &[u64],
+    finals: &[Vec<Option<f64>>],
+    which: &str,
+) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(o, "final {which} error per seed:");
+    let _ = writeln!(
+        o,
+        "  {:<28} {}",
+        "run",
+        seeds.iter().map(|s| format!("{:>10}", format!("seed {s}"))).collect::<String>()
+    );
+    for (i, name) in names.iter().enumerate() {
+        let cells: String =
+            finals.iter().map(|f| f[i].map_or(format!("{:>10}", "-"), |v| format!("{v:>10.4}"))).collect();
+        let _ = writeln!(o, "  {name:<28} {cells}");
+    }
+    for (i, name) in names.iter().enumerate().skip(1) {
+        let d: Vec<f64> = finals.iter().filter_map(|f| Some(f[i]? - f[0]?)).collect();
+        if d.is_empty() {
+            continue;
+        }
+        let lower = d.iter().filter(|v| **v < 0.0).count();
+        let mean = d.iter().sum::<f64>() / d.len() as f64;
+        let spread =
+            (d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (d.len() as f64 - 1.0).max(1.0)).sqrt();
+        let _ = writeln!(
+            o,
+            "{name} below {} in {lower} of {} seeds; mean difference {mean:+.4}, spread {spread:.4}",
+            names[0],
+            d.len()
+        );
+    }
+    o.trim_end().to_string()
 }
 
 fn print_summary(session: &Session) {

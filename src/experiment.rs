@@ -233,10 +233,11 @@ pub enum ViewKind {
     Importance,
     Boundary,
     Path,
+    Network,
 }
 
 impl ViewKind {
-    pub const ALL: [ViewKind; 9] = [
+    pub const ALL: [ViewKind; 10] = [
         ViewKind::Formula,
         ViewKind::Error,
         ViewKind::Accuracy,
@@ -246,6 +247,7 @@ impl ViewKind {
         ViewKind::Importance,
         ViewKind::Boundary,
         ViewKind::Path,
+        ViewKind::Network,
     ];
 
     /// The views shown large when an experiment names none.
@@ -262,6 +264,7 @@ impl ViewKind {
             ViewKind::Importance => "Input importance",
             ViewKind::Boundary => "Decision boundary",
             ViewKind::Path => "Regularization path",
+            ViewKind::Network => "Network",
         }
     }
 
@@ -277,6 +280,7 @@ impl ViewKind {
             ViewKind::Importance => "importance",
             ViewKind::Boundary => "boundary",
             ViewKind::Path => "path",
+            ViewKind::Network => "network",
         }
     }
 }

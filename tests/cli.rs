@@ -332,3 +332,44 @@ fn the_sweep_follows_the_lasso_path_of_scikit_learn() {
     let nonzero: Vec<f64> = rows.iter().map(|r| r[6]).collect();
     assert!(nonzero.windows(2).all(|w| w[0] <= w[1]), "{nonzero:?}");
 }
+
+#[test]
+fn repeats_write_every_seeds_rows_and_compare_the_runs_across_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (all, one) = (dir.path().join("all.csv"), dir.path().join("one.csv"));
+    let common =
+        ["train", "--data", "iris", "--reg", "none,l2", "--lambda", "0.5", "--epochs", "20", "--val", "0.3"];
+    let mut args = common.to_vec();
+    args.extend(["--repeats", "3", "--seed", "7", "--metrics", all.to_str().unwrap()]);
+    let out = reglab(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.contains("seed 7") && stdout.contains("seed 9"), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("l2 λ=0.5 below none in "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains(" of 3 seeds; mean difference ") && line.contains("spread"), "{line}");
+    let csv = std::fs::read_to_string(&all).unwrap();
+    assert!(csv.starts_with("seed,run,epoch,"));
+    assert_eq!(csv.lines().count(), 1 + 3 * 2 * 21);
+    // Seed 8's rows are what a single run with --seed 8 writes.
+    let mut args = common.to_vec();
+    args.extend(["-q", "--seed", "8", "--metrics", one.to_str().unwrap()]);
+    assert!(reglab(&args).status.success());
+    let single: Vec<String> =
+        std::fs::read_to_string(&one).unwrap().lines().skip(1).map(String::from).collect();
+    let eight: Vec<String> = csv.lines().filter_map(|l| l.strip_prefix("8,")).map(String::from).collect();
+    assert_eq!(eight, single);
+    // The mean and spread printed are those of the per-seed rows.
+    let last = |seed: &str, run: &str| -> f64 {
+        csv.lines()
+            .filter(|l| l.starts_with(&format!("{seed},{run},20,")))
+            .map(|l| l.split(',').nth(4).unwrap().parse::<f64>().unwrap())
+            .next()
+            .unwrap()
+    };
+    let d: Vec<f64> = ["7", "8", "9"].iter().map(|s| last(s, "l2 λ=0.5") - last(s, "none")).collect();
+    let mean = d.iter().sum::<f64>() / 3.0;
+    assert!(line.contains(&format!("mean difference {mean:+.4}")), "{line} vs {mean}");
+}

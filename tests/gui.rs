@@ -757,7 +757,11 @@ fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
                     rect.height()
                 );
             }
-            let _ = ViewKind::ALL;
+            if keys.contains(&ViewKind::Network) {
+                // One picture per run, each saying how many weights are not 0.
+                let drawn = harness.query_all_by_label_contains("weights not 0").count();
+                assert_eq!(drawn, harness.state().wb.runs.len(), "{name}: a network per run");
+            }
             let image = harness.render().expect("a frame renders");
             let out =
                 std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("layout-{name}-{w}x{h}.png"));

@@ -303,3 +303,68 @@ fn add_run_adds_a_penalty_not_yet_shown_named_for_what_it_is() {
     assert_eq!(runs[4].name, "dropout p=0.8");
     assert_eq!(wb.settings.colors.len(), 5);
 }
+
+#[test]
+fn the_network_view_draws_the_runs_weights_and_no_exact_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = loaded(settings(200), DataSource::Builtin(Builtin::BreastCancer));
+    wb.apply(Action::Train);
+    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    wait(&mut wb, "the final weights", |wb| {
+        wb.runs.iter().all(|r| r.weights.as_ref().is_some_and(|w| w.0 == 200))
+    });
+    wb.apply(Action::ExportTo(dir.path().to_path_buf()));
+    wait(&mut wb, "the export", |wb| wb.exported.is_some());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("weights.json")).unwrap()).unwrap();
+    for (i, h) in wb.runs.iter().enumerate() {
+        let (_, layers) = h.weights.as_ref().unwrap();
+        let edges = reglab::workbench::network::edges(layers, usize::MAX);
+        let mut expected = Vec::new();
+        for (l, layer) in json["runs"][i]["layers"].as_array().unwrap().iter().enumerate() {
+            for (from, row) in layer["weights"].as_array().unwrap().iter().enumerate() {
+                for (to, w) in row.as_array().unwrap().iter().enumerate() {
+                    let w = w.as_f64().unwrap() as f32;
+                    if w != 0.0 {
+                        expected.push((l, from, to, w));
+                    }
+                }
+            }
+        }
+        let got: Vec<(usize, usize, usize, f32)> =
+            edges.iter().map(|e| (e.layer, e.from, e.to, e.weight)).collect();
+        assert_eq!(got, expected, "{}: the edges are the run's non-zero weights", h.name);
+        if h.name == "L1" {
+            let total: usize = layers.iter().map(|w| w.len()).sum();
+            assert!(
+                edges.len() < total,
+                "L1's exact zeros are not drawn: {} of {total}, zero_frac {:?}",
+                edges.len(),
+                h.latest.as_ref().map(|m| m.weights.zero_frac)
+            );
+        }
+    }
+}
+
+#[test]
+fn the_best_epoch_is_the_lowest_validation_error_of_every_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = loaded(settings(3000), DataSource::Builtin(Builtin::Iris));
+    wb.apply(Action::Train);
+    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    wb.apply(Action::ExportTo(dir.path().to_path_buf()));
+    wait(&mut wb, "the export", |wb| wb.exported.is_some());
+    let csv = std::fs::read_to_string(dir.path().join("metrics.csv")).unwrap();
+    for h in &wb.runs {
+        assert!(h.val_error.len() < 3001, "the plotted history is thinned");
+        let best = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|c| c[0] == h.name)
+            .map(|c| (c[1].parse::<usize>().unwrap(), c[3].parse::<f64>().unwrap()))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .unwrap();
+        assert_eq!(h.best_validation(), Some(best), "{}", h.name);
+    }
+}

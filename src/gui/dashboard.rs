@@ -9,7 +9,8 @@
 use egui::{RichText, Ui};
 use egui_tiles::{Container, LinearDir, SimplificationOptions, Tile, TileId, Tiles, Tree, UiResponse};
 
-use super::plots::{self, Chrome, Textures};
+use super::chrome::{Chrome, run_colors};
+use super::plots::{self, Textures};
 use super::view::ViewSettings;
 use crate::experiment::{Layout, ViewKind};
 use crate::workbench::{Action, Workbench};
@@ -118,7 +119,7 @@ fn note_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
 
 /// One key for every plot: the runs' colours and the line styles.
 fn key_ui(wb: &Workbench, ui: &mut Ui) {
-    let colors = plots::run_colors(ui, wb);
+    let colors = run_colors(ui, wb);
     ui.horizontal_wrapped(|ui| {
         for (i, h) in wb.runs.iter().enumerate() {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 12.0), egui::Sense::hover());
@@ -127,7 +128,7 @@ fn key_ui(wb: &Workbench, ui: &mut Ui) {
             ui.add_space(8.0);
         }
         ui.separator();
-        ui.label(RichText::new("solid: training · dashed: validation · dotted: penalty R(w) · vertical dashes: a setting changed").weak());
+        ui.label(RichText::new("solid: training · dashed: validation · dotted: penalty R(w) · diamond: lowest validation error (early stopping) · vertical dashes: a setting changed").weak());
     });
 }
 

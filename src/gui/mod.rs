@@ -4,7 +4,9 @@
 //! computes a gradient or owns a thread.
 
 mod app;
+mod chrome;
 mod dashboard;
+mod network;
 mod panels;
 pub(crate) mod plots;
 mod view;

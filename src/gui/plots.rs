@@ -10,6 +10,7 @@ use egui_plot::{
     Text, VLine,
 };
 
+use super::chrome::{Chrome, fill, run_colors};
 use super::view::{ViewSettings, color, legible};
 use crate::experiment::ViewKind;
 use crate::train::live::BoundaryGrid;
@@ -26,18 +27,6 @@ pub const CLASS_COLORS: [[u8; 3]; 6] = [
     [0xB8, 0x86, 0x0B],
     [0x5A, 0x1E, 0x1E],
 ];
-
-/// Each run's colour, legible on the plots' background.
-pub fn run_colors(ui: &Ui, wb: &Workbench) -> Vec<Color32> {
-    let bg = ui.visuals().extreme_bg_color;
-    (0..wb.runs.len()).map(|i| legible(wb.run_color(i), bg)).collect()
-}
-
-/// What is left of the tile for a plot, after the rows above it.
-fn fill(ui: &Ui) -> (f32, f32) {
-    let a = ui.available_size();
-    (a.x.max(120.0), (a.y - 4.0).max(80.0))
-}
 
 /// Grid lines of a log₁₀ axis at whole decades (and at 2 and 5 within
 /// them when only a few decades show): ticks read 1, 0.1, 0.01.
@@ -151,42 +140,6 @@ fn compact(y: f64) -> String {
     }
 }
 
-/// The header of a view in its tile: the title, by which the view is
-/// dragged to another place (double-click: maximise), and the button that
-/// maximises it or restores the layout.
-#[derive(Debug, Default)]
-pub struct Chrome {
-    pub maximized: bool,
-    pub drag_started: bool,
-    pub toggle: bool,
-}
-
-impl Chrome {
-    /// The title, then the button that maximises the view or restores the
-    /// layout: first in the row, so that a narrow tile never hides it.
-    fn title(&mut self, ui: &mut Ui, text: &str, help: &str) {
-        let r = ui
-            .add(
-                egui::Label::new(RichText::new(text).strong().size(15.0))
-                    .sense(egui::Sense::click_and_drag()),
-            )
-            .on_hover_text(format!(
-                "{help}\n\nDrag the title to move this view beside, above or into the tabs of another; \
-                 double-click it, or press M over it, to have it alone."
-            ));
-        self.drag_started |= r.drag_started();
-        self.toggle |= r.double_clicked();
-        let (label, tip) = if self.maximized {
-            ("Restore", "Back to all the views (M)")
-        } else {
-            ("Maximise", "This view alone, as large as the window allows (M)")
-        };
-        if ui.small_button(label).on_hover_text(tip).clicked() {
-            self.toggle = true;
-        }
-    }
-}
-
 /// One run's histogram-history texture and what it was built from.
 struct HistoryTexture {
     session: u64,
@@ -262,6 +215,7 @@ pub fn view_ui(
         ViewKind::Importance => importance_plot(wb, chrome, ui),
         ViewKind::Boundary => boundary_ui(wb, textures, chrome, ui),
         ViewKind::Path => path_ui(wb, view, chrome, ui, out),
+        ViewKind::Network => super::network::network_ui(wb, chrome, ui),
     }
 }
 
@@ -441,6 +395,25 @@ fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: 
                         .width(1.5)
                         .style(LineStyle::dotted_dense()),
                 );
+            }
+        }
+        // Each run's lowest validation error: where early stopping, keeping
+        // the best weights, would have stopped.
+        if view.show_validation {
+            for (i, h) in wb.runs.iter().enumerate() {
+                if let Some((epoch, best)) = h.best_validation() {
+                    let y = if log { best.max(1e-12).log10() } else { best };
+                    plot.points(
+                        Points::new(
+                            format!("{}: lowest validation error {best:.4} at epoch {epoch} (early stopping stops here)", h.name),
+                            vec![[epoch as f64, y]],
+                        )
+                        .shape(egui_plot::MarkerShape::Diamond)
+                        .radius(6.0)
+                        .filled(true)
+                        .color(colors[i]),
+                    );
+                }
             }
         }
         change_markers(wb, &colors, plot);

@@ -113,6 +113,13 @@ pub enum Update {
         epoch: usize,
         values: Vec<f32>,
     },
+    /// A run's weight matrices as they are now, `[i][j]` from input `i` to
+    /// unit `j` (for the network view).
+    Weights {
+        run: usize,
+        epoch: usize,
+        layers: Vec<Array2<f32>>,
+    },
     State(TrainerState),
     /// The runs could not be set up; the session before stays.
     SetupFailed(SessionError),
@@ -499,15 +506,26 @@ impl Worker {
         true
     }
 
+    /// The pictures of the runs that the window draws but never exports:
+    /// each run's weights (the network view) and its decision boundary, at
+    /// most every [`BOUNDARY_INTERVAL`] unless `force`.
     fn send_boundaries(&mut self, force: bool) -> bool {
-        let (Some(session), Some((_, grid))) = (self.session.as_ref(), self.boundary.as_ref()) else {
-            return true;
-        };
+        let Some(session) = self.session.as_ref() else { return true };
         if !force && self.last_boundary.elapsed() < BOUNDARY_INTERVAL {
             return true;
         }
         self.last_boundary = Instant::now();
         let mut out = Vec::new();
+        for (i, run) in session.runs.iter().enumerate() {
+            if matches!(run.status, RunStatus::Diverged { .. }) {
+                continue;
+            }
+            let layers = run.net.layers.iter().map(|l| l.weights.clone()).collect();
+            out.push(Update::Weights { run: i, epoch: run.epoch, layers });
+        }
+        let Some((_, grid)) = self.boundary.as_ref() else {
+            return out.into_iter().all(|u| self.send(u));
+        };
         for (i, run) in session.runs.iter().enumerate() {
             if matches!(run.status, RunStatus::Diverged { .. }) {
                 continue;

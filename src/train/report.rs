@@ -88,6 +88,9 @@ pub struct MetricsLog {
     layers: usize,
     sinks: Vec<Sink>,
     rows: usize,
+    /// Written first in every row, under a `seed` column, when set (runs
+    /// repeated over seeds).
+    seed: Option<u64>,
 }
 
 impl std::fmt::Debug for MetricsLog {
@@ -103,7 +106,21 @@ impl MetricsLog {
     pub fn new(names: Vec<String>, layers: usize) -> MetricsLog {
         let sinks =
             (0..names.len()).map(|_| Self::spill_file().unwrap_or(Sink::Memory(Vec::new()))).collect();
-        MetricsLog { names, layers, sinks, rows: 0 }
+        MetricsLog { names, layers, sinks, rows: 0, seed: None }
+    }
+
+    /// The same log with a `seed` column first, holding `seed`.
+    pub fn with_seed(mut self, seed: u64) -> MetricsLog {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The header line (without its line end).
+    pub fn header(&self) -> String {
+        match self.seed {
+            Some(_) => format!("seed,{}", metrics_header(self.layers)),
+            None => metrics_header(self.layers),
+        }
     }
 
     /// A log for the runs of `session`.
@@ -128,7 +145,10 @@ impl MetricsLog {
         let (Some(name), Some(sink)) = (self.names.get(run), self.sinks.get_mut(run)) else {
             return Ok(());
         };
-        let line = metrics_row(name, m, self.layers);
+        let mut line = metrics_row(name, m, self.layers);
+        if let Some(seed) = self.seed {
+            line = format!("{seed},{line}");
+        }
         let out: &mut dyn Write = match sink {
             Sink::File { file, .. } => file,
             Sink::Memory(v) => v,
@@ -142,8 +162,13 @@ impl MetricsLog {
     /// Writes the header and every row, ordered by run then epoch; the log
     /// goes on taking rows afterwards.
     pub fn write_csv(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "{}", self.header())?;
+        self.write_rows(out)
+    }
+
+    /// Every row without the header, ordered by run then epoch.
+    pub fn write_rows(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         use std::io::{Seek, SeekFrom};
-        writeln!(out, "{}", metrics_header(self.layers))?;
         for sink in &mut self.sinks {
             match sink {
                 Sink::File { file, .. } => {

@@ -118,6 +118,8 @@ pub struct RunHistory {
     pub boundary: Option<(usize, Vec<f32>)>,
     /// Counts the boundaries received, so that a picture of one can follow it.
     pub boundary_version: u64,
+    /// The weight matrices at an epoch (for the network view).
+    pub weights: Option<(usize, Vec<ndarray::Array2<f32>>)>,
     /// Metrics received in all, before any thinning.
     pub received: usize,
 }
@@ -144,6 +146,7 @@ impl RunHistory {
             changes: Vec::new(),
             boundary: None,
             boundary_version: 0,
+            weights: None,
             received: 0,
         }
     }
@@ -182,6 +185,13 @@ impl RunHistory {
         }
         self.received += 1;
         self.latest = Some(m);
+    }
+
+    /// The lowest validation error and its epoch: where early stopping (with
+    /// the best weights kept) would have stopped. Thinning keeps each group's
+    /// minimum, so this is the minimum over every epoch recorded.
+    pub fn best_validation(&self) -> Option<(usize, f64)> {
+        self.val_error.points().iter().min_by(|a, b| a.y.total_cmp(&b.y)).map(|p| (p.x as usize, p.y))
     }
 
     /// The largest number of points of any series.

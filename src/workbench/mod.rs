@@ -8,6 +8,7 @@
 
 pub mod history;
 pub mod jobs;
+pub mod network;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -828,6 +829,11 @@ impl Workbench {
             Update::Changed { run, change } => {
                 if let Some(h) = self.runs.get_mut(run) {
                     h.changes.push(change);
+                }
+            }
+            Update::Weights { run, epoch, layers } => {
+                if let Some(h) = self.runs.get_mut(run) {
+                    h.weights = Some((epoch, layers));
                 }
             }
             Update::Boundary { run, epoch, values } => {
