@@ -234,10 +234,11 @@ pub enum ViewKind {
     Boundary,
     Path,
     Network,
+    Geometry,
 }
 
 impl ViewKind {
-    pub const ALL: [ViewKind; 10] = [
+    pub const ALL: [ViewKind; 11] = [
         ViewKind::Formula,
         ViewKind::Error,
         ViewKind::Accuracy,
@@ -248,6 +249,7 @@ impl ViewKind {
         ViewKind::Boundary,
         ViewKind::Path,
         ViewKind::Network,
+        ViewKind::Geometry,
     ];
 
     /// The views shown large when an experiment names none.
@@ -265,6 +267,7 @@ impl ViewKind {
             ViewKind::Boundary => "Decision boundary",
             ViewKind::Path => "Regularization path",
             ViewKind::Network => "Network",
+            ViewKind::Geometry => "Geometry of L1 and L2",
         }
     }
 
@@ -281,6 +284,7 @@ impl ViewKind {
             ViewKind::Boundary => "boundary",
             ViewKind::Path => "path",
             ViewKind::Network => "network",
+            ViewKind::Geometry => "geometry",
         }
     }
 }
@@ -403,7 +407,7 @@ impl Experiment {
 
 /// The ready-made experiments of `assets/presets/`, each a point of the
 /// chapter made visible: (file name, TOML text).
-pub const PRESETS: [(&str, &str); 6] = [
+pub const PRESETS: [(&str, &str); 7] = [
     (
         "1-l1-finds-the-relevant-inputs.toml",
         include_str!("../assets/presets/1-l1-finds-the-relevant-inputs.toml"),
@@ -419,6 +423,7 @@ pub const PRESETS: [(&str, &str); 6] = [
     ),
     ("5-dropout-and-l2.toml", include_str!("../assets/presets/5-dropout-and-l2.toml")),
     ("6-what-lambda-means.toml", include_str!("../assets/presets/6-what-lambda-means.toml")),
+    ("7-why-l1-gives-zeros.toml", include_str!("../assets/presets/7-why-l1-gives-zeros.toml")),
 ];
 
 /// A preset by its position in [`PRESETS`].

@@ -707,7 +707,7 @@ fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
         wait_for(&mut harness, "the default runs", |app| {
             !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
         });
-        for k in [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)] {
+        for k in [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)] {
             let (name, keys) = match k {
                 None => ("default".to_string(), reglab::experiment::default_experiment().views),
                 Some(k) => {
@@ -720,6 +720,7 @@ fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
                             egui::Key::Num4,
                             egui::Key::Num5,
                             egui::Key::Num6,
+                            egui::Key::Num7,
                         ][k],
                     );
                     let first = exp.runs[0].name.clone();
@@ -737,6 +738,9 @@ fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
             assert!(!keys.is_empty(), "{name} names its key views");
             harness.get_by_label("Train").click();
             wait_for(&mut harness, "training", |app| app.wb.trainer_state == TrainerState::Finished);
+            if keys.contains(&ViewKind::Geometry) {
+                wait_for(&mut harness, "the contours", |app| !app.wb.geometry.is_empty());
+            }
             harness.run_steps(4);
             let window = harness.ctx.content_rect();
             for kind in &keys {

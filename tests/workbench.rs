@@ -311,15 +311,16 @@ fn the_network_view_draws_the_runs_weights_and_no_exact_zero() {
     wb.apply(Action::Train);
     wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
     wait(&mut wb, "the final weights", |wb| {
-        wb.runs.iter().all(|r| r.weights.as_ref().is_some_and(|w| w.0 == 200))
+        wb.runs.iter().all(|r| r.net.as_ref().is_some_and(|w| w.0 == 200))
     });
     wb.apply(Action::ExportTo(dir.path().to_path_buf()));
     wait(&mut wb, "the export", |wb| wb.exported.is_some());
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("weights.json")).unwrap()).unwrap();
     for (i, h) in wb.runs.iter().enumerate() {
-        let (_, layers) = h.weights.as_ref().unwrap();
-        let edges = reglab::workbench::network::edges(layers, usize::MAX);
+        let (_, net) = h.net.as_ref().unwrap();
+        let layers: Vec<ndarray::Array2<f32>> = net.layers.iter().map(|l| l.weights.clone()).collect();
+        let edges = reglab::workbench::network::edges(&layers, usize::MAX);
         let mut expected = Vec::new();
         for (l, layer) in json["runs"][i]["layers"].as_array().unwrap().iter().enumerate() {
             for (from, row) in layer["weights"].as_array().unwrap().iter().enumerate() {
@@ -367,4 +368,76 @@ fn the_best_epoch_is_the_lowest_validation_error_of_every_epoch() {
             .unwrap();
         assert_eq!(h.best_validation(), Some(best), "{}", h.name);
     }
+}
+
+/// Coordinate descent for `(1/2m)·Σ(y − b − w·x)² + l1·Σ|w| + (l2/2)·Σw²`,
+/// in f64, to a tight tolerance: an implementation apart from the engine's.
+fn penalised_least_squares(x: &[[f64; 2]], y: &[f64], l1: f64, l2: f64) -> (f64, [f64; 2]) {
+    let m = y.len() as f64;
+    let (mut b, mut w) = (0.0, [0.0f64; 2]);
+    for _ in 0..100_000 {
+        let old = (b, w);
+        b = y.iter().zip(x).map(|(t, r)| t - w[0] * r[0] - w[1] * r[1]).sum::<f64>() / m;
+        for j in 0..2 {
+            let k = 1 - j;
+            let rho: f64 = y.iter().zip(x).map(|(t, r)| r[j] * (t - b - w[k] * r[k])).sum::<f64>() / m;
+            let z: f64 = x.iter().map(|r| r[j] * r[j]).sum::<f64>() / m;
+            w[j] = rho.signum() * (rho.abs() - l1).max(0.0) / (z + l2);
+        }
+        if (b - old.0).abs() + (w[0] - old.1[0]).abs() + (w[1] - old.1[1]).abs() < 1e-14 {
+            break;
+        }
+    }
+    (b, w)
+}
+
+#[test]
+fn the_geometry_view_draws_the_engines_error_and_the_lasso_and_ridge_optima() {
+    // A limited pace trains an epoch a tick: the path has every epoch.
+    let mut s = settings(300);
+    s.pace = Pace::Fixed(2000.0);
+    let mut wb = Workbench::new(s, Arc::new(|| {}));
+    wb.apply(Action::Preset(6));
+    wait(&mut wb, "preset 7", |wb| wb.runs.len() == 2 && wb.runs[0].name == "L1" && !wb.is_loading());
+    wb.apply(Action::Train);
+    wait(&mut wb, "the end and the contours", |wb| {
+        wb.trainer_state == TrainerState::Finished
+            && wb.geometry.len() == 2
+            && wb.geometry.iter().all(|p| p.epoch == 300)
+    });
+    let data = wb.prepared.clone().unwrap();
+    let x: Vec<[f64; 2]> = data.x_train.rows().into_iter().map(|r| [r[0] as f64, r[1] as f64]).collect();
+    let y: Vec<f64> = data.y_train.column(0).iter().map(|v| *v as f64).collect();
+    let lambda = 0.3;
+    // The contours: E0 at the grid's cells is the engine's E0 with the two weights set there.
+    let plane = &wb.geometry[0];
+    let (_, net) = wb.runs[0].net.as_ref().unwrap();
+    assert_eq!((plane.a, plane.b), ((0, 0), (1, 0)), "the two inputs of a two-feature linear model");
+    for (row, col) in [(0, 0), (20, 20), (7, 33), (40, 40)] {
+        let (a, b) = plane.cell(row, col);
+        let mut n = net.clone();
+        n.layers[0].weights[[0, 0]] = a as f32;
+        n.layers[0].weights[[1, 0]] = b as f32;
+        let e0 = n.data_error(data.x_train.view(), data.y_train.view());
+        assert_eq!(plane.error[row * plane.cells + col], e0, "cell ({row}, {col})");
+    }
+    // L1's drawn optimum is the lasso solution, on an axis: one weight exactly 0.
+    let (_, lasso) = penalised_least_squares(&x, &y, lambda, 0.0);
+    let l1 = wb.geometry[0].now;
+    assert_eq!(lasso[1], 0.0, "the lasso zeroes x2 ({lasso:?})");
+    assert_eq!(l1.1, 0.0, "the L1 run ends exactly on the axis ({l1:?})");
+    assert!((l1.0 - lasso[0]).abs() < 1e-3, "{l1:?} vs the lasso {lasso:?}");
+    // L2's is the ridge solution, off the axes.
+    let (_, ridge) = penalised_least_squares(&x, &y, 0.0, lambda);
+    let l2 = wb.geometry[1].now;
+    assert!(ridge[1].abs() > 0.02 && l2.1 != 0.0, "{ridge:?} {l2:?}");
+    assert!(
+        (l2.0 - ridge[0]).abs() < 1e-3 && (l2.1 - ridge[1]).abs() < 1e-3,
+        "{l2:?} vs the ridge {ridge:?}"
+    );
+    // The level sets: a diamond for L1 (k2 = 0), a circle for L2 (k1 = 0).
+    assert!(wb.geometry[0].k1 > 0.0 && wb.geometry[0].k2 == 0.0);
+    assert!(wb.geometry[1].k1 == 0.0 && wb.geometry[1].k2 > 0.0);
+    // The path of the two weights was recorded step by step.
+    assert!(wb.runs[0].first_layer_path.len() > 100, "{}", wb.runs[0].first_layer_path.len());
 }

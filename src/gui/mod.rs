@@ -6,6 +6,7 @@
 mod app;
 mod chrome;
 mod dashboard;
+mod geometry;
 mod network;
 mod panels;
 pub(crate) mod plots;

@@ -35,10 +35,13 @@ pub fn network_ui(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
         for (i, h) in wb.runs.iter().enumerate() {
             ui.vertical(|ui| {
                 ui.set_width(width);
-                let Some((epoch, layers)) = &h.weights else {
+                let Some((epoch, net)) = &h.net else {
                     ui.label(RichText::new(&h.name).color(colors[i]));
                     return;
                 };
+                let layers: Vec<ndarray::Array2<f32>> =
+                    net.layers.iter().map(|l| l.weights.clone()).collect();
+                let layers = &layers;
                 let drawn = edges(layers, MAX_EDGES_PER_LAYER);
                 let total: usize = layers.iter().map(|w| w.len()).sum();
                 let nonzero = layers.iter().map(|w| w.iter().filter(|v| **v != 0.0).count()).sum::<usize>();
@@ -133,7 +136,7 @@ fn draw(
         } else {
             format!("h{}.{}", e.layer + 1, e.to + 1)
         };
-        response.clone().on_hover_text(format!("{from} → {to}: w = {:.5}", e.weight));
+        response.clone().on_hover_text(format!("{from} to {to}: w = {:.5}", e.weight));
     }
 }
 

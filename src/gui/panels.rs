@@ -53,7 +53,7 @@ pub fn toolbar_ui(
                 }
             })
             .response
-            .on_hover_text("Ready-made comparisons, one per point of the chapter (keys 1 to 6)");
+            .on_hover_text("Ready-made comparisons, one per point of the chapter (keys 1 to 7)");
         ui.separator();
         let ready = wb.prepared.is_some() && !wb.is_loading();
         let running = wb.trainer_state == TrainerState::Running;
@@ -271,7 +271,7 @@ fn shortcuts_grid(ui: &mut Ui) {
             ui.label(what);
             ui.end_row();
         }
-        ui.label(RichText::new("1 … 6").monospace());
+        ui.label(RichText::new("1 … 7").monospace());
         ui.label("Load a preset");
         ui.end_row();
         ui.label(RichText::new("Ctrl + / Ctrl −").monospace());

@@ -159,6 +159,8 @@ pub struct Textures {
     boundary: Vec<Option<((u64, u64), TextureHandle)>>,
     /// Per run: the histogram history heat map.
     history: Vec<Option<HistoryTexture>>,
+    /// Per run: the data error over the plane of two weights.
+    pub geometry: super::geometry::GeometryTextures,
 }
 
 impl Textures {
@@ -216,6 +218,11 @@ pub fn view_ui(
         ViewKind::Boundary => boundary_ui(wb, textures, chrome, ui),
         ViewKind::Path => path_ui(wb, view, chrome, ui, out),
         ViewKind::Network => super::network::network_ui(wb, chrome, ui),
+        ViewKind::Geometry => {
+            if super::geometry::geometry_ui(wb, &mut textures.geometry, chrome, ui) {
+                out.push(Action::ComputeGeometry);
+            }
+        }
     }
 }
 

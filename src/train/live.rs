@@ -113,12 +113,11 @@ pub enum Update {
         epoch: usize,
         values: Vec<f32>,
     },
-    /// A run's weight matrices as they are now, `[i][j]` from input `i` to
-    /// unit `j` (for the network view).
-    Weights {
+    /// A run's network as it is now (for the network and geometry views).
+    Network {
         run: usize,
         epoch: usize,
-        layers: Vec<Array2<f32>>,
+        net: Box<crate::nn::Mlp<f32>>,
     },
     State(TrainerState),
     /// The runs could not be set up; the session before stays.
@@ -136,6 +135,8 @@ pub struct LiveTrainer {
 
 const BOUNDARY_INTERVAL: Duration = Duration::from_millis(200);
 const BOUNDARY_CELLS: usize = 60;
+/// Networks with at most this many weights are sent to the window every tick.
+const SMALL_NETWORK: usize = 4096;
 /// An epoch of all runs slower than this trains them on parallel threads.
 const PARALLEL_ABOVE: Duration = Duration::from_micros(200);
 /// How long a tick of several epochs aims to take: commands wait at most this.
@@ -507,22 +508,28 @@ impl Worker {
     }
 
     /// The pictures of the runs that the window draws but never exports:
-    /// each run's weights (the network view) and its decision boundary, at
-    /// most every [`BOUNDARY_INTERVAL`] unless `force`.
+    /// each run's network (the network and geometry views) and its decision
+    /// boundary, at most every [`BOUNDARY_INTERVAL`] unless `force`; a
+    /// network small enough is sent every tick, so that its weights' path
+    /// can be drawn step by step.
     fn send_boundaries(&mut self, force: bool) -> bool {
         let Some(session) = self.session.as_ref() else { return true };
-        if !force && self.last_boundary.elapsed() < BOUNDARY_INTERVAL {
+        let small = session.initial.weight_count() <= SMALL_NETWORK;
+        let due = force || self.last_boundary.elapsed() >= BOUNDARY_INTERVAL;
+        if !due && !small {
             return true;
         }
-        self.last_boundary = Instant::now();
         let mut out = Vec::new();
         for (i, run) in session.runs.iter().enumerate() {
             if matches!(run.status, RunStatus::Diverged { .. }) {
                 continue;
             }
-            let layers = run.net.layers.iter().map(|l| l.weights.clone()).collect();
-            out.push(Update::Weights { run: i, epoch: run.epoch, layers });
+            out.push(Update::Network { run: i, epoch: run.epoch, net: Box::new(run.net.clone()) });
         }
+        if !due {
+            return out.into_iter().all(|u| self.send(u));
+        }
+        self.last_boundary = Instant::now();
         let Some((_, grid)) = self.boundary.as_ref() else {
             return out.into_iter().all(|u| self.send(u));
         };

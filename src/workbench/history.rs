@@ -26,6 +26,10 @@ impl Point {
 
 /// Points a series holds at most.
 pub const SERIES_CAPACITY: usize = 1024;
+/// The path of the first layer's weights is kept for layers this small…
+pub const PATH_WEIGHTS: usize = 256;
+/// …at this many points at most.
+pub const PATH_POINTS: usize = 4000;
 /// Histogram snapshots kept for the history heat map.
 pub const HISTOGRAM_SNAPSHOTS: usize = 240;
 
@@ -118,8 +122,11 @@ pub struct RunHistory {
     pub boundary: Option<(usize, Vec<f32>)>,
     /// Counts the boundaries received, so that a picture of one can follow it.
     pub boundary_version: u64,
-    /// The weight matrices at an epoch (for the network view).
-    pub weights: Option<(usize, Vec<ndarray::Array2<f32>>)>,
+    /// The network at an epoch (for the network and geometry views).
+    pub net: Option<(usize, crate::nn::Mlp<f32>)>,
+    /// The first layer's weights (flattened) at the epochs the window got
+    /// them, for the path the weights took; thinned when long.
+    pub first_layer_path: Vec<(usize, Vec<f32>)>,
     /// Metrics received in all, before any thinning.
     pub received: usize,
 }
@@ -146,7 +153,8 @@ impl RunHistory {
             changes: Vec::new(),
             boundary: None,
             boundary_version: 0,
-            weights: None,
+            net: None,
+            first_layer_path: Vec::new(),
             received: 0,
         }
     }
@@ -185,6 +193,25 @@ impl RunHistory {
         }
         self.received += 1;
         self.latest = Some(m);
+    }
+
+    /// Takes a network the trainer sent: kept whole, and its first layer
+    /// added to the path when it is small.
+    pub fn record_network(&mut self, epoch: usize, net: crate::nn::Mlp<f32>) {
+        let first = &net.layers[0].weights;
+        if first.len() <= PATH_WEIGHTS && self.first_layer_path.last().is_none_or(|(e, _)| *e != epoch) {
+            self.first_layer_path.push((epoch, first.iter().copied().collect()));
+            if self.first_layer_path.len() > PATH_POINTS {
+                // Every other of the older half; the newest stay dense.
+                let half = self.first_layer_path.len() / 2;
+                let mut k = 0;
+                self.first_layer_path.retain(|_| {
+                    k += 1;
+                    k > half || k % 2 == 1
+                });
+            }
+        }
+        self.net = Some((epoch, net));
     }
 
     /// The lowest validation error and its epoch: where early stopping (with

@@ -6,6 +6,7 @@
 //! [`Workbench::poll`]; the window reads it and returns actions. Tests drive
 //! it without a window.
 
+pub mod geometry;
 pub mod history;
 pub mod jobs;
 pub mod network;
@@ -185,6 +186,9 @@ pub enum Action {
     CancelSweep,
     /// The window's views were arranged anew (saved with the session).
     SetLayout(Layout),
+    /// Contours of the data error over two weights of every run, from the
+    /// weights the runs have now.
+    ComputeGeometry,
     /// A run that panics (tests: a failure stays in its run).
     #[doc(hidden)]
     InjectPanic(usize),
@@ -275,6 +279,8 @@ pub struct Workbench {
     /// The folder and files of the last finished export.
     pub exported: Option<(PathBuf, Vec<String>)>,
     pub sweep_result: Option<SweepResult>,
+    /// Per run: E0 over the plane of two of its weights (the geometry view).
+    pub geometry: Vec<geometry::Plane>,
     /// Epochs per second, measured.
     pub epochs_per_s: f64,
     /// The ε of an experiment just opened, for the sparsity plot to take.
@@ -302,6 +308,10 @@ pub struct Workbench {
     load: Option<LoadJob>,
     sweep: Option<Job<SweepAnswer, Counter>>,
     dialog: Option<(DialogKind, Job<Option<PathBuf>, NoProgress>)>,
+    /// The contours being computed, for the session it was asked for.
+    geometry_job: Option<(u64, Job<Vec<geometry::Plane>, NoProgress>)>,
+    /// Contours were asked for while others were being computed.
+    geometry_again: bool,
     export: Option<Export>,
     rate_mark: Option<(Instant, usize)>,
     wake: Waker,
@@ -333,6 +343,9 @@ impl Workbench {
             saved_to: None,
             exported: None,
             sweep_result: None,
+            geometry: Vec::new(),
+            geometry_job: None,
+            geometry_again: false,
             epochs_per_s: 0.0,
             epsilon_hint: None,
             layout_hint: None,
@@ -779,6 +792,25 @@ impl Workbench {
                 }
             }
         }
+        if let Some((session, job)) = &self.geometry_job {
+            match job.poll() {
+                Poll::Pending => again = again.or(Some(Duration::from_millis(100))),
+                Poll::Ready(planes) => {
+                    // Contours of runs no longer on screen are dropped.
+                    if *session == self.session_id {
+                        self.geometry = planes;
+                    }
+                    self.geometry_job = None;
+                    if std::mem::take(&mut self.geometry_again) {
+                        self.start_geometry();
+                    }
+                }
+                Poll::Lost => {
+                    self.geometry_job = None;
+                    self.error("The contours of the geometry view stopped with an internal error.".into());
+                }
+            }
+        }
         if let Some((kind, job)) = &self.dialog {
             match job.poll() {
                 Poll::Pending => again = again.or(Some(Duration::from_millis(200))),
@@ -802,6 +834,7 @@ impl Workbench {
                 self.boundary = boundary;
                 self.rate_mark = None;
                 self.epochs_per_s = 0.0;
+                self.geometry.clear();
                 self.send_pace();
             }
             Update::SetupFailed(e) => {
@@ -831,9 +864,9 @@ impl Workbench {
                     h.changes.push(change);
                 }
             }
-            Update::Weights { run, epoch, layers } => {
+            Update::Network { run, epoch, net } => {
                 if let Some(h) = self.runs.get_mut(run) {
-                    h.weights = Some((epoch, layers));
+                    h.record_network(epoch, *net);
                 }
             }
             Update::Boundary { run, epoch, values } => {
@@ -844,6 +877,9 @@ impl Workbench {
             }
             Update::State(s) => {
                 self.trainer_state = s;
+                if matches!(s, TrainerState::Finished | TrainerState::Paused) {
+                    self.start_geometry();
+                }
                 if s == TrainerState::Finished {
                     if self.settings.until_paused && self.can_continue() {
                         self.extend();
@@ -1071,6 +1107,7 @@ impl Workbench {
                 }
             }
             Action::SetLayout(layout) => self.settings.experiment.layout = Some(layout),
+            Action::ComputeGeometry => self.start_geometry(),
             Action::InjectPanic(run) => self.send(Command::InjectPanic { run }),
         }
     }
@@ -1244,6 +1281,44 @@ impl Workbench {
         let Some(export) = self.export.take() else { return };
         self.info(format!("Exported {} files to {}", export.files.len(), export.dir.display()));
         self.exported = Some((export.dir, export.files));
+    }
+
+    // ----- geometry -----
+
+    /// Contours of E0 over two weights of every run, from their weights now,
+    /// on a background thread.
+    fn start_geometry(&mut self) {
+        if self.geometry_job.is_some() {
+            self.geometry_again = true;
+            return;
+        }
+        let (Some(data), Some(on)) = (self.prepared.clone(), self.on_screen.as_ref()) else { return };
+        let batch_rows = on.experiment.training.batch.rows(data.train_rows());
+        let nets: Vec<(usize, usize, crate::nn::Mlp<f32>, RunSpec)> = self
+            .runs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                let (epoch, net) = h.net.as_ref()?;
+                Some((i, *epoch, net.clone(), on.runs.get(i)?.clone()))
+            })
+            .collect();
+        if nets.is_empty() {
+            return;
+        }
+        let work = move |_: &NoProgress| {
+            nets.iter()
+                .map(|(i, epoch, net, spec)| geometry::plane(&data, net, spec, batch_rows, *i, *epoch))
+                .collect()
+        };
+        match Job::spawn("geometry", "contours".into(), Arc::new(NoProgress), Arc::clone(&self.wake), work) {
+            Ok(job) => self.geometry_job = Some((self.session_id, job)),
+            Err(e) => self.error(format!("cannot compute the contours: {e}")),
+        }
+    }
+
+    pub fn is_computing_geometry(&self) -> bool {
+        self.geometry_job.is_some()
     }
 
     // ----- sweep -----
