@@ -569,7 +569,7 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
     }
     if !a.quiet && seeds.len() > 1 {
         let which = if has_validation { "validation" } else { "training" };
-        println!("{}", compare_over_seeds(&names, &seeds, &finals, which));
+        println!("{}", crate::train::seeds::compare(&names, &seeds, &finals, which));
     }
     if diverged.is_empty() { Ok(()) } else { Err(failure(anyhow!("{}", diverged.join("; ")))) }
 }
@@ -578,47 +578,6 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
 fn write_error(what: &'static str, path: &Option<PathBuf>) -> impl Fn(std::io::Error) -> CliError {
     let shown = path.as_deref().unwrap_or(Path::new("")).display().to_string();
     move |e| failure(anyhow!("{shown}: cannot write the {what}: {e}"))
-}
-
-/// Each run against the first over the seeds: in how many it ended lower,
-/// and the mean and spread (standard deviation) of the difference.
-pub fn compare_over_seeds(
-    names: &[String],
-    seeds: &[u64],
-    finals: &[Vec<Option<f64>>],
-    which: &str,
-) -> String {
-    use std::fmt::Write as _;
-    let mut o = String::new();
-    let _ = writeln!(o, "final {which} error per seed:");
-    let _ = writeln!(
-        o,
-        "  {:<28} {}",
-        "run",
-        seeds.iter().map(|s| format!("{:>10}", format!("seed {s}"))).collect::<String>()
-    );
-    for (i, name) in names.iter().enumerate() {
-        let cells: String =
-            finals.iter().map(|f| f[i].map_or(format!("{:>10}", "-"), |v| format!("{v:>10.4}"))).collect();
-        let _ = writeln!(o, "  {name:<28} {cells}");
-    }
-    for (i, name) in names.iter().enumerate().skip(1) {
-        let d: Vec<f64> = finals.iter().filter_map(|f| Some(f[i]? - f[0]?)).collect();
-        if d.is_empty() {
-            continue;
-        }
-        let lower = d.iter().filter(|v| **v < 0.0).count();
-        let mean = d.iter().sum::<f64>() / d.len() as f64;
-        let spread =
-            (d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (d.len() as f64 - 1.0).max(1.0)).sqrt();
-        let _ = writeln!(
-            o,
-            "{name} below {} in {lower} of {} seeds; mean difference {mean:+.4}, spread {spread:.4}",
-            names[0],
-            d.len()
-        );
-    }
-    o.trim_end().to_string()
 }
 
 fn print_summary(session: &Session) {

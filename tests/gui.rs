@@ -832,3 +832,38 @@ fn a_view_maximises_and_restores() {
     assert_eq!(harness.state().window.dashboard.layout(), before);
     assert!(harness.state().window.dashboard.rect_of(ViewKind::Error).is_some());
 }
+
+/// Every view alone (maximised) after training, with the band over seeds,
+/// the contours and the networks drawn; a picture of each is written
+/// beside the test binary.
+#[test]
+fn every_view_draws_alone() {
+    use reglab::experiment::ViewKind;
+    let spec = SyntheticSpec { kind: SyntheticKind::Circle, rows: 200, ..SyntheticSpec::default() };
+    let mut harness =
+        Harness::builder().with_size(egui::vec2(1280.0, 720.0)).wgpu().build_eframe(move |cc| {
+            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(60));
+            app.wb.start_load(DataSource::Synthetic(spec));
+            app
+        });
+    wait_for(&mut harness, "the runs", |app| {
+        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    });
+    harness.get_by_label("Train").click();
+    wait_for(&mut harness, "training", |app| {
+        app.wb.trainer_state == TrainerState::Finished && !app.wb.geometry.is_empty()
+    });
+    harness.state_mut().act(Action::RunSeeds { count: 3 });
+    wait_for(&mut harness, "the seeds", |app| app.wb.seed_study.is_some());
+    for kind in ViewKind::ALL {
+        harness.state_mut().window.dashboard.maximized = Some(kind);
+        harness.run_steps(3);
+        let rect = harness.state().window.dashboard.rect_of(kind).expect("drawn");
+        assert!(rect.width() > 1000.0, "{kind:?}: {rect:?}");
+        assert_eq!(harness.state().window.dashboard.drawn.len(), 1);
+        let image = harness.render().expect("a frame renders");
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("view-{}.png", kind.id()));
+        image.save(&out).unwrap();
+    }
+    harness.get_by_label_contains("below none in");
+}

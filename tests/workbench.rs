@@ -441,3 +441,46 @@ fn the_geometry_view_draws_the_engines_error_and_the_lasso_and_ridge_optima() {
     // The path of the two weights was recorded step by step.
     assert!(wb.runs[0].first_layer_path.len() > 100, "{}", wb.runs[0].first_layer_path.len());
 }
+
+#[test]
+fn the_seed_band_is_the_mean_and_spread_of_reglab_train_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = loaded(settings(20), DataSource::Builtin(Builtin::Iris));
+    wb.apply(Action::RunSeeds { count: 3 });
+    assert!(wb.seeds_progress().is_some(), "in the background");
+    wait(&mut wb, "the runs over seeds", |wb| wb.seed_study.is_some());
+    let study = wb.seed_study.clone().unwrap();
+    assert_eq!(study.seeds, vec![1, 2, 3]);
+    assert!(study.validation);
+    let session = dir.path().join("s.toml");
+    wb.save_session_to(&session).unwrap();
+    let csv_path = dir.path().join("m.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_reglab"))
+        .args(["train", "--repeats", "3", "--config"])
+        .arg(&session)
+        .arg("--metrics")
+        .arg(&csv_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    for (r, name) in study.runs.iter().enumerate() {
+        for (epoch, mean, spread) in study.band(r) {
+            let v: Vec<f64> = ["1", "2", "3"]
+                .iter()
+                .map(|seed| {
+                    let row =
+                        csv.lines().find(|l| l.starts_with(&format!("{seed},{name},{epoch},"))).unwrap();
+                    row.split(',').nth(4).unwrap().parse().unwrap()
+                })
+                .collect();
+            let (m, s) = reglab::train::seeds::mean_spread(&v);
+            assert_eq!((mean, spread), (m, s), "{name} at epoch {epoch}");
+        }
+    }
+    // The summary the window shows is the command line's.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in reglab::train::seeds::comparisons(&study.runs, &study.finals()) {
+        assert!(stdout.contains(&line), "{line} not in {stdout}");
+    }
+}

@@ -209,7 +209,7 @@ pub fn view_ui(
 ) {
     match kind {
         ViewKind::Formula => formula_ui(wb, view, chrome, ui),
-        ViewKind::Error => error_plot(wb, view, chrome, ui),
+        ViewKind::Error => error_plot(wb, view, chrome, ui, out),
         ViewKind::Accuracy => accuracy_plot(wb, view, chrome, ui),
         ViewKind::Histograms => histograms_ui(wb, view, textures, chrome, ui),
         ViewKind::Sparsity => sparsity_plot(wb, view, chrome, ui),
@@ -309,7 +309,13 @@ fn change_markers(wb: &Workbench, colors: &[Color32], plot: &mut egui_plot::Plot
     }
 }
 
-fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
+fn error_plot(
+    wb: &Workbench,
+    view: &mut ViewSettings,
+    chrome: &mut Chrome,
+    ui: &mut Ui,
+    out: &mut Vec<Action>,
+) {
     let colors = run_colors(ui, wb);
     ui.horizontal_wrapped(|ui| {
         chrome.title(
@@ -328,7 +334,37 @@ fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: 
                 .max_decimals(2),
         )
         .on_hover_text("An exponential moving average over the epochs, as TensorBoard's; 0 is off. The exact values stay, faint, and show on hover");
+        match wb.seeds_progress() {
+            Some((done, total)) => {
+                ui.add(egui::ProgressBar::new(done as f32 / total.max(1) as f32).desired_width(90.0).text(format!("seed {done}/{total}")));
+                if ui.small_button("Cancel").on_hover_text("Stop the runs over seeds").clicked() {
+                    out.push(Action::CancelSeeds);
+                }
+            }
+            None => {
+                let l = ui.label("seeds");
+                ui.add(egui::DragValue::new(&mut v.seed_count).range(2..=20)).labelled_by(l.id);
+                if ui
+                    .small_button("Repeat")
+                    .on_hover_text("Train these runs again with this many seeds (initial weights, split and batch order) and draw each run's mean with a band of ± one standard deviation, to tell an effect from noise")
+                    .clicked()
+                {
+                    out.push(Action::RunSeeds { count: v.seed_count });
+                }
+            }
+        }
     });
+    if let Some(study) = &wb.seed_study {
+        for line in crate::train::seeds::comparisons(&study.runs, &study.finals()) {
+            ui.label(
+                RichText::new(format!(
+                    "{line} (final {} error)",
+                    if study.validation { "validation" } else { "training" }
+                ))
+                .small(),
+            );
+        }
+    }
 
     let log = view.log_error;
     let (width, height) = fill(ui);
@@ -401,6 +437,30 @@ fn error_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: 
                         .color(c)
                         .width(1.5)
                         .style(LineStyle::dotted_dense()),
+                );
+            }
+        }
+        // The runs over seeds: each run's mean, with a band of ± one spread.
+        if let Some(study) = &wb.seed_study {
+            for (i, name) in study.runs.iter().enumerate() {
+                let Some(&c) = colors.get(i) else { continue };
+                let tf = |v: f64| if log { v.max(1e-12).log10() } else { v };
+                let b = study.band(i);
+                let mut poly: Vec<[f64; 2]> = b.iter().map(|(e, m, s)| [*e as f64, tf(m + s)]).collect();
+                poly.extend(b.iter().rev().map(|(e, m, s)| [*e as f64, tf((m - s).max(1e-12))]));
+                plot.polygon(
+                    egui_plot::Polygon::new(format!("{name}: ± one spread over {} seeds", study.seeds.len()), poly)
+                        .fill_color(c.gamma_multiply(0.18))
+                        .stroke(egui::Stroke::NONE),
+                );
+                plot.line(
+                    Line::new(
+                        format!("{name}: mean over {} seeds", study.seeds.len()),
+                        b.iter().map(|(e, m, _)| [*e as f64, tf(*m)]).collect::<Vec<_>>(),
+                    )
+                    .color(c)
+                    .width(1.0)
+                    .style(LineStyle::dashed_dense()),
                 );
             }
         }

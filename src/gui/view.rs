@@ -111,6 +111,8 @@ pub struct ViewSettings {
     pub sweep_epochs: usize,
     /// Weight of the exponential moving average on the error curves; 0 is off.
     pub smoothing: f32,
+    /// Seeds of the band on the error plot.
+    pub seed_count: usize,
 }
 
 /// Colours of the whole window.
@@ -173,6 +175,7 @@ impl Default for ViewSettings {
             sweep_min_ratio: 1e-3,
             sweep_epochs: 200,
             smoothing: 0.0,
+            seed_count: 5,
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod live;
 mod metrics;
 mod report;
 mod run;
+pub mod seeds;
 mod session;
 mod spec;
 pub mod sweep;

@@ -93,7 +93,9 @@ pub fn plane(
     let pair = choose_pair(net);
     let w = &net.layers[0].weights;
     let now = (w[[pair.0.0, pair.0.1]] as f64, w[[pair.1.0, pair.1.1]] as f64);
-    let half = 1.5 * now.0.abs().max(now.1.abs()).max(0.25);
+    // Wide enough for the level set through the weights: the diamond's
+    // corners lie at |a| + |b|, the circle within.
+    let half = (1.5 * now.0.abs().max(now.1.abs()).max(0.25)).max(1.1 * (now.0.abs() + now.1.abs()));
     let rows = ROWS.min(data.train_rows());
     let n = spec.lambda_scale.n(batch_rows, data.train_rows());
     let (k1, k2) = spec.penalty().coefficients(n);

@@ -189,6 +189,12 @@ pub enum Action {
     /// Contours of the data error over two weights of every run, from the
     /// weights the runs have now.
     ComputeGeometry,
+    /// Train the session on screen again over `count` seeds, in the
+    /// background, for the band of each run's error.
+    RunSeeds {
+        count: usize,
+    },
+    CancelSeeds,
     /// A run that panics (tests: a failure stays in its run).
     #[doc(hidden)]
     InjectPanic(usize),
@@ -243,6 +249,9 @@ struct Export {
 /// colours of the runs swept.
 type SweepAnswer = (Vec<Result<SweepPath, String>>, Vec<[u8; 3]>);
 
+/// What the job over seeds brings back.
+type SeedsAnswer = Result<crate::train::seeds::SeedStudy, String>;
+
 /// A finished λ sweep: each path with its run's colour.
 pub type SweepResult = Vec<(SweepPath, [u8; 3])>;
 
@@ -281,6 +290,8 @@ pub struct Workbench {
     pub sweep_result: Option<SweepResult>,
     /// Per run: E0 over the plane of two of its weights (the geometry view).
     pub geometry: Vec<geometry::Plane>,
+    /// The session on screen over several seeds.
+    pub seed_study: Option<crate::train::seeds::SeedStudy>,
     /// Epochs per second, measured.
     pub epochs_per_s: f64,
     /// The ε of an experiment just opened, for the sparsity plot to take.
@@ -312,6 +323,8 @@ pub struct Workbench {
     geometry_job: Option<(u64, Job<Vec<geometry::Plane>, NoProgress>)>,
     /// Contours were asked for while others were being computed.
     geometry_again: bool,
+    /// A study over seeds under way, for the session it was asked for.
+    seeds_job: Option<(u64, Job<SeedsAnswer, Counter>)>,
     export: Option<Export>,
     rate_mark: Option<(Instant, usize)>,
     wake: Waker,
@@ -344,6 +357,8 @@ impl Workbench {
             exported: None,
             sweep_result: None,
             geometry: Vec::new(),
+            seed_study: None,
+            seeds_job: None,
             geometry_job: None,
             geometry_again: false,
             epochs_per_s: 0.0,
@@ -811,6 +826,31 @@ impl Workbench {
                 }
             }
         }
+        if let Some((session, job)) = &self.seeds_job {
+            match job.poll() {
+                Poll::Pending => again = again.or(Some(Duration::from_millis(100))),
+                Poll::Ready(result) => {
+                    let same = *session == self.session_id;
+                    self.seeds_job = None;
+                    match result {
+                        Ok(study) if same => {
+                            self.info(format!(
+                                "Over {} seeds: {}",
+                                study.seeds.len(),
+                                crate::train::seeds::comparisons(&study.runs, &study.finals()).join("; ")
+                            ));
+                            self.seed_study = Some(study);
+                        }
+                        Ok(_) => {}
+                        Err(e) => self.error(format!("The runs over seeds stopped: {e}")),
+                    }
+                }
+                Poll::Lost => {
+                    self.seeds_job = None;
+                    self.error("The runs over seeds stopped with an internal error.".into());
+                }
+            }
+        }
         if let Some((kind, job)) = &self.dialog {
             match job.poll() {
                 Poll::Pending => again = again.or(Some(Duration::from_millis(200))),
@@ -835,6 +875,7 @@ impl Workbench {
                 self.rate_mark = None;
                 self.epochs_per_s = 0.0;
                 self.geometry.clear();
+                self.seed_study = None;
                 self.send_pace();
             }
             Update::SetupFailed(e) => {
@@ -1108,6 +1149,12 @@ impl Workbench {
             }
             Action::SetLayout(layout) => self.settings.experiment.layout = Some(layout),
             Action::ComputeGeometry => self.start_geometry(),
+            Action::RunSeeds { count } => self.start_seeds(count),
+            Action::CancelSeeds => {
+                if let Some((_, job)) = &self.seeds_job {
+                    jobs::Progress::cancel(&*job.progress);
+                }
+            }
             Action::InjectPanic(run) => self.send(Command::InjectPanic { run }),
         }
     }
@@ -1315,6 +1362,46 @@ impl Workbench {
             Ok(job) => self.geometry_job = Some((self.session_id, job)),
             Err(e) => self.error(format!("cannot compute the contours: {e}")),
         }
+    }
+
+    /// Trains the session on screen over `count` seeds (its own first), as
+    /// `reglab train --repeats` does, in the background.
+    fn start_seeds(&mut self, count: usize) {
+        if self.seeds_job.is_some() {
+            return;
+        }
+        let (Some(ds), Some(exp)) = (self.dataset.clone(), self.session_experiment()) else {
+            return self.error("There is no session to repeat over seeds yet.".into());
+        };
+        let count = count.clamp(2, 50);
+        let seeds: Vec<u64> = (0..count as u64).map(|k| exp.seed.wrapping_add(k)).collect();
+        let setup = crate::train::seeds::StudySetup {
+            preparation: exp.data.preparation(),
+            network: exp.network.clone(),
+            training: exp.training.clone(),
+            runs: exp.runs.clone(),
+            changes: exp.changes.clone(),
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let work = move |p: &Counter| {
+            crate::train::seeds::study(&ds, &setup, &seeds, threads, &p.done, &p.cancel)
+                .map_err(|e| e.to_string())
+        };
+        match Job::spawn(
+            "seeds",
+            "runs over seeds".into(),
+            Arc::new(Counter::new(count)),
+            Arc::clone(&self.wake),
+            work,
+        ) {
+            Ok(job) => self.seeds_job = Some((self.session_id, job)),
+            Err(e) => self.error(format!("cannot start the runs over seeds: {e}")),
+        }
+    }
+
+    /// The study over seeds under way: seeds done and in all.
+    pub fn seeds_progress(&self) -> Option<(usize, usize)> {
+        self.seeds_job.as_ref().map(|(_, j)| j.progress.counts())
     }
 
     pub fn is_computing_geometry(&self) -> bool {
