@@ -867,3 +867,61 @@ fn every_view_draws_alone() {
     }
     harness.get_by_label_contains("below none in");
 }
+
+/// The session is autosaved every few seconds; a reglab that stops without
+/// closing (killed, crashed: no exit) offers it back at the next start.
+#[test]
+fn an_autosaved_session_is_offered_back_after_a_stop_without_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_path_buf();
+    let d = data_dir.clone();
+    let mut first = Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).build_eframe(move |cc| {
+        let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(12));
+        app.wb.data_dir = d;
+        app.wb.enable_autosave();
+        app.wb.start_load(DataSource::Builtin(Builtin::Wine));
+        app
+    });
+    wait_for(&mut first, "the runs", |app| {
+        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    });
+    train_with_a_change(&mut first);
+    let autosave = first.state().wb.autosave_path();
+    let expected = first.state().wb.session_experiment().unwrap();
+    wait_for(&mut first, "the autosave", |app| {
+        std::fs::read_to_string(app.wb.autosave_path())
+            .ok()
+            .and_then(|t| reglab::experiment::Experiment::from_toml(&t).ok())
+            .is_some_and(|e| e == app.wb.session_experiment().unwrap())
+    });
+    // Stopped without closing: no exit, the autosave stays.
+    drop(first);
+    assert!(autosave.exists());
+
+    let d = data_dir.clone();
+    let mut second = Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).build_eframe(move |cc| {
+        let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(12));
+        app.wb.data_dir = d;
+        app.wb.enable_autosave();
+        app.wb.start_load(DataSource::Builtin(Builtin::Iris));
+        app
+    });
+    wait_for(&mut second, "the runs", |app| {
+        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    });
+    assert!(second.state().wb.offer_restore.is_some());
+    second.get_by_label("Restore the session reglab had when it stopped without closing").click();
+    second.run_steps(2);
+    wait_for(&mut second, "the restored session", |app| {
+        app.wb.dataset.as_ref().is_some_and(|d| d.name == "wine")
+            && app.wb.runs.iter().all(|r| r.latest.is_some())
+    });
+    let restored = second.state().wb.session_experiment().unwrap();
+    assert_eq!(restored.runs, expected.runs);
+    assert_eq!(restored.training, expected.training);
+    // The change made while training comes back, to be replayed.
+    second.get_by_label("Train").click();
+    wait_for(&mut second, "the replay", |app| app.wb.trainer_state == TrainerState::Finished);
+    assert_eq!(second.state().wb.runs[1].changes.len(), 1);
+    assert_eq!(second.state().wb.runs[1].latest.as_ref().unwrap().lambda, 3.0);
+}

@@ -96,6 +96,7 @@ impl ReglabApp {
         let view: ViewSettings = cc.storage.and_then(|s| eframe::get_value(s, VIEW_KEY)).unwrap_or_default();
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = true);
         let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
+        app.wb.enable_autosave();
         app.view = view;
         match source {
             Some(source) => app.wb.start_load(source),
@@ -423,6 +424,10 @@ impl eframe::App for ReglabApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.draw(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.wb.clean_exit();
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

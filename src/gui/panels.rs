@@ -296,6 +296,22 @@ pub fn status_ui(wb: &Workbench, frame_times: &FrameTimes, ui: &mut Ui, out: &mu
             }
         });
     }
+    if let Some(saved) = &wb.offer_restore {
+        ui.horizontal(|ui| {
+            if ui
+                .button(
+                    RichText::new("Restore the session reglab had when it stopped without closing").strong(),
+                )
+                .on_hover_text(saved.display().to_string())
+                .clicked()
+            {
+                out.push(Action::RestoreAutosave);
+            }
+            if ui.small_button("Dismiss").clicked() {
+                out.push(Action::DismissAutosave);
+            }
+        });
+    }
     if let Some(last) = wb.offer_last_session.clone() {
         ui.horizontal(|ui| {
             let name = last

@@ -168,6 +168,9 @@ pub enum Action {
     OpenSessionDialog,
     OpenSessionFile(PathBuf),
     DismissLastSession,
+    /// Open the session autosaved before reglab last stopped without closing.
+    RestoreAutosave,
+    DismissAutosave,
     /// Everything into a folder: chosen in a dialog, or the default one.
     ExportAll,
     ExportTo(PathBuf),
@@ -303,8 +306,17 @@ pub struct Workbench {
     pub takes_pictures: bool,
     /// An export folder whose pictures the window should take now.
     pub pictures_wanted: Option<PathBuf>,
-    /// Where sessions and exports go when there is no file dialog.
+    /// Where sessions, exports and the autosave go when there is no file dialog.
     pub data_dir: PathBuf,
+    /// The session autosaved by a reglab that did not close cleanly, offered
+    /// back until opened or dismissed.
+    pub offer_restore: Option<PathBuf>,
+    /// The session on screen is autosaved (the window turns it on; tests
+    /// and headless use leave it off).
+    pub autosave_on: bool,
+    /// The last autosave written, and when it was looked at.
+    autosaved: Option<String>,
+    autosave_checked: Instant,
     /// Counts the sessions set up, so that the window knows when its
     /// pictures of the runs are out of date.
     pub session_id: u64,
@@ -329,6 +341,9 @@ pub struct Workbench {
     rate_mark: Option<(Instant, usize)>,
     wake: Waker,
 }
+
+/// How often the session on screen is autosaved when it changed.
+pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
 
 /// How long a real file dialog takes a person at least: one that answers
 /// sooner was never shown.
@@ -367,6 +382,10 @@ impl Workbench {
             takes_pictures: false,
             pictures_wanted: None,
             data_dir: data_dir(),
+            offer_restore: None,
+            autosave_on: false,
+            autosaved: None,
+            autosave_checked: Instant::now(),
             session_id: 0,
             loaded_data: None,
             on_screen: None,
@@ -385,6 +404,65 @@ impl Workbench {
         }
         wb.send_pace();
         wb
+    }
+
+    /// Autosaves the session on screen from now on, under the data folder,
+    /// after offering back one a reglab that stopped without closing left.
+    pub fn enable_autosave(&mut self) {
+        self.autosave_on = true;
+        self.check_autosave();
+    }
+
+    /// Where the session on screen is autosaved.
+    pub fn autosave_path(&self) -> PathBuf {
+        self.data_dir.join("autosave").join("session.toml")
+    }
+
+    /// An autosave left by a reglab that did not close cleanly is moved
+    /// aside (so that this one's autosaves do not overwrite it) and offered.
+    fn check_autosave(&mut self) {
+        let path = self.autosave_path();
+        if path.exists() {
+            let previous = path.with_file_name("before-last-stop.toml");
+            match std::fs::rename(&path, &previous) {
+                Ok(()) => self.offer_restore = Some(previous),
+                Err(_) => self.offer_restore = Some(path),
+            }
+        }
+    }
+
+    /// Writes the session on screen to the autosave file (atomically) when
+    /// it changed since the last time; called every few seconds.
+    fn autosave(&mut self) {
+        let Some(exp) = self.session_experiment() else { return };
+        let Ok(text) = exp.to_toml() else { return };
+        if self.autosaved.as_deref() == Some(text.as_str()) {
+            return;
+        }
+        let path = self.autosave_path();
+        let header =
+            "# reglab's autosave of the session on screen; offered back if reglab stops without closing.\n";
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomic(&path, format!("{header}{text}").as_bytes()));
+        match written {
+            Ok(()) => self.autosaved = Some(text),
+            Err(e) => {
+                // Said once, not every few seconds.
+                if self.autosaved.as_deref() != Some("") {
+                    self.error(format!("{}: cannot autosave: {e}", path.display()));
+                }
+                self.autosaved = Some(String::new());
+            }
+        }
+    }
+
+    /// reglab closes cleanly: nothing to offer back at the next start.
+    pub fn clean_exit(&mut self) {
+        if self.autosave_on {
+            let _ = std::fs::remove_file(self.autosave_path());
+        }
     }
 
     /// Loads the source the settings name (the start of the window).
@@ -763,6 +841,10 @@ impl Workbench {
             self.take(u);
         }
         self.measure_rate();
+        if self.autosave_on && self.autosave_checked.elapsed() >= AUTOSAVE_EVERY {
+            self.autosave_checked = Instant::now();
+            self.autosave();
+        }
         let mut again = None;
         if let Some(load) = &self.load {
             match load.job.poll() {
@@ -1121,6 +1203,12 @@ impl Workbench {
             }
             Action::OpenSessionFile(p) => self.open_session(&p),
             Action::DismissLastSession => self.offer_last_session = None,
+            Action::RestoreAutosave => {
+                if let Some(p) = self.offer_restore.take() {
+                    self.open_session(&p);
+                }
+            }
+            Action::DismissAutosave => self.offer_restore = None,
             Action::ExportAll => {
                 if self.on_screen.is_none() {
                     self.error("There is nothing to export yet.".into());
