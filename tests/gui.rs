@@ -925,3 +925,253 @@ fn an_autosaved_session_is_offered_back_after_a_stop_without_closing() {
     assert_eq!(second.state().wb.runs[1].changes.len(), 1);
     assert_eq!(second.state().wb.runs[1].latest.as_ref().unwrap().lambda, 3.0);
 }
+
+/// Thousands of random actions, as a person (or a cat on the keyboard)
+/// might do them: every kind of button, menu, key, field and slider, with
+/// random and extreme values, on the presets and data sets, while training.
+/// Nothing may panic, abort or hang. Seeded, so that a failure replays:
+/// `REGLAB_MONKEY_SEED=7 REGLAB_MONKEY_STEPS=20000 cargo test --test gui monkey`.
+#[test]
+fn a_monkey_cannot_break_the_window() {
+    use egui::accesskit::Role;
+    use rand::{Rng, SeedableRng};
+    use reglab::data::SyntheticKind;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let var =
+        |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let seed = var("REGLAB_MONKEY_SEED", 1);
+    let steps = var("REGLAB_MONKEY_STEPS", 1500) as usize;
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_path_buf();
+    let mut s = quick_settings(300);
+    s.pace = Pace::Fixed(400.0);
+    // As in the app itself, a character no font has shows as a box (egui's
+    // own colour picker has one); the other tests keep reglab's text strict.
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| {
+            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), s);
+            // No system dialogs here: sessions and exports go to the data folder.
+            app.wb.dialog_unavailable = true;
+            app.wb.data_dir = data_dir;
+            app.wb.start_load(DataSource::Builtin(Builtin::Iris));
+            app
+        });
+    wait_for(&mut harness, "the runs", |app| !app.wb.runs.is_empty());
+
+    // A hang is a failure too: the watchdog says where it stopped.
+    let step_now = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    {
+        let (step_now, done) = (Arc::clone(&step_now), Arc::clone(&done));
+        std::thread::spawn(move || {
+            let limit = Duration::from_secs(60 + steps as u64 / 4);
+            let start = Instant::now();
+            while start.elapsed() < limit {
+                if done.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            eprintln!(
+                "monkey (seed {seed}): no progress after {limit:?}, at step {}",
+                step_now.load(Ordering::Relaxed)
+            );
+            std::process::exit(1);
+        });
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let values = [0.0, 1e-9, 1e-4, 0.01, 0.3, 1.0, 7.0, 1e3, 1e6, 1e30, -1.0, -1e9];
+    let texts = [
+        "",
+        "0",
+        "-5",
+        "abc",
+        "1e9",
+        "8",
+        "16,16",
+        "100000,100000",
+        "none",
+        "3,0,3",
+        "é,ü",
+        "/no/such/file.csv",
+    ];
+    let keys = [
+        egui::Key::Space,
+        egui::Key::S,
+        egui::Key::R,
+        egui::Key::Escape,
+        egui::Key::ArrowRight,
+        egui::Key::M,
+        egui::Key::P,
+        egui::Key::F1,
+        egui::Key::Num1,
+        egui::Key::Num2,
+        egui::Key::Num3,
+        egui::Key::Num4,
+        egui::Key::Num5,
+        egui::Key::Num6,
+        egui::Key::Num7,
+    ];
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0));
+    let mut counts = [0usize; 10];
+    for step in 0..steps {
+        step_now.store(step, Ordering::Relaxed);
+        let what = rng.random_range(0..10);
+        counts[what] += 1;
+        match what {
+            0..=3 => {
+                let role = [Role::Button, Role::CheckBox, Role::RadioButton, Role::ComboBox, Role::Tab]
+                    [rng.random_range(0..5)];
+                let nodes: Vec<_> = harness
+                    .query_all_by_role(role)
+                    .filter(|n| {
+                        use egui_kittest::kittest::NodeT;
+                        !n.accesskit_node().is_disabled() && screen.contains_rect(n.rect())
+                    })
+                    .map(|n| n.rect().center())
+                    .collect();
+                if !nodes.is_empty() {
+                    let p = nodes[rng.random_range(0..nodes.len())];
+                    harness.hover_at(p);
+                    harness.run_steps(1);
+                    harness.event(egui::Event::PointerButton {
+                        pos: p,
+                        button: egui::PointerButton::Primary,
+                        pressed: true,
+                        modifiers: egui::Modifiers::NONE,
+                    });
+                    harness.event(egui::Event::PointerButton {
+                        pos: p,
+                        button: egui::PointerButton::Primary,
+                        pressed: false,
+                        modifiers: egui::Modifiers::NONE,
+                    });
+                }
+            }
+            4 => {
+                let key = keys[rng.random_range(0..keys.len())];
+                if rng.random_bool(0.15) {
+                    let k = [egui::Key::S, egui::Key::E, egui::Key::O, egui::Key::Plus, egui::Key::Minus]
+                        [rng.random_range(0..5)];
+                    harness.key_press_modifiers(egui::Modifiers::COMMAND, k);
+                } else {
+                    harness.key_press(key);
+                }
+            }
+            5 | 6 => {
+                let role = if what == 5 { Role::Slider } else { Role::SpinButton };
+                let count = harness.query_all_by_role(role).count();
+                if count > 0 {
+                    let k = rng.random_range(0..count);
+                    let v = values[rng.random_range(0..values.len())];
+                    if let Some(node) = harness.query_all_by_role(role).nth(k) {
+                        node.set_value_accesskit(v);
+                    }
+                }
+            }
+            7 => {
+                let count = harness.query_all_by_role(Role::TextInput).count();
+                if count > 0 {
+                    let k = rng.random_range(0..count);
+                    let text = texts[rng.random_range(0..texts.len())];
+                    if let Some(node) = harness.query_all_by_role(Role::TextInput).nth(k) {
+                        node.focus();
+                    }
+                    harness.run_steps(1);
+                    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+                    if let Some(node) = harness.query_all_by_role(Role::TextInput).nth(k) {
+                        node.type_text(text);
+                    }
+                    harness.key_press(egui::Key::Enter);
+                }
+            }
+            8 => {
+                let app = harness.state_mut();
+                let runs = app.wb.settings.experiment.runs.len();
+                let action = match rng.random_range(0..14) {
+                    0 => Action::Preset(rng.random_range(0..7)),
+                    1 => Action::AddRun,
+                    2 => Action::RemoveRun(rng.random_range(0..runs.max(1))),
+                    3 => Action::DuplicateRun(rng.random_range(0..runs.max(1))),
+                    4 => {
+                        let mut data = app.wb.settings.experiment.data.clone();
+                        data.validation = rng.random_range(-0.2..1.2);
+                        Action::SetData { data: Box::new(data), commit: true }
+                    }
+                    5 => Action::SetPace(Pace::Fixed(
+                        values[rng.random_range(0..values.len())].abs().max(1e-3),
+                    )),
+                    6 => Action::RunSeeds { count: rng.random_range(0..4) },
+                    7 => Action::ComputeGeometry,
+                    8 => Action::RunSweep {
+                        count: rng.random_range(0..5),
+                        min_ratio: rng.random_range(-0.5..1.5),
+                        epochs: 3,
+                    },
+                    9 => {
+                        let kinds = SyntheticKind::ALL;
+                        let spec = SyntheticSpec {
+                            kind: kinds[rng.random_range(0..kinds.len())],
+                            rows: rng.random_range(0..400),
+                            extra: rng.random_range(0..5),
+                            ..SyntheticSpec::default()
+                        };
+                        Action::Load(DataSource::Synthetic(spec))
+                    }
+                    10 => Action::Load(DataSource::Builtin(
+                        [Builtin::Iris, Builtin::Wine, Builtin::Diabetes][rng.random_range(0..3)],
+                    )),
+                    11 => Action::SetPace(Pace::Fastest),
+                    12 => Action::CancelSweep,
+                    _ => Action::ExportAll,
+                };
+                app.act(action);
+            }
+            _ => {
+                std::thread::sleep(Duration::from_millis(rng.random_range(0..20)));
+            }
+        }
+        harness.run_steps(1);
+    }
+    // Still alive: with sane settings again, it loads, sets up and trains.
+    let mut data = harness.state().wb.settings.experiment.data.clone();
+    (data.validation, data.test) = (0.3, 0.0);
+    harness.state_mut().act(Action::SetData { data: Box::new(data), commit: false });
+    harness.state_mut().act(Action::Load(DataSource::Builtin(Builtin::Iris)));
+    wait_for(&mut harness, "Iris again", |app| {
+        app.wb.dataset.as_ref().is_some_and(|d| d.name == "iris") && !app.wb.is_loading()
+    });
+    let mut network = harness.state().wb.settings.experiment.network.clone();
+    network.hidden = vec![4];
+    harness.state_mut().act(Action::SetNetwork(network));
+    let mut training = harness.state().wb.settings.experiment.training.clone();
+    training.epochs = Some(50);
+    harness.state_mut().act(Action::SetTraining(training));
+    harness.state_mut().act(Action::SetUntilPaused(false));
+    harness.state_mut().act(Action::SetPace(Pace::Fastest));
+    harness.state_mut().act(Action::Reset);
+    harness.run_steps(2);
+    harness.state_mut().act(Action::Train);
+    harness.run_steps(20);
+    {
+        let wb = &harness.state().wb;
+        eprintln!(
+            "after the monkey: state {:?}, stale {}, runs {:?}, training {:?}, pace {:?}",
+            wb.trainer_state,
+            wb.stale(),
+            wb.runs.iter().map(|r| (r.name.clone(), r.epoch(), r.status.clone())).collect::<Vec<_>>(),
+            wb.settings.experiment.training,
+            wb.settings.pace
+        );
+    }
+    wait_for(&mut harness, "training after the monkey", |app| {
+        app.wb.trainer_state == TrainerState::Finished && app.wb.runs.iter().any(|r| r.epoch() > 0)
+    });
+    done.store(true, Ordering::Relaxed);
+    assert_eq!(harness.state().wb.internal_errors, 0, "monkey (seed {seed}): background work failed inside");
+    eprintln!("monkey (seed {seed}): {steps} steps {counts:?}, still training");
+}

@@ -743,7 +743,7 @@ fn network_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
                 .clamping(egui::SliderClamping::Never)
                 .text("η (step size)"),
         );
-        if r.changed() {
+        if r.changed() && lr.is_finite() && lr > 0.0 {
             training.lr = Some(lr);
         }
         if ui
@@ -872,6 +872,9 @@ fn runs_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
                         .clamping(egui::SliderClamping::Never)
                         .text("λ"),
                 );
+                if !(spec.lambda.is_finite() && spec.lambda >= 0.0) {
+                    spec.lambda = current.lambda;
+                }
                 commit |= released(&r);
             }
             if matches!(spec.reg, Regularizer::L1 | Regularizer::ElasticNet) {
@@ -906,7 +909,9 @@ fn runs_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
                             .clamping(egui::SliderClamping::Never)
                             .text("η"),
                     );
-                    spec.lr = Some(lr);
+                    if lr.is_finite() && lr > 0.0 {
+                        spec.lr = Some(lr);
+                    }
                     commit |= released(&r);
                 }
             });

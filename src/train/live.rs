@@ -142,6 +142,8 @@ const PARALLEL_ABOVE: Duration = Duration::from_micros(200);
 /// How long a tick of several epochs aims to take: commands wait at most this.
 const TICK_TARGET: Duration = Duration::from_millis(10);
 const MAX_EPOCHS_PER_TICK: usize = 1000;
+/// The slowest pace still trains an epoch a minute.
+const MAX_TICK_WAIT_SECS: f64 = 60.0;
 
 impl LiveTrainer {
     /// Starts the thread `reglab-trainer`.
@@ -208,6 +210,8 @@ struct Worker {
     cores: usize,
     /// The last setup could not be built (the session before stays).
     build_failed: bool,
+    /// When the next epochs are due at a limited pace.
+    next_tick: Instant,
 }
 
 impl Worker {
@@ -228,6 +232,7 @@ impl Worker {
             epochs_per_tick: 1,
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
             build_failed: false,
+            next_tick: Instant::now(),
         }
     }
 
@@ -244,10 +249,9 @@ impl Worker {
     }
 
     fn main_loop(mut self) {
-        let mut next_tick = Instant::now();
         loop {
             let command = if self.state == TrainerState::Running {
-                let wait = next_tick.saturating_duration_since(Instant::now());
+                let wait = self.next_tick.saturating_duration_since(Instant::now());
                 match self.commands.recv_timeout(wait) {
                     Ok(c) => Some(c),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -280,8 +284,10 @@ impl Worker {
             if !self.tick(false) {
                 return;
             }
-            next_tick = match self.speed {
-                Some(eps) if eps > 0.0 => started + Duration::from_secs_f64(1.0 / eps),
+            self.next_tick = match self.speed {
+                Some(eps) if eps > 0.0 => {
+                    started + Duration::from_secs_f64((1.0 / eps).min(MAX_TICK_WAIT_SECS))
+                }
                 _ => Instant::now(),
             };
         }
@@ -301,6 +307,10 @@ impl Worker {
             }
             Command::Reset => self.build(),
             Command::Start => {
+                // Train after a setup that failed does not go on with the runs before.
+                if self.build_failed {
+                    return self.set_state(self.state);
+                }
                 if self.session.as_ref().is_some_and(|s| s.runs.iter().any(|r| r.status.is_active())) {
                     self.set_state(TrainerState::Running)
                 } else {
@@ -339,6 +349,8 @@ impl Worker {
             }
             Command::SpeedLimit(s) => {
                 self.speed = s.filter(|v| v.is_finite() && *v > 0.0);
+                // A new pace counts from now, not from a tick planned at the old one.
+                self.next_tick = Instant::now();
                 true
             }
             Command::Extend(more) => {

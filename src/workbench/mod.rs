@@ -263,6 +263,9 @@ pub type SweepResult = Vec<(SweepPath, [u8; 3])>;
 #[derive(Debug, Clone)]
 struct OnScreen {
     experiment: Experiment,
+    /// The data the runs were set up on (the data on screen may be newer).
+    data: Arc<Prepared>,
+    dataset: Option<Arc<Dataset>>,
     runs: Vec<RunSpec>,
     colors: Vec<[u8; 3]>,
     /// The epochs it was set up with: what Train adds once they are done.
@@ -295,6 +298,9 @@ pub struct Workbench {
     pub geometry: Vec<geometry::Plane>,
     /// The session on screen over several seeds.
     pub seed_study: Option<crate::train::seeds::SeedStudy>,
+    /// Background work or runs that stopped with an internal error (a bug:
+    /// each is reported, and the rest goes on).
+    pub internal_errors: usize,
     /// Epochs per second, measured.
     pub epochs_per_s: f64,
     /// The ε of an experiment just opened, for the sparsity plot to take.
@@ -324,7 +330,9 @@ pub struct Workbench {
     loaded_data: Option<DataSpec>,
     on_screen: Option<OnScreen>,
     /// Sent to the trainer, waiting for its answer.
-    pending_setup: Option<OnScreen>,
+    /// Sessions sent to the trainer, in order: each Ready or failure
+    /// answers the first.
+    pending_setup: std::collections::VecDeque<OnScreen>,
     /// Changes an opened session replays at their epochs.
     replay: Vec<ScheduledChange>,
     trainer: Option<LiveTrainer>,
@@ -373,6 +381,7 @@ impl Workbench {
             sweep_result: None,
             geometry: Vec::new(),
             seed_study: None,
+            internal_errors: 0,
             seeds_job: None,
             geometry_job: None,
             geometry_again: false,
@@ -389,7 +398,7 @@ impl Workbench {
             session_id: 0,
             loaded_data: None,
             on_screen: None,
-            pending_setup: None,
+            pending_setup: std::collections::VecDeque::new(),
             replay: Vec::new(),
             trainer,
             load: None,
@@ -567,11 +576,13 @@ impl Workbench {
         }
     }
 
-    fn send(&mut self, command: Command) {
+    /// Sends a command to the trainer; `false` (and says so) when it is not answering.
+    fn send(&mut self, command: Command) -> bool {
         let ok = self.trainer.as_ref().is_some_and(|t| t.send(command));
         if !ok {
             self.error("The training thread is not answering; restart reglab to train again.".into());
         }
+        ok
     }
 
     // ----- loading -----
@@ -774,13 +785,18 @@ impl Workbench {
                 .cloned()
                 .collect(),
         };
-        self.pending_setup = Some(OnScreen {
+        self.pending_setup.push_back(OnScreen {
             experiment: exp.clone(),
+            data: Arc::clone(&setup.data),
+            dataset: self.dataset.clone(),
             runs: exp.runs.clone(),
             colors: self.settings.colors.clone(),
             epochs_step: exp.training.epochs(),
         });
-        self.send(Command::Setup(Box::new(setup)));
+        if !self.send(Command::Setup(Box::new(setup))) {
+            self.pending_setup.pop_back();
+            return false;
+        }
         true
     }
 
@@ -855,6 +871,7 @@ impl Workbench {
                     }
                 }
                 Poll::Lost => {
+                    self.internal_errors += 1;
                     self.load = None;
                     self.error(
                         "Loading stopped with an internal error; the data on screen is unchanged.".into(),
@@ -884,6 +901,7 @@ impl Workbench {
                     self.sweep_result = Some(done);
                 }
                 Poll::Lost => {
+                    self.internal_errors += 1;
                     self.sweep = None;
                     self.error("The regularization path stopped with an internal error.".into());
                 }
@@ -903,6 +921,7 @@ impl Workbench {
                     }
                 }
                 Poll::Lost => {
+                    self.internal_errors += 1;
                     self.geometry_job = None;
                     self.error("The contours of the geometry view stopped with an internal error.".into());
                 }
@@ -928,6 +947,7 @@ impl Workbench {
                     }
                 }
                 Poll::Lost => {
+                    self.internal_errors += 1;
                     self.seeds_job = None;
                     self.error("The runs over seeds stopped with an internal error.".into());
                 }
@@ -941,7 +961,10 @@ impl Workbench {
                     self.dialog = None;
                     self.dialog_answered(kind, answer, quick);
                 }
-                Poll::Lost => self.dialog = None,
+                Poll::Lost => {
+                    self.internal_errors += 1;
+                    self.dialog = None;
+                }
             }
         }
         again
@@ -951,7 +974,7 @@ impl Workbench {
         match u {
             Update::Ready { runs, boundary } => {
                 self.session_id += 1;
-                self.on_screen = self.pending_setup.take().or_else(|| self.on_screen.clone());
+                self.on_screen = self.pending_setup.pop_front().or_else(|| self.on_screen.clone());
                 self.runs = runs.into_iter().map(|(name, lr)| RunHistory::new(name, lr)).collect();
                 self.boundary = boundary;
                 self.rate_mark = None;
@@ -961,7 +984,7 @@ impl Workbench {
                 self.send_pace();
             }
             Update::SetupFailed(e) => {
-                self.pending_setup = None;
+                self.pending_setup.pop_front();
                 self.error(format!("Cannot set up the runs: {e}. The runs on screen are unchanged."));
             }
             Update::Metrics(batch) => {
@@ -974,6 +997,9 @@ impl Workbench {
             Update::Status { run, status } => {
                 if let Some(h) = self.runs.get_mut(run) {
                     if let RunStatus::Diverged { epoch, reason } = &status {
+                        if reason.starts_with("internal error") {
+                            self.internal_errors += 1;
+                        }
                         let text = format!("Run '{}' stopped at epoch {epoch}: {reason}", h.name);
                         h.status = status.clone();
                         self.error(text);
@@ -1092,7 +1118,9 @@ impl Workbench {
                     self.trainer_state = TrainerState::Running;
                 }
             }
-            Action::Pause => self.send(Command::Pause),
+            Action::Pause => {
+                self.send(Command::Pause);
+            }
             Action::TogglePlay => {
                 if self.trainer_state == TrainerState::Running {
                     self.apply(Action::Pause);
@@ -1105,7 +1133,9 @@ impl Workbench {
                     self.send(Command::Step);
                 }
             }
-            Action::Stop => self.send(Command::Stop),
+            Action::Stop => {
+                self.send(Command::Stop);
+            }
             Action::Reset => {
                 self.setup_session();
             }
@@ -1243,7 +1273,9 @@ impl Workbench {
                     jobs::Progress::cancel(&*job.progress);
                 }
             }
-            Action::InjectPanic(run) => self.send(Command::InjectPanic { run }),
+            Action::InjectPanic(run) => {
+                self.send(Command::InjectPanic { run });
+            }
         }
     }
 
@@ -1427,7 +1459,9 @@ impl Workbench {
             self.geometry_again = true;
             return;
         }
-        let (Some(data), Some(on)) = (self.prepared.clone(), self.on_screen.as_ref()) else { return };
+        // The data the runs were set up on: a newer data set may be on screen already.
+        let Some(on) = self.on_screen.as_ref() else { return };
+        let data = Arc::clone(&on.data);
         let batch_rows = on.experiment.training.batch.rows(data.train_rows());
         let nets: Vec<(usize, usize, crate::nn::Mlp<f32>, RunSpec)> = self
             .runs
@@ -1458,7 +1492,8 @@ impl Workbench {
         if self.seeds_job.is_some() {
             return;
         }
-        let (Some(ds), Some(exp)) = (self.dataset.clone(), self.session_experiment()) else {
+        let ds = self.on_screen.as_ref().and_then(|s| s.dataset.clone());
+        let (Some(ds), Some(exp)) = (ds, self.session_experiment()) else {
             return self.error("There is no session to repeat over seeds yet.".into());
         };
         let count = count.clamp(2, 50);
@@ -1520,12 +1555,22 @@ impl Workbench {
             return self
                 .error("A regularization path needs a run with a penalty (L1, L2 or elastic net).".into());
         }
+        if let Err(e) = crate::train::check_size(
+            data.inputs(),
+            &exp.network.hidden,
+            data.task.outputs(),
+            exp.training.batch.rows(data.train_rows()),
+            bases.len(),
+        ) {
+            return self.error(format!("Cannot sweep λ: {e}"));
+        }
         let network = exp.network.clone();
         let mut training = exp.training.clone();
         // Each λ starts from the last one's weights, so fewer epochs suffice.
         training.epochs = Some(training.epochs().min(epochs.max(1)));
         let seed = exp.seed;
-        let count = count.max(2);
+        let count = count.clamp(2, 200);
+        let min_ratio = if min_ratio.is_finite() { min_ratio.clamp(1e-9, 0.99) } else { 1e-3 };
         let total = count * bases.len();
         let work = move |p: &Counter| {
             let max = sweep::lambda_max(&data, &network, &training, &bases[0]);
