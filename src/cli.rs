@@ -645,6 +645,9 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
     let mut o = String::new();
     let source = ds.source.as_ref().map_or_else(|| ds.name.clone(), |p| p.display().to_string());
     let _ = writeln!(o, "source:   {source}");
+    if let Some(format) = &ds.format {
+        let _ = writeln!(o, "format:   {format}");
+    }
     let _ = writeln!(o, "rows:     {}", ds.rows());
     let _ = writeln!(
         o,

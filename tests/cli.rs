@@ -270,6 +270,21 @@ fn data_describes_what_it_read() {
     assert!(text.contains("rows:     200"), "{text}");
     assert!(text.contains("task:     binary"), "{text}");
     assert!(text.contains("classes:  2"), "{text}");
+    assert!(
+        text.contains("format:   delimited text, fields separated by commas (from the file's extension)"),
+        "{text}"
+    );
+    // The format is known from the content too, and a file that is no table says what it is.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats");
+    let out = reglab(&["data", dir.join("ws_aligned.dat").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("format:   delimited text, fields separated by spaces (from the content)"),
+        "{text}"
+    );
+    let out = reglab(&["data", dir.join("spreadsheet.xlsx").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("an Excel workbook"), "{}", stderr(&out));
 }
 
 #[test]

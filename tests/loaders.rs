@@ -457,3 +457,60 @@ fn progress_is_shared_with_a_loading_thread() {
     });
     assert_eq!(progress.fraction(), Some(1.0));
 }
+
+/// The files of `tests/data/formats/` (written by `make_formats.py` there),
+/// each read as `expected.json` says: a table with its rows, features,
+/// target and first row, or an error with the words that say what the file
+/// is and what to do. No message shows raw bytes.
+#[test]
+fn files_from_other_tools_load_or_say_what_they_are() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let cases = expected.as_object().unwrap();
+    assert!(cases.len() >= 25, "{} files", cases.len());
+    for (name, want) in cases {
+        let result = reglab::data::load_file(&dir.join(name), &reglab::data::ColumnRoles::default(), None)
+            .and_then(|ds| {
+                let prepared = reglab::data::prepare(
+                    &ds,
+                    &reglab::data::Preparation { validation: 0.0, standardize: false, ..Default::default() },
+                    1,
+                )?;
+                Ok((ds, prepared))
+            });
+        match want.get("error") {
+            Some(needles) => {
+                let msg = match result {
+                    Ok(_) => panic!("{name}: loaded, expected an error"),
+                    Err(e) => e.to_string(),
+                };
+                for n in needles.as_array().unwrap() {
+                    let n = n.as_str().unwrap();
+                    assert!(msg.contains(n), "{name}: expected '{n}' in: {msg}");
+                }
+                assert!(
+                    !msg.chars().any(|c| c.is_control() && c != '\n'),
+                    "{name}: the message shows raw bytes: {msg:?}"
+                );
+            }
+            None => {
+                let (ds, prepared) = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(ds.target_name, want["target"].as_str().unwrap(), "{name}: target");
+                assert_eq!(prepared.train_rows(), want["rows"].as_u64().unwrap() as usize, "{name}: rows");
+                assert_eq!(
+                    ds.feature_count(),
+                    want["features"].as_u64().unwrap() as usize,
+                    "{name}: features"
+                );
+                let first: Vec<f64> =
+                    want["first"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+                let got: Vec<f64> =
+                    prepared.x_train.row(0).iter().take(first.len()).map(|v| *v as f64).collect();
+                for (k, (a, b)) in got.iter().zip(&first).enumerate() {
+                    assert!((a - b).abs() < 1e-5, "{name}: first row, feature {k}: {a} vs {b} ({got:?})");
+                }
+            }
+        }
+    }
+}

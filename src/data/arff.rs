@@ -9,7 +9,9 @@ use super::table::{ColumnRoles, Declared, TableBuilder};
 use super::{DataError, Dataset, LoadProgress};
 
 /// Splits on `sep` outside single or double quotes, trimming and unquoting
-/// each part. `None` when a quote is left open.
+/// each part, as Weka writes them: spaces around a quoted value (`  'no'`)
+/// are not part of it, `\'` inside quotes is a quote, and a quote inside an
+/// unquoted value (`O'Brien`) is a character. `None` when a quote is left open.
 fn split_quoted(s: &str, sep: char) -> Option<Vec<String>> {
     let mut parts = Vec::new();
     let mut cur = String::new();
@@ -21,7 +23,8 @@ fn split_quoted(s: &str, sep: char) -> Option<Vec<String>> {
             Some(q) if ch == q => quote = None,
             Some(_) if ch == '\\' => cur.extend(chars.next()),
             Some(_) => cur.push(ch),
-            None if ch == '\'' || ch == '"' => {
+            None if (ch == '\'' || ch == '"') && !quoted_part && cur.trim().is_empty() => {
+                cur.clear();
                 quote = Some(ch);
                 quoted_part = true;
             }
@@ -30,6 +33,8 @@ fn split_quoted(s: &str, sep: char) -> Option<Vec<String>> {
                 cur.clear();
                 quoted_part = false;
             }
+            // Spaces after a closing quote, before the separator.
+            None if quoted_part && ch.is_whitespace() => {}
             None => cur.push(ch),
         }
     }
@@ -106,11 +111,18 @@ pub fn read_arff(
                     Declared::Numeric
                 } else if lower_kind.starts_with("string") {
                     Declared::Auto
-                } else if lower_kind.starts_with("date") || lower_kind.starts_with("relational") {
+                } else if lower_kind.starts_with("date") {
                     return Err(syntax(
                         line_no,
                         format!(
-                            "attribute '{name}': the type '{kind}' is not supported; ignore the column or convert it to numbers"
+                            "attribute '{name}': dates are not supported; convert the column to numbers (for example days since a start) or delete it"
+                        ),
+                    ));
+                } else if lower_kind.starts_with("relational") {
+                    return Err(syntax(
+                        line_no,
+                        format!(
+                            "attribute '{name}': relational (multi-instance) attributes are not supported; flatten them into plain columns"
                         ),
                     ));
                 } else {

@@ -54,6 +54,76 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
     best.0
 }
 
+/// True when no delimiter splits the first lines into the same number of
+/// fields (at least two) but runs of spaces or tabs do: a table as many
+/// numeric tools write it.
+fn splits_on_whitespace_only(head: &[u8], sniffed: u8) -> bool {
+    let complete = match head.iter().rposition(|&b| b == b'\n') {
+        Some(p) => &head[..=p],
+        None => head,
+    };
+    let text = String::from_utf8_lossy(complete);
+    let lines: Vec<&str> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).take(20).collect();
+    if lines.len() < 2 {
+        return false;
+    }
+    let by = |f: &dyn Fn(&str) -> usize| -> Option<usize> {
+        let first = f(lines[0]);
+        lines.iter().all(|l| f(l) == first).then_some(first)
+    };
+    let sniffed_fields = by(&|l: &str| l.split(sniffed as char).count());
+    if sniffed_fields.is_some_and(|n| n > 1) {
+        return false;
+    }
+    by(&|l: &str| l.split_whitespace().count()).is_some_and(|n| n > 1)
+}
+
+/// A reader that turns every run of spaces and tabs in a line into one tab
+/// (leading and trailing ones dropped), streaming.
+struct WhitespaceToTab<R> {
+    inner: std::io::BufReader<R>,
+    line: Vec<u8>,
+    out: Vec<u8>,
+    at: usize,
+}
+
+impl<R: Read> WhitespaceToTab<R> {
+    fn new(inner: R) -> Self {
+        WhitespaceToTab { inner: std::io::BufReader::new(inner), line: Vec::new(), out: Vec::new(), at: 0 }
+    }
+}
+
+impl<R: Read> Read for WhitespaceToTab<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead;
+        while self.at >= self.out.len() {
+            self.line.clear();
+            self.out.clear();
+            self.at = 0;
+            if self.inner.read_until(b'\n', &mut self.line)? == 0 {
+                return Ok(0);
+            }
+            let ends_line = self.line.last() == Some(&b'\n');
+            let mut first = true;
+            for field in self.line.split(|b| b.is_ascii_whitespace()).filter(|f| !f.is_empty()) {
+                if !first {
+                    self.out.push(b'\t');
+                }
+                self.out.extend_from_slice(field);
+                first = false;
+            }
+            if ends_line {
+                self.out.push(b'\n');
+            }
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 fn is_number(s: &str) -> bool {
     s.parse::<f64>().or_else(|_| s.replace(',', ".").parse::<f64>()).is_ok_and(f64::is_finite)
 }
@@ -79,7 +149,15 @@ pub fn read_csv(
     if head.iter().all(u8::is_ascii_whitespace) {
         return Err(DataError::Empty { path: shown.to_string() });
     }
-    let delimiter = sniff_delimiter(&head);
+    let mut delimiter = sniff_delimiter(&head);
+    let whitespace = splits_on_whitespace_only(&head, delimiter);
+    let source: Box<dyn Read + '_> = if whitespace {
+        // Fields separated by runs of spaces: each run becomes one tab.
+        delimiter = b'\t';
+        Box::new(WhitespaceToTab::new(Cursor::new(head).chain(reader)))
+    } else {
+        Box::new(Cursor::new(head).chain(reader))
+    };
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -87,7 +165,7 @@ pub fn read_csv(
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .buffer_capacity(64 * 1024)
-        .from_reader(Cursor::new(head).chain(reader));
+        .from_reader(source);
     let syntax = |e: csv::Error| {
         let line = e.position().map_or(0, |p| p.line());
         match e.kind() {
@@ -182,5 +260,18 @@ pub fn read_csv(
             return Err(DataError::Cancelled { path: shown.to_string() });
         }
     }
-    table.finish()
+    let mut ds = table.finish()?;
+    ds.format = Some(if whitespace {
+        "fields separated by spaces".to_string()
+    } else {
+        let name = match delimiter {
+            b',' => "commas",
+            b';' => "semicolons (decimal commas)",
+            b'\t' => "tabs",
+            b'|' => "pipes",
+            _ => "another delimiter",
+        };
+        format!("fields separated by {name}")
+    });
+    Ok(ds)
 }

@@ -23,23 +23,30 @@ pub fn looks_like_libsvm(head: &[u8]) -> bool {
     looks(text)
 }
 
+/// The shape of LIBSVM: after a first token, `index:value` pairs. The
+/// values need not be valid (a malformed LIBSVM file is still reported as
+/// LIBSVM, with what is wrong where), but most of the first lines' tokens
+/// must have an integer index and a colon, and there are no commas.
 fn looks(text: &str) -> bool {
-    let Some(line) = text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).find(|l| !l.is_empty())
-    else {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .take(10)
+        .collect();
+    if lines.is_empty() || lines.iter().any(|l| l.contains(',')) {
         return false;
-    };
-    let mut tokens = line.split_ascii_whitespace();
-    let label_ok = tokens.next().is_some_and(|t| t.parse::<f64>().is_ok());
-    let mut pairs = 0;
-    for t in tokens {
-        match t.split_once(':') {
-            Some((i, v)) if (i == "qid" || i.parse::<u64>().is_ok()) && v.parse::<f64>().is_ok() => {
-                pairs += 1
+    }
+    let (mut pairs, mut tokens) = (0, 0);
+    for line in &lines {
+        for t in line.split_ascii_whitespace().skip(1) {
+            tokens += 1;
+            if t.split_once(':').is_some_and(|(i, _)| i == "qid" || i.parse::<u64>().is_ok()) {
+                pairs += 1;
             }
-            _ => return false,
         }
     }
-    label_ok && pairs > 0
+    pairs > 0 && pairs * 10 >= tokens * 8
 }
 
 /// Reads a LIBSVM file into a dense matrix.

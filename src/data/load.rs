@@ -106,10 +106,12 @@ pub fn load_file(
     let gzip = buffered.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
     let mut ds = if gzip {
         let mut decoder = flate2::bufread::MultiGzDecoder::new(buffered);
-        read_any(&shown, &mut decoder, roles, progress, None)
+        let mut ds = read_any(&shown, &mut decoder, roles, progress, None)?;
+        ds.format = ds.format.map(|f| format!("gzip-compressed {f}"));
+        ds
     } else {
-        read_any(&shown, &mut buffered, roles, progress, Some(meta.len()))
-    }?;
+        read_any(&shown, &mut buffered, roles, progress, Some(meta.len()))?
+    };
     ds.source = Some(path.to_path_buf());
     Ok(ds)
 }
@@ -132,7 +134,12 @@ fn read_any(
     size_hint: Option<u64>,
 ) -> Result<Dataset, DataError> {
     let head = read_head(reader, 4096, shown)?;
-    let format = Format::from_name(shown).unwrap_or_else(|| {
+    if let Some(what) = not_a_text_table(&head) {
+        return Err(DataError::Invalid(format!("{shown}: {what}")));
+    }
+    let by_name = Format::from_name(shown);
+    let why = if by_name.is_some() { "from the file's extension" } else { "from the content" };
+    let format = by_name.unwrap_or_else(|| {
         let lower = String::from_utf8_lossy(&head).to_ascii_lowercase();
         let first = lower.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%'));
         if first.is_some_and(|l| l.starts_with("@relation") || l.starts_with("@attribute")) {
@@ -144,7 +151,7 @@ fn read_any(
         }
     });
     let mut whole = Cursor::new(head).chain(reader);
-    match format {
+    let mut ds = match format {
         Format::Csv => read_csv(shown, &mut whole, roles, progress, size_hint),
         Format::Libsvm => {
             if roles.target.as_deref().is_some_and(|t| t != "label") || !roles.ignore.is_empty() {
@@ -155,5 +162,68 @@ fn read_any(
             libsvm::read_libsvm(shown, &mut whole, progress)
         }
         Format::Arff => arff::read_arff(shown, &mut whole, roles, progress),
+    }?;
+    let kind = match format {
+        Format::Csv => "delimited text",
+        Format::Libsvm => "LIBSVM",
+        Format::Arff => "ARFF",
+    };
+    ds.format = Some(match ds.format.take() {
+        Some(detail) => format!("{kind}, {detail} ({why})"),
+        None => format!("{kind} ({why})"),
+    });
+    Ok(ds)
+}
+
+/// What the first bytes say a file is when it is not a text table (an
+/// archive, a spreadsheet, a document, UTF-16 text, other binary data),
+/// named in words that say what to do; the bytes themselves are never shown.
+pub fn not_a_text_table(head: &[u8]) -> Option<String> {
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Some(if has(b"opendocument.spreadsheet") {
+            "an OpenDocument spreadsheet (.ods, a ZIP archive), not a text table: save the sheet as CSV"
+                .into()
+        } else if has(b"xl/") || has(b"[Content_Types].xml") {
+            "an Excel workbook (.xlsx, a ZIP archive), not a text table: save the sheet as CSV".into()
+        } else {
+            "a ZIP archive, not a text table: unpack it and open the data file inside".into()
+        });
     }
+    if head.len() >= 262 && &head[257..262] == b"ustar" {
+        return Some("a tar archive, not a text table: unpack it and open the data file inside".into());
+    }
+    if head.starts_with(b"%PDF") {
+        return Some("a PDF document, not a text table: export its table as CSV".into());
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some("an old Office document (.xls), not a text table: save the sheet as CSV".into());
+    }
+    for (magic, what) in [
+        (&b"\x7fELF"[..], "a program"),
+        (&b"MZ"[..], "a program"),
+        (&b"\x89PNG"[..], "a PNG image"),
+        (&b"\xFF\xD8\xFF"[..], "a JPEG image"),
+        (&b"GIF8"[..], "a GIF image"),
+        (&b"BZh"[..], "a bzip2 archive"),
+        (&b"\xFD7zXZ"[..], "an xz archive"),
+        (&b"7z\xBC\xAF"[..], "a 7-Zip archive"),
+    ] {
+        if head.starts_with(magic) {
+            return Some(format!("{what}, not a text table"));
+        }
+    }
+    let utf16_bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    let sample = &head[..head.len().min(512)];
+    let zeros_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let half = sample.len() / 2;
+    if utf16_bom || (half >= 8 && (zeros_at(0) * 10 >= half * 9 || zeros_at(1) * 10 >= half * 9)) {
+        return Some("text in UTF-16, not UTF-8: save it as UTF-8 (in a spreadsheet: CSV UTF-8)".into());
+    }
+    // Text has no NUL and few control characters.
+    let control = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
+    if sample.contains(&0) || control * 20 > sample.len().max(1) {
+        return Some("binary data, not a text table (is it the right file?)".into());
+    }
+    None
 }

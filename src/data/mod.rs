@@ -84,6 +84,8 @@ pub struct ColumnInfo {
 pub struct Dataset {
     pub name: String,
     pub source: Option<PathBuf>,
+    /// The file format read, and how it was recognised (for `reglab data`).
+    pub format: Option<String>,
     pub features: Array2<f32>,
     pub feature_names: Vec<String>,
     pub target_name: String,
@@ -172,7 +174,7 @@ pub enum DataError {
     )]
     NotDeclared { path: String, line: u64, column: usize, name: String, value: String, declared: String },
     #[error(
-        "{path}: column {column} ('{name}') holds text such as '{example}' with more than {max} distinct values, too many to one-hot encode; ignore the column (an id or free text?)"
+        "{path}: column {column} ('{name}') holds text such as '{example}' with more than {max} distinct values, too many to one-hot encode (an id or free text?); set it aside with --ignore {name} (in the window: ignore the column)"
     )]
     TooManyLevels { path: String, column: usize, name: String, max: usize, example: String },
     #[error(
@@ -220,6 +222,7 @@ impl Dataset {
         Dataset {
             name: name.into(),
             source: None,
+            format: None,
             features,
             feature_names,
             target_name,

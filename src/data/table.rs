@@ -375,7 +375,14 @@ impl TableBuilder {
                     column: c + 1,
                     name: self.names[c].clone(),
                     max: MAX_ONE_HOT_LEVELS,
-                    example: t.first.clone().map(|f| f.1).unwrap_or_default(),
+                    // Never an empty example: a text cell, else a level.
+                    example: t
+                        .first
+                        .clone()
+                        .map(|f| f.1)
+                        .filter(|e| !e.is_empty())
+                        .or_else(|| levels.iter().find(|l| !l.is_empty()).cloned())
+                        .unwrap_or_else(|| "?".into()),
                 });
             }
             kinds.push(ColumnKind::Categorical { levels });
@@ -563,6 +570,7 @@ impl TableBuilder {
         Ok(Dataset {
             name: dataset_name(&shown),
             source: None,
+            format: None,
             features,
             feature_names,
             target_name: self.names[self.target_col].clone(),

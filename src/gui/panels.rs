@@ -296,6 +296,22 @@ pub fn status_ui(wb: &Workbench, frame_times: &FrameTimes, ui: &mut Ui, out: &mu
             }
         });
     }
+    if let Some((column, _, _)) = &wb.offer_ignore {
+        ui.horizontal(|ui| {
+            if ui
+                .button(RichText::new(format!("Ignore the column '{column}' and load again")).strong())
+                .on_hover_text(
+                    "Its many text values look like an id or free text: leave it out of the features",
+                )
+                .clicked()
+            {
+                out.push(Action::IgnoreOfferedColumn);
+            }
+            if ui.small_button("Dismiss").clicked() {
+                out.push(Action::DismissIgnore);
+            }
+        });
+    }
     if let Some(saved) = &wb.offer_restore {
         ui.horizontal(|ui| {
             if ui

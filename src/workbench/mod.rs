@@ -168,6 +168,9 @@ pub enum Action {
     OpenSessionDialog,
     OpenSessionFile(PathBuf),
     DismissLastSession,
+    /// Set aside the column a load offered to ignore, and load again.
+    IgnoreOfferedColumn,
+    DismissIgnore,
     /// Open the session autosaved before reglab last stopped without closing.
     RestoreAutosave,
     DismissAutosave,
@@ -211,7 +214,14 @@ pub struct Notice {
 }
 
 /// What a load job brings back.
-type Loaded = Result<(Arc<Dataset>, Arc<Prepared>), String>;
+type Loaded = Result<(Arc<Dataset>, Arc<Prepared>), LoadFailure>;
+
+/// Why a load failed, and the column that setting aside would let it load.
+#[derive(Debug)]
+struct LoadFailure {
+    text: String,
+    ignore: Option<String>,
+}
 
 /// A load under way and what to do when it is done.
 struct LoadJob {
@@ -314,6 +324,9 @@ pub struct Workbench {
     pub pictures_wanted: Option<PathBuf>,
     /// Where sessions, exports and the autosave go when there is no file dialog.
     pub data_dir: PathBuf,
+    /// A column whose many text values stopped a load: setting it aside
+    /// (one click) loads the file.
+    pub offer_ignore: Option<(String, DataSource, DataSpec)>,
     /// The session autosaved by a reglab that did not close cleanly, offered
     /// back until opened or dismissed.
     pub offer_restore: Option<PathBuf>,
@@ -392,6 +405,7 @@ impl Workbench {
             pictures_wanted: None,
             data_dir: data_dir(),
             offer_restore: None,
+            offer_ignore: None,
             autosave_on: false,
             autosaved: None,
             autosave_checked: Instant::now(),
@@ -626,9 +640,16 @@ impl Workbench {
         let work = move |p: &LoadProgress| -> Loaded {
             let ds = match existing {
                 Some(ds) => ds,
-                None => Arc::new(job_source.load(&roles, Some(p)).map_err(|e| e.to_string())?),
+                None => Arc::new(job_source.load(&roles, Some(p)).map_err(|e| LoadFailure {
+                    ignore: match &e {
+                        crate::data::DataError::TooManyLevels { name, .. } => Some(name.clone()),
+                        _ => None,
+                    },
+                    text: e.to_string(),
+                })?),
             };
-            let prepared = prepare(&ds, &prep, seed).map_err(|e| format!("{}: {e}", ds.name))?;
+            let prepared = prepare(&ds, &prep, seed)
+                .map_err(|e| LoadFailure { text: format!("{}: {e}", ds.name), ignore: None })?;
             Ok((ds, Arc::new(prepared)))
         };
         let what = source.describe();
@@ -641,7 +662,10 @@ impl Workbench {
     fn finish_load(&mut self, source: DataSource, data: DataSpec, then: Option<Box<Opened>>, result: Loaded) {
         let (ds, prepared) = match result {
             Ok(v) => v,
-            Err(e) => {
+            Err(LoadFailure { text: e, ignore }) => {
+                if let Some(column) = ignore {
+                    self.offer_ignore = Some((column, source, data));
+                }
                 let kept = match &self.dataset {
                     Some(ds) => format!(" The data on screen ({}) is unchanged.", ds.name),
                     None => String::new(),
@@ -673,6 +697,7 @@ impl Workbench {
             }
         }
         self.loaded_data = Some(data);
+        self.offer_ignore = None;
         if let DataSource::File(p) = &source {
             self.settings.remember_file(p.clone());
         }
@@ -1239,6 +1264,16 @@ impl Workbench {
                 }
             }
             Action::DismissAutosave => self.offer_restore = None,
+            Action::IgnoreOfferedColumn => {
+                if let Some((column, source, mut data)) = self.offer_ignore.take() {
+                    if !data.ignore.contains(&column) {
+                        data.ignore.push(column);
+                    }
+                    let seed = self.settings.experiment.seed;
+                    self.spawn_load(source, None, data, seed, None);
+                }
+            }
+            Action::DismissIgnore => self.offer_ignore = None,
             Action::ExportAll => {
                 if self.on_screen.is_none() {
                     self.error("There is nothing to export yet.".into());
