@@ -49,6 +49,18 @@ fn decade_marks(input: GridInput) -> Vec<GridMark> {
     marks
 }
 
+/// A tick's value as written by hand: 1500, 0.5, 0.0001 (never "0" for 0.5).
+fn tick_label(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    if v.abs() >= 1e6 || v.abs() < 1e-4 {
+        return format!("{v:.0e}");
+    }
+    let s = format!("{v:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Grid lines at round values, 1, 2 or 5 times a power of ten apart, about
 /// six across the axis (fewer on a narrow plot), all labelled.
 fn nice_marks(input: GridInput) -> Vec<GridMark> {
@@ -390,7 +402,7 @@ fn error_plot(
             })
         })
         .link_cursor(egui::Id::unique("epoch-cursor"), [true, false]);
-    let plot = plot.x_grid_spacer(nice_marks);
+    let plot = plot.x_grid_spacer(nice_marks).x_axis_formatter(|m, _| tick_label(m.value));
     let plot = if log { plot.y_grid_spacer(decade_marks) } else { plot.y_grid_spacer(nice_marks) };
     let smoothing = view.smoothing.clamp(0.0, 0.99) as f64;
     plot.show(ui, |plot| {
@@ -502,7 +514,9 @@ fn accuracy_plot(wb: &Workbench, view: &ViewSettings, chrome: &mut Chrome, ui: &
     Plot::new("accuracy-plot")
         .allow_scroll(false)
         .x_grid_spacer(nice_marks)
+        .x_axis_formatter(|m, _| tick_label(m.value))
         .y_grid_spacer(nice_marks)
+        .y_axis_formatter(|m, _| tick_label(m.value))
         .width(width)
         .height(height)
         .x_axis_label("epoch")
@@ -626,7 +640,9 @@ fn histograms_ui(
                     .width(width)
                     .height(height)
                     .x_grid_spacer(nice_marks)
+                    .x_axis_formatter(|m, _| tick_label(m.value))
                     .y_grid_spacer(nice_marks)
+                    .y_axis_formatter(|m, _| tick_label(m.value))
                     .x_axis_label("weight")
                     .y_axis_label(if i > 0 {
                         ""
@@ -787,7 +803,9 @@ fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, u
     Plot::new("sparsity-plot")
         .allow_scroll(false)
         .x_grid_spacer(nice_marks)
+        .x_axis_formatter(|m, _| tick_label(m.value))
         .y_grid_spacer(nice_marks)
+        .y_axis_formatter(|m, _| tick_label(m.value))
         .width(width)
         .height(height)
         .x_axis_label("epoch")
@@ -830,7 +848,9 @@ fn norms_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
     Plot::new("norms-plot")
         .allow_scroll(false)
         .x_grid_spacer(nice_marks)
+        .x_axis_formatter(|m, _| tick_label(m.value))
         .y_grid_spacer(nice_marks)
+        .y_axis_formatter(|m, _| tick_label(m.value))
         .width(width)
         .height(height)
         .x_axis_label("epoch")
