@@ -138,6 +138,9 @@ pub struct TrainArgs {
     /// Columns to leave out, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
+    /// The sheet of a spreadsheet (.xlsx, .ods; default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
     /// regression | binary | multiclass (inferred from the target when absent).
     #[arg(long)]
     pub task: Option<TaskKind>,
@@ -233,6 +236,9 @@ pub struct DataArgs {
     /// Columns to leave out, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
+    /// The sheet of a spreadsheet (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
     /// Rows to show.
     #[arg(long, default_value_t = 5)]
     pub head: usize,
@@ -253,6 +259,9 @@ pub fn experiment_from_args(a: &TrainArgs) -> Result<Experiment, CliError> {
     }
     if let Some(i) = &a.ignore {
         d.ignore = i.clone();
+    }
+    if a.sheet.is_some() {
+        d.sheet = a.sheet.clone();
     }
     if let Some(t) = a.task {
         d.task = Some(t);
@@ -634,6 +643,7 @@ pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
     spec.set_source(&a.file).map_err(|e| usage(anyhow!("{e}")))?;
     spec.target = a.target.clone();
     spec.ignore = a.ignore.clone().unwrap_or_default();
+    spec.sheet = a.sheet.clone();
     let ds = spec.load(None).map_err(failure)?;
     print!("{}", describe_dataset(&ds, a.head));
     Ok(())

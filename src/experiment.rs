@@ -24,6 +24,9 @@ pub struct DataSpec {
     pub synthetic: Option<SyntheticSpec>,
     pub target: Option<String>,
     pub ignore: Vec<String>,
+    /// The sheet of a spreadsheet (default: the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     pub task: Option<TaskKind>,
     pub validation: f64,
     pub test: f64,
@@ -40,6 +43,7 @@ impl Default for DataSpec {
             synthetic: None,
             target: None,
             ignore: Vec::new(),
+            sheet: None,
             task: p.task,
             validation: p.validation,
             test: p.test,
@@ -61,7 +65,7 @@ impl DataSpec {
     }
 
     pub fn roles(&self) -> ColumnRoles {
-        ColumnRoles { target: self.target.clone(), ignore: self.ignore.clone() }
+        ColumnRoles { target: self.target.clone(), ignore: self.ignore.clone(), sheet: self.sheet.clone() }
     }
 
     /// Sets the source from its command-line form: a file path,

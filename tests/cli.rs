@@ -282,9 +282,25 @@ fn data_describes_what_it_read() {
         text.contains("format:   delimited text, fields separated by spaces (from the content)"),
         "{text}"
     );
-    let out = reglab(&["data", dir.join("spreadsheet.xlsx").to_str().unwrap()]);
+    let out = reglab(&["data", dir.join("archive.zip").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("an Excel workbook"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("a ZIP archive"), "{}", stderr(&out));
+    // Spreadsheets: the first sheet, or the one named.
+    let out = reglab(&["data", dir.join("workbook.xlsx").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("format:   spreadsheet, sheet 'flowers' of 2") && text.contains("rows:     4"),
+        "{text}"
+    );
+    let out = reglab(&["data", dir.join("workbook.xlsx").to_str().unwrap(), "--sheet", "numbers"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("sheet 'numbers'") && text.contains("rows:     2"), "{text}");
+    let out = reglab(&["data", dir.join("workbook.xlsx").to_str().unwrap(), "--sheet", "nope"]);
+    assert!(
+        stderr(&out).contains("there is no sheet 'nope'; its sheets are flowers, numbers"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -1148,7 +1148,7 @@ fn a_monkey_cannot_break_the_window() {
     let mut network = harness.state().wb.settings.experiment.network.clone();
     network.hidden = vec![4];
     harness.state_mut().act(Action::SetNetwork(network));
-    let mut training = harness.state().wb.settings.experiment.training.clone();
+    let mut training = reglab::experiment::default_experiment().training;
     training.epochs = Some(50);
     harness.state_mut().act(Action::SetTraining(training));
     harness.state_mut().act(Action::SetUntilPaused(false));

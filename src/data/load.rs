@@ -92,6 +92,9 @@ pub fn load_file(
     progress: Option<&LoadProgress>,
 ) -> Result<Dataset, DataError> {
     let shown = path.display().to_string();
+    if super::is_spreadsheet_name(path) && path.is_file() {
+        return super::read_spreadsheet(path, roles);
+    }
     let io = |source: std::io::Error| DataError::Io { path: shown.clone(), source };
     let file = File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
@@ -103,7 +106,14 @@ pub fn load_file(
         p.bytes_read.store(0, Ordering::Relaxed);
     }
     let mut buffered = BufReader::with_capacity(64 * 1024, Counting { inner: file, progress });
-    let gzip = buffered.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
+    let head = buffered.fill_buf().map_err(io)?;
+    // A workbook under another name is still read as one.
+    if head.starts_with(b"PK\x03\x04")
+        && not_a_text_table(head).is_some_and(|w| w.contains("spreadsheet") || w.contains("workbook"))
+    {
+        return super::read_spreadsheet(path, roles);
+    }
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
     let mut ds = if gzip {
         let mut decoder = flate2::bufread::MultiGzDecoder::new(buffered);
         let mut ds = read_any(&shown, &mut decoder, roles, progress, None)?;

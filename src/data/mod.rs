@@ -7,6 +7,7 @@ mod csv_loader;
 mod libsvm;
 mod load;
 mod prepare;
+mod spreadsheet;
 pub mod synthetic;
 mod table;
 
@@ -23,6 +24,7 @@ pub use csv_loader::{parse_csv, read_csv};
 pub use libsvm::{MAX_CELLS, MAX_COLUMNS, read_libsvm};
 pub use load::{Format, LoadProgress, load_bytes, load_file};
 pub use prepare::{MissingPolicy, Preparation, Prepared, STANDARDIZE_WHY, Scaler, prepare};
+pub use spreadsheet::{is_spreadsheet_name, read_spreadsheet};
 pub use synthetic::{SyntheticKind, SyntheticSpec};
 pub use table::{ColumnRoles, MAX_CLASSES, MAX_ONE_HOT_LEVELS, MISSING_TOKENS, TARGET_NAMES, is_missing};
 
@@ -86,6 +88,8 @@ pub struct Dataset {
     pub source: Option<PathBuf>,
     /// The file format read, and how it was recognised (for `reglab data`).
     pub format: Option<String>,
+    /// The sheets of the workbook it was read from (a spreadsheet).
+    pub sheets: Vec<String>,
     pub features: Array2<f32>,
     pub feature_names: Vec<String>,
     pub target_name: String,
@@ -223,6 +227,7 @@ impl Dataset {
             name: name.into(),
             source: None,
             format: None,
+            sheets: Vec::new(),
             features,
             feature_names,
             target_name,

@@ -98,6 +98,8 @@ pub struct ColumnRoles {
     pub target: Option<String>,
     /// Columns to leave out (an id, a date).
     pub ignore: Vec<String>,
+    /// The sheet of a spreadsheet; default: the first.
+    pub sheet: Option<String>,
 }
 
 /// Column names that are taken as the target when none is named.
@@ -571,6 +573,7 @@ impl TableBuilder {
             name: dataset_name(&shown),
             source: None,
             format: None,
+            sheets: Vec::new(),
             features,
             feature_names,
             target_name: self.names[self.target_col].clone(),

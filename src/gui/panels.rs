@@ -526,6 +526,20 @@ fn data_ui(wb: &Workbench, path_field: &mut String, ui: &mut Ui, out: &mut Vec<A
             ui.label(format!("{} missing value(s) filled with the training mean", p.filled_cells));
         }
     }
+    if ds.sheets.len() > 1 {
+        let current = data.sheet.clone().unwrap_or_else(|| ds.sheets[0].clone());
+        let mut chosen = current.clone();
+        egui::ComboBox::from_label("Sheet").selected_text(&chosen).show_ui(ui, |ui| {
+            for s in &ds.sheets {
+                ui.selectable_value(&mut chosen, s.clone(), s);
+            }
+        });
+        if chosen != current {
+            let mut d = data.clone();
+            d.sheet = Some(chosen);
+            out.push(Action::SetData { data: Box::new(d), commit: true });
+        }
+    }
     if let Some(counts) = ds.class_counts(task) {
         let parts: Vec<String> = counts.iter().map(|(l, c)| format!("{l}: {c}")).collect();
         ui.label(RichText::new(format!("class balance: {}", parts.join(", "))).small());
