@@ -868,20 +868,25 @@ fn every_view_draws_alone() {
     harness.get_by_label_contains("below none in");
 }
 
+/// A window that autosaves under `data_dir`, with `set` loaded.
+fn autosaving(data_dir: &std::path::Path, set: Builtin) -> Harness<'static, ReglabApp> {
+    let d = data_dir.to_path_buf();
+    Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).build_eframe(move |cc| {
+        let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(12));
+        app.wb.data_dir = d;
+        app.wb.enable_autosave();
+        app.wb.start_load(DataSource::Builtin(set));
+        app
+    })
+}
+
 /// The session is autosaved every few seconds; a reglab that stops without
 /// closing (killed, crashed: no exit) offers it back at the next start.
 #[test]
 fn an_autosaved_session_is_offered_back_after_a_stop_without_closing() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().to_path_buf();
-    let d = data_dir.clone();
-    let mut first = Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).build_eframe(move |cc| {
-        let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(12));
-        app.wb.data_dir = d;
-        app.wb.enable_autosave();
-        app.wb.start_load(DataSource::Builtin(Builtin::Wine));
-        app
-    });
+    let mut first = autosaving(&data_dir, Builtin::Wine);
     wait_for(&mut first, "the runs", |app| {
         !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
     });
@@ -898,14 +903,7 @@ fn an_autosaved_session_is_offered_back_after_a_stop_without_closing() {
     drop(first);
     assert!(autosave.exists());
 
-    let d = data_dir.clone();
-    let mut second = Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).build_eframe(move |cc| {
-        let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(12));
-        app.wb.data_dir = d;
-        app.wb.enable_autosave();
-        app.wb.start_load(DataSource::Builtin(Builtin::Iris));
-        app
-    });
+    let mut second = autosaving(&data_dir, Builtin::Iris);
     wait_for(&mut second, "the runs", |app| {
         !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
     });
