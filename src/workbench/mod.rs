@@ -1222,7 +1222,16 @@ impl Workbench {
             Action::DismissNotices => self.notices.clear(),
             Action::Preset(i) => self.apply_preset(i),
             Action::ClosePresetNote => self.preset = None,
-            Action::OpenDataDialog => self.open_dialog(DialogKind::OpenData),
+            Action::OpenDataDialog => {
+                if self.dialog_unavailable {
+                    self.error(
+                        "No file dialog here (no XDG desktop portal): type a path in the Data panel, or drop a file on the window."
+                            .into(),
+                    );
+                } else {
+                    self.open_dialog(DialogKind::OpenData);
+                }
+            }
             Action::CancelLoad => {
                 if let Some(l) = &self.load {
                     l.job.progress.cancel();
