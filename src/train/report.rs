@@ -74,7 +74,11 @@ pub fn metrics_row(name: &str, m: &EpochMetrics, layers: usize) -> String {
 /// Where one run's rows wait: a temporary file, or memory where no file
 /// can be made.
 enum Sink {
-    File { file: std::io::BufWriter<std::fs::File>, path: std::path::PathBuf },
+    /// `path` is `None` once the file has no name (it goes with the process).
+    File {
+        file: std::io::BufWriter<std::fs::File>,
+        path: Option<std::path::PathBuf>,
+    },
     Memory(Vec<u8>),
 }
 
@@ -132,6 +136,9 @@ impl MetricsLog {
         let k = SPILL_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!("reglab-metrics-{}-{k}.csv", std::process::id()));
         let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path).ok()?;
+        // Where the system allows it, the file has no name from the start:
+        // it goes with the process, even one that is killed.
+        let path = if cfg!(unix) && std::fs::remove_file(&path).is_ok() { None } else { Some(path) };
         Some(Sink::File { file: std::io::BufWriter::new(file), path })
     }
 
@@ -197,7 +204,7 @@ impl MetricsLog {
 impl Drop for MetricsLog {
     fn drop(&mut self) {
         for sink in &self.sinks {
-            if let Sink::File { path, .. } = sink {
+            if let Sink::File { path: Some(path), .. } = sink {
                 let _ = std::fs::remove_file(path);
             }
         }
