@@ -23,9 +23,7 @@ fn harness_with(settings: Settings, choice: DataSource) -> Harness<'static, Regl
         app
     });
     wait_for(&mut harness, "the data to load", |app| !app.wb.is_loading() && app.wb.prepared.is_some());
-    wait_for(&mut harness, "the runs to be set up", |app| {
-        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
-    });
+    wait_for(&mut harness, "the runs to be set up", runs_ready);
     harness
 }
 
@@ -52,6 +50,27 @@ fn wait_for(harness: &mut Harness<'static, ReglabApp>, what: &str, done: impl Fn
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Every run on screen is set up and evaluated at epoch 0.
+fn runs_ready(app: &ReglabApp) -> bool {
+    !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+}
+
+/// A window drawn on the CPU (wgpu) at `w`×`h`, set up by `setup`, once its runs are ready.
+fn rendering(
+    w: f32,
+    h: f32,
+    settings: Settings,
+    setup: impl FnOnce(&mut ReglabApp) + 'static,
+) -> Harness<'static, ReglabApp> {
+    let mut harness = Harness::builder().with_size(egui::vec2(w, h)).wgpu().build_eframe(move |cc| {
+        let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
+        setup(&mut app);
+        app
+    });
+    wait_for(&mut harness, "the runs", runs_ready);
+    harness
 }
 
 fn epochs(app: &ReglabApp) -> Vec<usize> {
@@ -343,14 +362,8 @@ fn the_window_renders_mid_training() {
     let spec = SyntheticSpec { kind: SyntheticKind::Circle, ..SyntheticSpec::default() };
     let mut s = quick_settings(100_000);
     s.pace = Pace::Fixed(300.0);
-    let mut harness =
-        Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
-            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), s);
-            app.wb.start_load(DataSource::Synthetic(spec));
-            app
-        });
-    wait_for(&mut harness, "the runs", |app| {
-        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    let mut harness = rendering(1600.0, 1000.0, s, move |app| {
+        app.wb.start_load(DataSource::Synthetic(spec));
     });
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "training", |app| {
@@ -546,14 +559,8 @@ fn export_all_writes_every_file_and_the_pictures_decode() {
     let out = dir.path().join("export");
     let spec = SyntheticSpec { kind: SyntheticKind::Circle, rows: 200, ..SyntheticSpec::default() };
     let settings = quick_settings(40);
-    let mut harness =
-        Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
-            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
-            app.wb.start_load(DataSource::Synthetic(spec));
-            app
-        });
-    wait_for(&mut harness, "the runs", |app| {
-        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    let mut harness = rendering(1600.0, 1000.0, settings, move |app| {
+        app.wb.start_load(DataSource::Synthetic(spec));
     });
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
@@ -631,17 +638,11 @@ fn the_regularization_path_sweeps_every_penalised_run() {
 fn ctrl_e_exports_the_metrics_that_reglab_train_writes() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().to_path_buf();
-    let mut harness =
-        Harness::builder().with_size(egui::vec2(1600.0, 1000.0)).wgpu().build_eframe(move |cc| {
-            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(25));
-            // As on a machine without an XDG desktop portal: the default folder.
-            app.wb.dialog_unavailable = true;
-            app.wb.data_dir = data_dir;
-            app.wb.start_load(DataSource::Builtin(Builtin::Wine));
-            app
-        });
-    wait_for(&mut harness, "the runs", |app| {
-        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    let mut harness = rendering(1600.0, 1000.0, quick_settings(25), move |app| {
+        // As on a machine without an XDG desktop portal: the default folder.
+        app.wb.dialog_unavailable = true;
+        app.wb.data_dir = data_dir;
+        app.wb.start_load(DataSource::Builtin(Builtin::Wine));
     });
     train_with_a_change(&mut harness);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
@@ -699,14 +700,7 @@ fn a_network_too_large_for_memory_shows_an_error_and_the_window_goes_on() {
 fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
     use reglab::experiment::{ViewKind, preset};
     for (w, h) in [(1280.0, 720.0), (1920.0, 1080.0)] {
-        let mut harness = Harness::builder().with_size(egui::vec2(w, h)).wgpu().build_eframe(move |cc| {
-            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(20));
-            app.wb.load_current();
-            app
-        });
-        wait_for(&mut harness, "the default runs", |app| {
-            !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
-        });
+        let mut harness = rendering(w, h, quick_settings(20), |app| app.wb.load_current());
         for k in [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)] {
             let (name, keys) = match k {
                 None => ("default".to_string(), reglab::experiment::default_experiment().views),
@@ -840,14 +834,8 @@ fn a_view_maximises_and_restores() {
 fn every_view_draws_alone() {
     use reglab::experiment::ViewKind;
     let spec = SyntheticSpec { kind: SyntheticKind::Circle, rows: 200, ..SyntheticSpec::default() };
-    let mut harness =
-        Harness::builder().with_size(egui::vec2(1280.0, 720.0)).wgpu().build_eframe(move |cc| {
-            let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), quick_settings(60));
-            app.wb.start_load(DataSource::Synthetic(spec));
-            app
-        });
-    wait_for(&mut harness, "the runs", |app| {
-        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    let mut harness = rendering(1280.0, 720.0, quick_settings(60), move |app| {
+        app.wb.start_load(DataSource::Synthetic(spec));
     });
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "training", |app| {
@@ -887,9 +875,7 @@ fn an_autosaved_session_is_offered_back_after_a_stop_without_closing() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().to_path_buf();
     let mut first = autosaving(&data_dir, Builtin::Wine);
-    wait_for(&mut first, "the runs", |app| {
-        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
-    });
+    wait_for(&mut first, "the runs", runs_ready);
     train_with_a_change(&mut first);
     let autosave = first.state().wb.autosave_path();
     let expected = first.state().wb.session_experiment().unwrap();
@@ -904,9 +890,7 @@ fn an_autosaved_session_is_offered_back_after_a_stop_without_closing() {
     assert!(autosave.exists());
 
     let mut second = autosaving(&data_dir, Builtin::Iris);
-    wait_for(&mut second, "the runs", |app| {
-        !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
-    });
+    wait_for(&mut second, "the runs", runs_ready);
     assert!(second.state().wb.offer_restore.is_some());
     second.get_by_label("Restore the session reglab had when it stopped without closing").click();
     second.run_steps(2);

@@ -48,6 +48,12 @@ fn loaded(settings: Settings, source: DataSource) -> Workbench {
     wb
 }
 
+/// Trains the session on screen to its end.
+fn train_to_end(wb: &mut Workbench) {
+    wb.apply(Action::Train);
+    wait(wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+}
+
 fn reglab(args: &[&str], config: &Path, extra: &[&Path]) -> std::process::Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_reglab"));
     c.args(["train", "-q", "--config"]).arg(config);
@@ -99,8 +105,7 @@ fn a_live_session_records_every_epoch_exactly_as_reglab_train_does() {
     spec.lambda = 1.5;
     wb.apply(Action::SetRun { index: 0, spec: Box::new(spec), commit: true });
     assert!(!wb.stale(), "λ changes live");
-    wb.apply(Action::Train);
-    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    train_to_end(&mut wb);
     assert!(wb.runs.iter().all(|r| r.status == RunStatus::Done && r.epoch() == 40));
     assert_eq!(wb.runs[0].changes.len(), 1);
     assert_eq!(wb.runs[0].changes[0].epoch, 7);
@@ -148,8 +153,7 @@ fn a_live_session_records_every_epoch_exactly_as_reglab_train_does() {
 fn the_same_session_trained_twice_gives_the_same_histories() {
     let histories = || {
         let mut wb = loaded(settings(3000), DataSource::Builtin(Builtin::Iris));
-        wb.apply(Action::Train);
-        wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+        train_to_end(&mut wb);
         wb.runs
     };
     let (a, b) = (histories(), histories());
@@ -181,8 +185,7 @@ fn a_network_too_large_for_memory_is_refused_and_the_runs_stay() {
     let mut network = wb.settings.experiment.network.clone();
     network.hidden = vec![8];
     wb.apply(Action::SetNetwork(network));
-    wb.apply(Action::Train);
-    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    train_to_end(&mut wb);
     assert!(wb.runs.iter().all(|r| r.epoch() == 20));
 }
 
@@ -222,8 +225,7 @@ fn a_preset_opens_with_its_settings_and_its_note_goes_with_its_data() {
 fn train_after_the_end_goes_on_with_the_same_runs_as_if_set_up_for_the_total() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = loaded(settings(15), DataSource::Builtin(Builtin::Iris));
-    wb.apply(Action::Train);
-    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    train_to_end(&mut wb);
     assert!(wb.can_continue());
     let first = wb.runs[1].train_error.points().to_vec();
     wb.apply(Action::Train);
@@ -308,8 +310,7 @@ fn add_run_adds_a_penalty_not_yet_shown_named_for_what_it_is() {
 fn the_network_view_draws_the_runs_weights_and_no_exact_zero() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = loaded(settings(200), DataSource::Builtin(Builtin::BreastCancer));
-    wb.apply(Action::Train);
-    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    train_to_end(&mut wb);
     wait(&mut wb, "the final weights", |wb| {
         wb.runs.iter().all(|r| r.net.as_ref().is_some_and(|w| w.0 == 200))
     });
@@ -335,6 +336,8 @@ fn the_network_view_draws_the_runs_weights_and_no_exact_zero() {
         let got: Vec<(usize, usize, usize, f32)> =
             edges.iter().map(|e| (e.layer, e.from, e.to, e.weight)).collect();
         assert_eq!(got, expected, "{}: the edges are the run's non-zero weights", h.name);
+        let picture = h.picture.as_ref().expect("the view's picture of the final network");
+        assert_eq!((picture.epoch, &picture.edges), (200, &edges), "{}: the view draws them", h.name);
         if h.name == "L1" {
             let total: usize = layers.iter().map(|w| w.len()).sum();
             assert!(
@@ -351,8 +354,7 @@ fn the_network_view_draws_the_runs_weights_and_no_exact_zero() {
 fn the_best_epoch_is_the_lowest_validation_error_of_every_epoch() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = loaded(settings(3000), DataSource::Builtin(Builtin::Iris));
-    wb.apply(Action::Train);
-    wait(&mut wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    train_to_end(&mut wb);
     wb.apply(Action::ExportTo(dir.path().to_path_buf()));
     wait(&mut wb, "the export", |wb| wb.exported.is_some());
     let csv = std::fs::read_to_string(dir.path().join("metrics.csv")).unwrap();

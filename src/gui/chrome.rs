@@ -18,6 +18,15 @@ pub fn fill(ui: &Ui) -> (f32, f32) {
     (a.x.max(120.0), (a.y - 4.0).max(80.0))
 }
 
+/// `s` cut to at most `max` characters, the last of them "…" when cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        s.chars().take(max.saturating_sub(1)).chain(['…']).collect()
+    } else {
+        s.to_string()
+    }
+}
+
 /// The header of a view in its tile: the title, by which the view is
 /// dragged to another place (double-click: maximise), and the button that
 /// maximises it or restores the layout.
@@ -51,5 +60,13 @@ impl Chrome {
         if ui.small_button(label).on_hover_text(tip).clicked() {
             self.toggle = true;
         }
+    }
+
+    /// A header row of the title and a small key to the line styles.
+    pub fn header(&mut self, ui: &mut Ui, text: &str, help: &str, key: &str) {
+        ui.horizontal_wrapped(|ui| {
+            self.title(ui, text, help);
+            ui.label(RichText::new(key).small().weak());
+        });
     }
 }

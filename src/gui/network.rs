@@ -7,9 +7,9 @@
 
 use egui::{Color32, Pos2, RichText, Stroke, Ui, pos2, vec2};
 
-use super::chrome::{Chrome, run_colors};
+use super::chrome::{Chrome, run_colors, shorten};
 use crate::workbench::Workbench;
-use crate::workbench::network::{Edge, MAX_EDGES_PER_LAYER, edges, sizes};
+use crate::workbench::network::{Edge, Picture};
 
 /// Edge colours by sign, apart from the run colours: positive teal, negative magenta.
 const POSITIVE: Color32 = Color32::from_rgb(0x1B, 0x9E, 0x9E);
@@ -17,16 +17,14 @@ const NEGATIVE: Color32 = Color32::from_rgb(0xC2, 0x3B, 0x8E);
 
 pub fn network_ui(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
-    ui.horizontal_wrapped(|ui| {
-        chrome.title(
-            ui,
-            "Network",
-            "Every weight as an edge: wider for larger |w|, teal positive, magenta negative; a weight exactly 0 is not drawn",
-        );
-        ui.label(RichText::new("teal: w > 0 · magenta: w < 0 · width: |w| · no edge: w = 0").small().weak());
-    });
-    let names = wb.prepared.as_ref().map(|p| p.feature_names.clone()).unwrap_or_default();
-    let informative = wb.prepared.as_ref().and_then(|p| p.informative.clone());
+    chrome.header(
+        ui,
+        "Network",
+        "Every weight as an edge: wider for larger |w|, teal positive, magenta negative; a weight exactly 0 is not drawn",
+        "teal: w > 0 · magenta: w < 0 · width: |w| · no edge: w = 0",
+    );
+    let names: &[String] = wb.prepared.as_ref().map_or(&[], |p| &p.feature_names);
+    let informative = wb.prepared.as_ref().and_then(|p| p.informative.as_deref());
     let n = wb.runs.len().max(1);
     let spacing = ui.spacing().item_spacing.x;
     let width = ((ui.available_width() - spacing * (n as f32 - 1.0)) / n as f32).max(120.0);
@@ -35,28 +33,25 @@ pub fn network_ui(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
         for (i, h) in wb.runs.iter().enumerate() {
             ui.vertical(|ui| {
                 ui.set_width(width);
-                let Some((epoch, net)) = &h.net else {
+                let Some(picture) = &h.picture else {
                     ui.label(RichText::new(&h.name).color(colors[i]));
                     return;
                 };
-                let layers: Vec<ndarray::Array2<f32>> =
-                    net.layers.iter().map(|l| l.weights.clone()).collect();
-                let layers = &layers;
-                let drawn = edges(layers, MAX_EDGES_PER_LAYER);
-                let total: usize = layers.iter().map(|w| w.len()).sum();
-                let nonzero = layers.iter().map(|w| w.iter().filter(|v| **v != 0.0).count()).sum::<usize>();
-                let shown = if drawn.len() < nonzero {
-                    format!(" · strongest {} drawn", drawn.len())
+                let shown = if picture.edges.len() < picture.nonzero {
+                    format!(" · strongest {} drawn", picture.edges.len())
                 } else {
                     String::new()
                 };
                 ui.label(
-                    RichText::new(format!("{} · {nonzero} of {total} weights not 0{shown}", h.name))
-                        .color(colors[i]),
+                    RichText::new(format!(
+                        "{} · {} of {} weights not 0{shown}",
+                        h.name, picture.nonzero, picture.total
+                    ))
+                    .color(colors[i]),
                 )
-                .on_hover_text(format!("{} at epoch {epoch}", h.name));
+                .on_hover_text(format!("{} at epoch {}", h.name, picture.epoch));
                 let (rect, response) = ui.allocate_exact_size(vec2(width, height), egui::Sense::hover());
-                draw(ui, rect, &response, layers, &drawn, &names, informative.as_deref());
+                draw(ui, rect, &response, picture, names, informative);
             });
         }
     });
@@ -73,13 +68,12 @@ fn draw(
     ui: &Ui,
     rect: egui::Rect,
     response: &egui::Response,
-    layers: &[ndarray::Array2<f32>],
-    drawn: &[Edge],
+    picture: &Picture,
     names: &[String],
     informative: Option<&[bool]>,
 ) {
     let painter = ui.painter_at(rect);
-    let sizes = sizes(layers);
+    let (sizes, drawn) = (&picture.sizes, &picture.edges);
     let columns = sizes.len();
     // Room on the left for the input names when they can be read.
     let label_inputs = sizes[0] <= 40 && rect.height() / sizes[0] as f32 >= 9.0;
@@ -109,12 +103,7 @@ fn draw(
             let fill = if noise { ui.visuals().weak_text_color().gamma_multiply(0.5) } else { text };
             painter.circle_filled(p, r, fill);
             if layer == 0 && label_inputs {
-                let name = names.get(k).cloned().unwrap_or_else(|| format!("x{}", k + 1));
-                let name: String = if name.chars().count() > 7 {
-                    name.chars().take(6).chain(['…']).collect()
-                } else {
-                    name
-                };
+                let name = names.get(k).map_or_else(|| format!("x{}", k + 1), |n| shorten(n, 7));
                 painter.text(
                     p - vec2(r + 3.0, 0.0),
                     egui::Align2::RIGHT_CENTER,

@@ -10,7 +10,7 @@ use egui_plot::{
     Text, VLine,
 };
 
-use super::chrome::{Chrome, fill, run_colors};
+use super::chrome::{Chrome, fill, run_colors, shorten};
 use super::view::{ViewSettings, color, legible};
 use crate::experiment::ViewKind;
 use crate::train::live::BoundaryGrid;
@@ -501,10 +501,12 @@ fn error_plot(
 
 fn accuracy_plot(wb: &Workbench, view: &ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
-    ui.horizontal_wrapped(|ui| {
-        chrome.title(ui, "Accuracy", "Share of rows classified right: training (solid), validation (dashed)");
-        ui.label(RichText::new("solid: training · dashed: validation").small().weak());
-    });
+    chrome.header(
+        ui,
+        "Accuracy",
+        "Share of rows classified right: training (solid), validation (dashed)",
+        "solid: training · dashed: validation",
+    );
     let classification = wb.prepared.as_ref().is_some_and(|p| p.task.is_classification());
     if !classification {
         ui.label("Accuracy is for classification; this is a regression task (see the error plot).");
@@ -836,14 +838,12 @@ fn sparsity_plot(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, u
 
 fn norms_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
-    ui.horizontal_wrapped(|ui| {
-        chrome.title(
-            ui,
-            "Weight norms",
-            "L1 norm Σ|w| (solid) and L2 norm √(Σw²) (dashed) over all weight matrices",
-        );
-        ui.label(RichText::new("solid: L1 norm · dashed: L2 norm").small().weak());
-    });
+    chrome.header(
+        ui,
+        "Weight norms",
+        "L1 norm Σ|w| (solid) and L2 norm √(Σw²) (dashed) over all weight matrices",
+        "solid: L1 norm · dashed: L2 norm",
+    );
     let (width, height) = fill(ui);
     Plot::new("norms-plot")
         .allow_scroll(false)
@@ -914,12 +914,7 @@ fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
         .x_axis_formatter(move |mark, _| {
             let k = mark.value;
             if (k - k.round()).abs() < 1e-6 && k >= 0.0 && (k as usize) < label_names.len() {
-                let name = &label_names[k as usize];
-                if name.chars().count() > 14 {
-                    format!("{}…", name.chars().take(13).collect::<String>())
-                } else {
-                    name.clone()
-                }
+                shorten(&label_names[k as usize], 14)
             } else {
                 String::new()
             }

@@ -160,12 +160,6 @@ impl<F: Float> Mlp<F> {
         m
     }
 
-    pub fn is_finite(&self) -> bool {
-        self.layers
-            .iter()
-            .all(|l| l.weights.iter().all(|v| v.is_finite()) && l.bias.iter().all(|v| v.is_finite()))
-    }
-
     /// The same network in another float type (checks run in f64).
     pub fn cast<G: Float>(&self) -> Mlp<G> {
         Mlp {

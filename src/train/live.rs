@@ -332,20 +332,10 @@ impl Worker {
                     && (self.state == TrainerState::Finished || self.set_state(TrainerState::Paused))
             }
             Command::Stop => {
-                let Some(session) = self.session.as_mut() else { return true };
-                let mut stopped = Vec::new();
-                for (i, run) in session.runs.iter_mut().enumerate() {
-                    if run.status.is_active() {
-                        run.status = RunStatus::Stopped;
-                        stopped.push(i);
-                    }
+                if self.session.is_none() {
+                    return true;
                 }
-                for i in stopped {
-                    if !self.send(Update::Status { run: i, status: RunStatus::Stopped }) {
-                        return false;
-                    }
-                }
-                self.set_state(TrainerState::Finished)
+                self.restatus(|s| s.is_active(), RunStatus::Stopped) && self.set_state(TrainerState::Finished)
             }
             Command::SpeedLimit(s) => {
                 self.speed = s.filter(|v| v.is_finite() && *v > 0.0);
@@ -357,19 +347,8 @@ impl Worker {
                 let Some(session) = self.session.as_mut() else { return true };
                 let total = session.training.epochs().saturating_add(more);
                 session.training.epochs = Some(total);
-                let mut going_on = Vec::new();
-                for (i, run) in session.runs.iter_mut().enumerate() {
-                    if run.status == RunStatus::Done {
-                        run.status = RunStatus::Training;
-                        going_on.push(i);
-                    }
-                }
-                for i in going_on {
-                    if !self.send(Update::Status { run: i, status: RunStatus::Training }) {
-                        return false;
-                    }
-                }
-                self.set_state(TrainerState::Paused)
+                self.restatus(|s| *s == RunStatus::Done, RunStatus::Training)
+                    && self.set_state(TrainerState::Paused)
             }
             Command::Change { run, change } => self.change(run, change),
             Command::Export(dir) => {
@@ -383,6 +362,20 @@ impl Worker {
                 true
             }
         }
+    }
+
+    /// Gives every run whose status matches `which` the status `to`, and
+    /// tells the window; `false` when the window is gone.
+    fn restatus(&mut self, which: impl Fn(&RunStatus) -> bool, to: RunStatus) -> bool {
+        let Some(session) = self.session.as_mut() else { return true };
+        let mut changed = Vec::new();
+        for (i, run) in session.runs.iter_mut().enumerate() {
+            if which(&run.status) {
+                run.status = to.clone();
+                changed.push(i);
+            }
+        }
+        changed.into_iter().all(|i| self.send(Update::Status { run: i, status: to.clone() }))
     }
 
     /// Writes the metrics and the weights of the session into `dir`.

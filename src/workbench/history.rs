@@ -124,6 +124,10 @@ pub struct RunHistory {
     pub boundary_version: u64,
     /// The network at an epoch (for the network and geometry views).
     pub net: Option<(usize, crate::nn::Mlp<f32>)>,
+    /// What the network view draws of `net`, once [`RunHistory::refresh_picture`] ran.
+    pub picture: Option<super::network::Picture>,
+    /// `net` changed since `picture` was made.
+    picture_stale: bool,
     /// The first layer's weights (flattened) at the epochs the window got
     /// them, for the path the weights took; thinned when long.
     pub first_layer_path: Vec<(usize, Vec<f32>)>,
@@ -154,6 +158,8 @@ impl RunHistory {
             boundary: None,
             boundary_version: 0,
             net: None,
+            picture: None,
+            picture_stale: false,
             first_layer_path: Vec::new(),
             received: 0,
         }
@@ -212,6 +218,17 @@ impl RunHistory {
             }
         }
         self.net = Some((epoch, net));
+        self.picture_stale = true;
+    }
+
+    /// Brings the network view's picture up to the latest network: once
+    /// per network, however many arrived since, never per frame.
+    pub fn refresh_picture(&mut self) {
+        if std::mem::take(&mut self.picture_stale)
+            && let Some((epoch, net)) = &self.net
+        {
+            self.picture = Some(super::network::Picture::of(*epoch, net));
+        }
     }
 
     /// The lowest validation error and its epoch: where early stopping (with

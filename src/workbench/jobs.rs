@@ -114,6 +114,26 @@ impl<T: Send + 'static, P: Progress + ?Sized + 'static> Job<T, P> {
     }
 }
 
+/// Takes the job held in `slot` out once it has ended, with its answer
+/// (`None`: its thread was lost). While it runs, `again` becomes at most
+/// `every`, so that the window looks again that soon.
+pub fn take_ended<S, T: Send + 'static, P: Progress + ?Sized + 'static>(
+    slot: &mut Option<S>,
+    job: impl Fn(&S) -> &Job<T, P>,
+    every: Duration,
+    again: &mut Option<Duration>,
+) -> Option<(S, Option<T>)> {
+    let answer = match job(slot.as_ref()?).poll() {
+        Poll::Pending => {
+            *again = Some(again.map_or(every, |a| a.min(every)));
+            return None;
+        }
+        Poll::Ready(v) => Some(v),
+        Poll::Lost => None,
+    };
+    slot.take().map(|s| (s, answer))
+}
+
 /// A job with nothing to report but its end.
 #[derive(Debug, Default)]
 pub struct NoProgress;

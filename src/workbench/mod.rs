@@ -27,7 +27,7 @@ use crate::train::sweep::SweepPath;
 use crate::train::write_atomic;
 use crate::train::{NetworkSpec, RunSpec, RunStatus, ScheduledChange, TrainingSpec};
 pub use history::{Point, RunHistory, Series};
-use jobs::{Counter, Job, NoProgress, Poll, Waker};
+use jobs::{Counter, Job, NoProgress, Waker, take_ended};
 
 /// Colours that stay apart for colour-blind viewers and on a projector
 /// (Okabe & Ito), in the order runs get them.
@@ -579,6 +579,12 @@ impl Workbench {
         self.trim_notices();
     }
 
+    /// A background job's thread ended without an answer (it panicked).
+    fn lost(&mut self, text: &str) {
+        self.internal_errors += 1;
+        self.error(text.into());
+    }
+
     fn info(&mut self, text: String) {
         self.notices.push(Notice { error: false, text });
         self.trim_notices();
@@ -881,35 +887,26 @@ impl Workbench {
         for u in updates {
             self.take(u);
         }
+        for h in &mut self.runs {
+            h.refresh_picture();
+        }
         self.measure_rate();
         if self.autosave_on && self.autosave_checked.elapsed() >= AUTOSAVE_EVERY {
             self.autosave_checked = Instant::now();
             self.autosave();
         }
         let mut again = None;
-        if let Some(load) = &self.load {
-            match load.job.poll() {
-                Poll::Pending => again = Some(Duration::from_millis(100)),
-                Poll::Ready(result) => {
-                    if let Some(load) = self.load.take() {
-                        self.finish_load(load.source, load.data, load.then, result);
-                    }
-                }
-                Poll::Lost => {
-                    self.internal_errors += 1;
-                    self.load = None;
-                    self.error(
-                        "Loading stopped with an internal error; the data on screen is unchanged.".into(),
-                    );
-                }
+        let ms = Duration::from_millis;
+        if let Some((load, result)) = take_ended(&mut self.load, |l| &l.job, ms(100), &mut again) {
+            match result {
+                Some(result) => self.finish_load(load.source, load.data, load.then, result),
+                None => self.lost("Loading stopped with an internal error; the data on screen is unchanged."),
             }
         }
-        if let Some(job) = &self.sweep {
-            match job.poll() {
-                Poll::Pending => again = Some(Duration::from_millis(100)),
-                Poll::Ready((paths, colors)) => {
+        if let Some((job, answer)) = take_ended(&mut self.sweep, |j| j, ms(100), &mut again) {
+            match answer {
+                Some((paths, colors)) => {
                     let cancelled = job.progress.cancel.load(std::sync::atomic::Ordering::Relaxed);
-                    self.sweep = None;
                     let mut done = Vec::new();
                     for (p, c) in paths.into_iter().zip(colors) {
                         match p {
@@ -925,71 +922,44 @@ impl Workbench {
                     ));
                     self.sweep_result = Some(done);
                 }
-                Poll::Lost => {
-                    self.internal_errors += 1;
-                    self.sweep = None;
-                    self.error("The regularization path stopped with an internal error.".into());
-                }
+                None => self.lost("The regularization path stopped with an internal error."),
             }
         }
-        if let Some((session, job)) = &self.geometry_job {
-            match job.poll() {
-                Poll::Pending => again = again.or(Some(Duration::from_millis(100))),
-                Poll::Ready(planes) => {
+        if let Some(((session, _), planes)) =
+            take_ended(&mut self.geometry_job, |j| &j.1, ms(100), &mut again)
+        {
+            match planes {
+                Some(planes) => {
                     // Contours of runs no longer on screen are dropped.
-                    if *session == self.session_id {
+                    if session == self.session_id {
                         self.geometry = planes;
                     }
-                    self.geometry_job = None;
                     if std::mem::take(&mut self.geometry_again) {
                         self.start_geometry();
                     }
                 }
-                Poll::Lost => {
-                    self.internal_errors += 1;
-                    self.geometry_job = None;
-                    self.error("The contours of the geometry view stopped with an internal error.".into());
-                }
+                None => self.lost("The contours of the geometry view stopped with an internal error."),
             }
         }
-        if let Some((session, job)) = &self.seeds_job {
-            match job.poll() {
-                Poll::Pending => again = again.or(Some(Duration::from_millis(100))),
-                Poll::Ready(result) => {
-                    let same = *session == self.session_id;
-                    self.seeds_job = None;
-                    match result {
-                        Ok(study) if same => {
-                            self.info(format!(
-                                "Over {} seeds: {}",
-                                study.seeds.len(),
-                                crate::train::seeds::comparisons(&study.runs, &study.finals()).join("; ")
-                            ));
-                            self.seed_study = Some(study);
-                        }
-                        Ok(_) => {}
-                        Err(e) => self.error(format!("The runs over seeds stopped: {e}")),
-                    }
+        if let Some(((session, _), result)) = take_ended(&mut self.seeds_job, |j| &j.1, ms(100), &mut again) {
+            match result {
+                Some(Ok(study)) if session == self.session_id => {
+                    self.info(format!(
+                        "Over {} seeds: {}",
+                        study.seeds.len(),
+                        crate::train::seeds::comparisons(&study.runs, &study.finals()).join("; ")
+                    ));
+                    self.seed_study = Some(study);
                 }
-                Poll::Lost => {
-                    self.internal_errors += 1;
-                    self.seeds_job = None;
-                    self.error("The runs over seeds stopped with an internal error.".into());
-                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => self.error(format!("The runs over seeds stopped: {e}")),
+                None => self.lost("The runs over seeds stopped with an internal error."),
             }
         }
-        if let Some((kind, job)) = &self.dialog {
-            match job.poll() {
-                Poll::Pending => again = again.or(Some(Duration::from_millis(200))),
-                Poll::Ready(answer) => {
-                    let (kind, quick) = (*kind, job.elapsed() < DIALOG_MIN);
-                    self.dialog = None;
-                    self.dialog_answered(kind, answer, quick);
-                }
-                Poll::Lost => {
-                    self.internal_errors += 1;
-                    self.dialog = None;
-                }
+        if let Some(((kind, job), answer)) = take_ended(&mut self.dialog, |j| &j.1, ms(200), &mut again) {
+            match answer {
+                Some(answer) => self.dialog_answered(kind, answer, job.elapsed() < DIALOG_MIN),
+                None => self.internal_errors += 1,
             }
         }
         again

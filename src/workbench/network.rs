@@ -4,6 +4,35 @@
 
 use ndarray::Array2;
 
+use crate::nn::Mlp;
+
+/// What the network view draws of one run's network, worked out once when
+/// the network arrives rather than in every frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    /// The epoch the network is from.
+    pub epoch: usize,
+    /// Units per layer, inputs first.
+    pub sizes: Vec<usize>,
+    pub edges: Vec<Edge>,
+    /// Weights that are not exactly 0, and weights in all.
+    pub nonzero: usize,
+    pub total: usize,
+}
+
+impl Picture {
+    pub fn of(epoch: usize, net: &Mlp<f32>) -> Picture {
+        let layers = || net.layers.iter().map(|l| &l.weights);
+        Picture {
+            epoch,
+            sizes: sizes(layers()),
+            edges: edges(layers(), MAX_EDGES_PER_LAYER),
+            nonzero: layers().map(|w| w.iter().filter(|v| **v != 0.0).count()).sum(),
+            total: layers().map(|w| w.len()).sum(),
+        }
+    }
+}
+
 /// One weight, from unit `from` of layer `layer` (0: the inputs) to unit
 /// `to` of the next layer.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -21,9 +50,9 @@ pub const MAX_EDGES_PER_LAYER: usize = 1500;
 /// edge at all, which is how L1 prunes the picture), in order; where a
 /// matrix has more than `max_per_layer` of them, the strongest by |w|
 /// (ties by position, so the picture does not flicker).
-pub fn edges(layers: &[Array2<f32>], max_per_layer: usize) -> Vec<Edge> {
+pub fn edges<'a>(layers: impl IntoIterator<Item = &'a Array2<f32>>, max_per_layer: usize) -> Vec<Edge> {
     let mut out = Vec::new();
-    for (layer, w) in layers.iter().enumerate() {
+    for (layer, w) in layers.into_iter().enumerate() {
         let mut these: Vec<Edge> = w
             .indexed_iter()
             .filter(|(_, v)| **v != 0.0)
@@ -42,9 +71,14 @@ pub fn edges(layers: &[Array2<f32>], max_per_layer: usize) -> Vec<Edge> {
 }
 
 /// Units per layer, inputs first.
-pub fn sizes(layers: &[Array2<f32>]) -> Vec<usize> {
-    let mut s: Vec<usize> = layers.first().map(|w| vec![w.nrows()]).unwrap_or_default();
-    s.extend(layers.iter().map(|w| w.ncols()));
+pub fn sizes<'a>(layers: impl IntoIterator<Item = &'a Array2<f32>>) -> Vec<usize> {
+    let mut s = Vec::new();
+    for w in layers {
+        if s.is_empty() {
+            s.push(w.nrows());
+        }
+        s.push(w.ncols());
+    }
     s
 }
 
