@@ -264,6 +264,25 @@ fn until_paused_the_runs_go_on_past_their_epochs() {
     assert!(wb.runs.iter().all(|r| r.status.is_active()));
 }
 
+/// Pause pressed just as the runs reach their end, before the window has
+/// heard of it: they stay paused instead of going on by themselves.
+#[test]
+fn until_paused_a_pause_as_the_runs_end_is_kept() {
+    let mut s = settings(10);
+    s.until_paused = true;
+    let mut wb = loaded(s, DataSource::Builtin(Builtin::Iris));
+    wb.apply(Action::Train);
+    // Ten epochs of Iris end long before this; the window has not looked yet.
+    std::thread::sleep(Duration::from_secs(2));
+    wb.apply(Action::Pause);
+    wait(&mut wb, "the pause", |wb| wb.trainer_state == TrainerState::Paused);
+    std::thread::sleep(Duration::from_millis(300));
+    wb.poll();
+    assert_eq!(wb.trainer_state, TrainerState::Paused);
+    assert_eq!(wb.epoch(), 10, "no epoch past the end was trained after the pause");
+    assert!(wb.runs.iter().all(|r| r.status.is_active()), "Train goes on from here");
+}
+
 #[test]
 fn at_the_watchable_pace_a_fresh_start_is_still_moving_after_three_to_six_seconds() {
     let mut wb = Workbench::new(Settings::default(), Arc::new(|| {}));

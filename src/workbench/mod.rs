@@ -311,6 +311,9 @@ pub struct Workbench {
     /// Background work or runs that stopped with an internal error (a bug:
     /// each is reported, and the rest goes on).
     pub internal_errors: usize,
+    /// Pause was asked since the last Train: runs that reach their end
+    /// meanwhile do not go on by themselves.
+    pause_asked: bool,
     /// Epochs per second, measured.
     pub epochs_per_s: f64,
     /// The ε of an experiment just opened, for the sparsity plot to take.
@@ -395,6 +398,7 @@ impl Workbench {
             geometry: Vec::new(),
             seed_study: None,
             internal_errors: 0,
+            pause_asked: false,
             seeds_job: None,
             geometry_job: None,
             geometry_again: false,
@@ -1026,9 +1030,12 @@ impl Workbench {
                 }
                 if s == TrainerState::Finished {
                     if self.settings.until_paused && self.can_continue() {
+                        // The runs go on; paused, when Pause came while they ended.
                         self.extend();
-                        self.send(Command::Start);
-                        self.trainer_state = TrainerState::Running;
+                        if !self.pause_asked {
+                            self.send(Command::Start);
+                            self.trainer_state = TrainerState::Running;
+                        }
                     } else {
                         let epoch = self.epoch();
                         self.info(format!(
@@ -1109,11 +1116,13 @@ impl Workbench {
         match action {
             Action::Train => {
                 if self.ready_to_train() {
+                    self.pause_asked = false;
                     self.send(Command::Start);
                     self.trainer_state = TrainerState::Running;
                 }
             }
             Action::Pause => {
+                self.pause_asked = true;
                 self.send(Command::Pause);
             }
             Action::TogglePlay => {
