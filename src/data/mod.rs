@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub use arff::read_arff;
 pub use builtin::Builtin;
-pub use csv_loader::{parse_csv, read_csv};
+pub use csv_loader::{csv_field, parse_csv, read_csv};
 pub use libsvm::{MAX_CELLS, MAX_COLUMNS, read_libsvm};
 pub use load::{Format, LoadProgress, load_bytes, load_file};
 pub use prepare::{MissingPolicy, Preparation, Prepared, STANDARDIZE_WHY, Scaler, prepare};

@@ -8,7 +8,7 @@ use std::path::Path;
 use calamine::{Data, Reader, open_workbook_auto};
 
 use super::table::ColumnRoles;
-use super::{DataError, Dataset, parse_csv};
+use super::{DataError, Dataset, csv_field, parse_csv};
 
 /// True for the file names calamine reads.
 pub fn is_spreadsheet_name(path: &Path) -> bool {
@@ -28,7 +28,7 @@ fn field(cell: &Data) -> String {
         Data::DateTime(d) => d.as_f64().to_string(),
         Data::Error(_) => String::new(),
     };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+    csv_field(&text)
 }
 
 /// Reads sheet `roles.sheet` (default: the first) of the workbook at `path`.

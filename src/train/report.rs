@@ -7,14 +7,10 @@ use serde::Serialize;
 use super::metrics::EpochMetrics;
 use super::run::RunStatus;
 use super::session::Session;
+use crate::data::csv_field;
 
 fn opt(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
-}
-
-/// A CSV field, quoted when it needs to be.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 /// The columns of the metrics CSV for networks with `layers` weight matrices.
@@ -48,7 +44,7 @@ pub fn metrics_header(layers: usize) -> String {
 /// One row of the metrics CSV (without its line end).
 pub fn metrics_row(name: &str, m: &EpochMetrics, layers: usize) -> String {
     let mut cells = vec![
-        field(name),
+        csv_field(name),
         m.epoch.to_string(),
         m.train.error.to_string(),
         opt(m.val.map(|v| v.error)),
