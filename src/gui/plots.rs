@@ -877,16 +877,16 @@ const MAX_IMPORTANCE_FEATURES: usize = 60;
 fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
     let Some(prepared) = &wb.prepared else { return };
-    let names = prepared.feature_names.clone();
+    let names = &prepared.feature_names;
     let shown = names.len().min(MAX_IMPORTANCE_FEATURES);
-    let informative = prepared.informative.clone();
+    let informative = prepared.informative.as_deref();
     ui.horizontal_wrapped(|ui| {
         chrome.title(
             ui,
             "Input importance",
             "Per input feature: Σ|w| over its weights into the first layer; an input whose weights are all 0 is ignored",
         );
-        if informative.as_ref().is_some_and(|i| i.iter().any(|v| !v)) {
+        if informative.is_some_and(|i| i.iter().any(|v| !v)) {
             ui.label(RichText::new("shaded: inputs known to be pure noise").small());
         }
         if shown < names.len() {
@@ -896,7 +896,6 @@ fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
     let n = wb.runs.len().max(1);
     let group = 0.8;
     let bw = group / n as f64;
-    let label_names = names.clone();
     let mut top = 0.0f64;
     for h in &wb.runs {
         if let Some(m) = &h.latest {
@@ -913,15 +912,15 @@ fn importance_plot(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
         .include_y(0.0)
         .x_axis_formatter(move |mark, _| {
             let k = mark.value;
-            if (k - k.round()).abs() < 1e-6 && k >= 0.0 && (k as usize) < label_names.len() {
-                shorten(&label_names[k as usize], 14)
+            if (k - k.round()).abs() < 1e-6 && k >= 0.0 && (k as usize) < names.len() {
+                shorten(&names[k as usize], 14)
             } else {
                 String::new()
             }
         })
         .show(ui, |plot| {
             // A faint band behind each input known to be noise.
-            if let Some(inf) = &informative {
+            if let Some(inf) = informative {
                 for (j, _) in inf.iter().take(shown).enumerate().filter(|(_, is)| !**is) {
                     let (a, b) = (j as f64 - 0.5, j as f64 + 0.5);
                     let band = vec![[a, 0.0], [b, 0.0], [b, top * 1.05 + 1e-9], [a, top * 1.05 + 1e-9]];
