@@ -26,6 +26,10 @@ pub struct BenchArgs {
     /// Timed repeats per workload; the median is reported.
     #[arg(long, default_value_t = 3)]
     pub repeats: usize,
+    /// The kernels to train with: avx512, avx2 or portable (default: the best
+    /// this CPU runs), to measure on one machine what another CPU would run.
+    #[arg(long)]
+    pub kernel: Option<String>,
 }
 
 /// One reference workload.
@@ -84,12 +88,18 @@ fn workloads() -> Vec<Workload> {
 #[derive(Debug, Serialize)]
 pub struct WorkloadResult {
     pub id: String,
+    /// The kernels the step ran on (`nn::simd::Kernel::name`).
+    pub kernel: String,
     pub name: String,
     pub runs: usize,
     pub threads: usize,
     pub samples_per_s: f64,
     pub us_per_step: f64,
+    /// The training steps (median of the repeats).
     pub seconds: f64,
+    /// The evaluation after the last epoch, which the reference does not do,
+    /// timed apart and not counted in `seconds`.
+    pub evaluation_seconds: f64,
     pub seconds_per_epoch: f64,
     pub gflop_per_s: f64,
     pub fraction_of_gemm_peak: f64,
@@ -101,10 +111,14 @@ pub struct WorkloadResult {
 
 #[derive(Debug, Serialize)]
 struct Report {
+    cpu: String,
+    kernel: String,
+    kernel_description: String,
     gemm_peak_gflop_per_s: f64,
     threads_available: usize,
     workloads: Vec<WorkloadResult>,
     load: Option<LoadResult>,
+    gemm: Vec<GemmResult>,
     ui: Option<UiResult>,
     window_throughput: Option<WindowThroughput>,
 }
@@ -464,7 +478,6 @@ fn flops_per_epoch(sizes: &[usize], n: usize, batch: usize) -> f64 {
     total as f64
 }
 
-/// Single-thread float32 GEMM rate of this machine (512³, best of 5).
 /// The best float32 GEMM rate on one thread at 512³: the training step's own
 /// kernels or the general-purpose GEMM, whichever is faster here.
 pub fn gemm_peak_gflops() -> f64 {
@@ -508,12 +521,17 @@ fn session_for(w: &Workload, prepared: &Arc<data::Prepared>, epochs: usize) -> a
     Session::new(Arc::clone(prepared), network, training, runs, 1).map_err(anyhow::Error::from)
 }
 
+/// Seconds of each timed repeat: the training steps alone, as the reference
+/// times them. The session also evaluates every run after its last epoch
+/// (error and weight statistics over all training rows), which the reference
+/// does not; that evaluation is timed again apart and taken out (divided by
+/// the threads that shared it). Returns (steps, evaluation) per repeat.
 fn time_training(
     w: &Workload,
     prepared: &Arc<data::Prepared>,
     threads: usize,
     repeats: usize,
-) -> anyhow::Result<Vec<f64>> {
+) -> anyhow::Result<Vec<(f64, f64)>> {
     // An untimed epoch first, as the reference does.
     session_for(w, prepared, 1)?.train(
         threads,
@@ -525,7 +543,14 @@ fn time_training(
         let mut s = session_for(w, prepared, w.epochs)?;
         let t = Instant::now();
         s.train(threads, &mut |_: &crate::train::Event<'_>| {}, &AtomicBool::new(false));
-        times.push(t.elapsed().as_secs_f64());
+        let total = t.elapsed().as_secs_f64();
+        let ctx = s.context();
+        let t = Instant::now();
+        for run in &mut s.runs {
+            std::hint::black_box(run.metrics(prepared, &ctx));
+        }
+        let evaluation = t.elapsed().as_secs_f64() / threads.clamp(1, s.runs.len()) as f64;
+        times.push(((total - evaluation).max(total / 2.0), evaluation));
     }
     Ok(times)
 }
@@ -537,6 +562,14 @@ fn median(v: &[f64]) -> f64 {
 }
 
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    use crate::nn::simd::{self, Kernel};
+    if let Some(name) = &args.kernel {
+        let kernel = Kernel::from_name(name)
+            .ok_or_else(|| anyhow::anyhow!("--kernel {name}: expected one of avx512, avx2, portable"))?;
+        simd::select(kernel).map_err(|e| anyhow::anyhow!("--kernel {name}: {e}"))?;
+    }
+    let kernel = simd::active();
+    let cpu = simd::cpu_model();
     let peak = gemm_peak_gflops();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut results = Vec::new();
@@ -550,8 +583,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         let prepared = Arc::new(data::prepare(&ds, &prep, 1).map_err(anyhow::Error::from)?);
         let n = prepared.train_rows();
         let threads = if w.runs.len() > 1 { cores } else { 1 };
-        let times = time_training(&w, &prepared, threads, args.repeats)?;
+        let timed = time_training(&w, &prepared, threads, args.repeats)?;
+        let times: Vec<f64> = timed.iter().map(|t| t.0).collect();
         let seconds = median(&times);
+        let evaluation_seconds = median(&timed.iter().map(|t| t.1).collect::<Vec<_>>());
         let runs = w.runs.len();
         let samples = (n * w.epochs * runs) as f64;
         let steps = (n.div_ceil(w.batch) * w.epochs * runs) as f64;
@@ -560,19 +595,23 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         sizes.push(prepared.task.outputs());
         let flops = flops_per_epoch(&sizes, n, w.batch) * (w.epochs * runs) as f64;
         let (sequential, speedup) = if runs > 1 && threads > 1 {
-            let seq = median(&time_training(&w, &prepared, 1, args.repeats)?);
+            let seq = median(
+                &time_training(&w, &prepared, 1, args.repeats)?.iter().map(|t| t.0).collect::<Vec<_>>(),
+            );
             (Some(samples / seq), Some(seq / seconds))
         } else {
             (None, None)
         };
         results.push(WorkloadResult {
             id: w.id.into(),
+            kernel: kernel.name().into(),
             name: w.name.into(),
             runs,
             threads: threads.min(runs),
             samples_per_s: samples / seconds,
             us_per_step: seconds / steps * 1e6,
             seconds,
+            evaluation_seconds,
             seconds_per_epoch: seconds / w.epochs as f64,
             gflop_per_s: flops / seconds / 1e9,
             fraction_of_gemm_peak: flops / seconds / 1e9 / (peak * threads.min(runs) as f64),
@@ -586,13 +625,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    if args.workloads.iter().any(|id| id.eq_ignore_ascii_case("GEMM")) {
-        for (shape, ours, general) in gemm_shapes() {
-            eprintln!(
-                "GEMM {shape:<18} step's own {ours:7.1} GFLOP/s, general-purpose {general:7.1} GFLOP/s"
-            );
-        }
-    }
+    let gemm = if args.workloads.iter().any(|id| id.eq_ignore_ascii_case("GEMM")) {
+        gemm_shapes()
+    } else {
+        Vec::new()
+    };
     let ui = if args.workloads.iter().any(|id| id.eq_ignore_ascii_case("UI")) {
         Some(time_ui(100_000)?)
     } else {
@@ -605,21 +642,36 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     };
     if args.json {
         let report = Report {
+            cpu,
+            kernel: kernel.name().into(),
+            kernel_description: kernel.description().into(),
             gemm_peak_gflop_per_s: peak,
             threads_available: cores,
             workloads: results,
             load,
+            gemm,
             ui,
             window_throughput,
         };
         println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);
     } else {
-        println!(
-            "float32 GEMM peak (512³, one thread, best of own and general-purpose): {peak:.1} GFLOP/s; {cores} core(s)"
-        );
+        println!("CPU: {cpu}; {cores} core(s); kernels: {} ({})", kernel.name(), kernel.description());
+        println!("float32 GEMM peak (512³, one thread, best of own and general-purpose): {peak:.1} GFLOP/s");
+        for g in &gemm {
+            let own: Vec<String> = g.own.iter().map(|(k, r)| format!("{k} {r:6.1}")).collect();
+            println!(
+                "GEMM {:<26} GFLOP/s: {}; general-purpose {:6.1}",
+                g.shape,
+                own.join(", "),
+                g.general_purpose
+            );
+        }
         println!(
             "{:<4} {:<10} {:>5} {:>8} {:>14} {:>10} {:>10} {:>10} {:>9}",
             "id", "workload", "runs", "threads", "samples/s", "µs/step", "seconds", "GFLOP/s", "of peak"
+        );
+        println!(
+            "     (training steps only, as the reference times them; the evaluation after the last epoch is timed apart)"
         );
         for r in &results {
             println!(
@@ -634,6 +686,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 r.gflop_per_s,
                 100.0 * r.fraction_of_gemm_peak
             );
+            println!("     final evaluation: {:.1} ms", r.evaluation_seconds * 1e3);
             if let (Some(seq), Some(sp)) = (r.sequential_samples_per_s, r.parallel_speedup) {
                 println!("     one after another: {seq:.0} samples/s; side by side is {sp:.2}× faster");
             }
@@ -685,17 +738,47 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// GFLOP/s of the training step's own GEMM and of the general one on the
-/// shapes of W2's step (`reglab bench --workloads GEMM`).
-pub fn gemm_shapes() -> Vec<(String, f64, f64)> {
-    use crate::nn::gemm::{GemmScratch, gemm};
-    let shapes =
-        [(512, 512, 512), (64, 784, 128), (784, 64, 128), (64, 128, 784), (32, 32, 32), (32, 20, 32)];
+/// GFLOP/s of one product shape on each kernel this CPU runs.
+#[derive(Debug, Serialize)]
+pub struct GemmResult {
+    /// `m×k·k×n`, and which operand is a transposed view, as in the step.
+    pub shape: String,
+    /// (kernel name, GFLOP/s), best of 5.
+    pub own: Vec<(String, f64)>,
+    /// ndarray's general-purpose GEMM (the `matrixmultiply` crate).
+    pub general_purpose: f64,
+}
+
+/// GFLOP/s of the training step's own GEMM, on every kernel this CPU runs,
+/// and of the general one on the products of W2's and W1's steps, with their
+/// operands laid out as the step has them (`reglab bench --workloads GEMM`).
+pub fn gemm_shapes() -> Vec<GemmResult> {
+    use crate::nn::gemm::{GemmScratch, gemm_with};
+    use crate::nn::simd::Kernel;
+    // (m, k, n, A is a transposed view, B is a transposed view, what it is)
+    let shapes = [
+        (512, 512, 512, false, false, "512³"),
+        (64, 784, 128, false, false, "W2 forward X·W"),
+        (784, 64, 128, true, false, "W2 gradient Xᵀ·δ"),
+        (64, 128, 784, false, true, "W2-sized δ·Wᵀ"),
+        (32, 32, 32, false, false, "W1 forward"),
+        (32, 20, 32, false, false, "W1 first layer"),
+        (32, 32, 32, true, false, "W1 gradient"),
+        (32, 32, 32, false, true, "W1 backward δ·Wᵀ"),
+    ];
     let mut out = Vec::new();
     let mut scratch = GemmScratch::<f32>::new();
-    for (m, k, n) in shapes {
-        let a = Array2::<f32>::from_shape_fn((m, k), |(i, j)| ((i * 7 + j * 3) % 11) as f32 * 0.1);
-        let b = Array2::<f32>::from_shape_fn((k, n), |(i, j)| ((i * 5 + j * 3) % 13) as f32 * 0.1);
+    for (m, k, n, a_t, b_t, what) in shapes {
+        let a = if a_t {
+            Array2::<f32>::from_shape_fn((k, m), |(i, j)| ((i * 7 + j * 3) % 11) as f32 * 0.1).reversed_axes()
+        } else {
+            Array2::<f32>::from_shape_fn((m, k), |(i, j)| ((i * 7 + j * 3) % 11) as f32 * 0.1)
+        };
+        let b = if b_t {
+            Array2::<f32>::from_shape_fn((n, k), |(i, j)| ((i * 5 + j * 3) % 13) as f32 * 0.1).reversed_axes()
+        } else {
+            Array2::<f32>::from_shape_fn((k, n), |(i, j)| ((i * 5 + j * 3) % 13) as f32 * 0.1)
+        };
         let mut c = Array2::<f32>::zeros((m, n));
         let reps = (2e8 / (2.0 * (m * n * k) as f64)).max(3.0) as usize;
         let time = |f: &mut dyn FnMut()| {
@@ -709,9 +792,23 @@ pub fn gemm_shapes() -> Vec<(String, f64, f64)> {
             }
             2.0 * (m * n * k) as f64 / best / 1e9
         };
-        let ours = time(&mut || gemm(a.view(), b.view(), 0.0, c.view_mut(), &mut scratch));
-        let general = time(&mut || general_mat_mul(1.0, &a, &b, 0.0, &mut c));
-        out.push((format!("{m}×{k}·{k}×{n}"), ours, general));
+        let own = Kernel::ALL
+            .into_iter()
+            .filter(|k| k.supported())
+            .map(|kernel| {
+                let rate = time(&mut || {
+                    gemm_with(kernel, a.view(), b.view(), 0.0, None, c.view_mut(), &mut scratch)
+                });
+                (kernel.name().to_string(), rate)
+            })
+            .collect();
+        let general_purpose = time(&mut || general_mat_mul(1.0, &a, &b, 0.0, &mut c));
+        let layout = match (a_t, b_t) {
+            (true, _) => ", Aᵀ",
+            (_, true) => ", Bᵀ",
+            _ => "",
+        };
+        out.push(GemmResult { shape: format!("{m}×{k}·{k}×{n} ({what}{layout})"), own, general_purpose });
     }
     out
 }

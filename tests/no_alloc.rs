@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use reglab::data::{self, Preparation, TaskKind};
+use reglab::nn::simd::Kernel;
 use reglab::nn::{Activation, Dropout, L1Rule, Mlp, Penalty, Regularizer, Scope, StepParams, Workspace};
 
 struct Counting;
@@ -38,35 +39,50 @@ fn training_steps_do_not_allocate() {
         (data::synthetic::workshop_classification(512, 1), vec![32, 32], 32),
         (data::synthetic::prototype_classification(512, 784, 10, 2), vec![128], 64),
     ];
-    for (ds, hidden, batch) in cases {
-        let prep = Preparation { task: Some(TaskKind::Multiclass), ..Preparation::default() };
-        let p = data::prepare(&ds, &prep, 1).unwrap();
-        let mut net = Mlp::<f32>::new(p.inputs(), &hidden, Activation::Tanh, p.task, 1).unwrap();
-        let mut ws = Workspace::new(&net, batch);
-        let mut rng = ChaCha8Rng::seed_from_u64(3);
-        let penalties = [
-            Penalty::NONE,
-            Penalty { regularizer: Regularizer::L2, lambda: 0.1, alpha: 0.5, l1_rule: L1Rule::Subgradient },
-            Penalty { regularizer: Regularizer::L1, lambda: 0.1, alpha: 0.5, l1_rule: L1Rule::Proximal },
-            Penalty { regularizer: Regularizer::ElasticNet, lambda: 0.1, alpha: 0.5, l1_rule: L1Rule::Clip },
-        ];
-        let idx: Vec<usize> = (0..batch).collect();
-        for momentum in [0.0, 0.9] {
-            for penalty in &penalties {
-                let params = StepParams { lr: 0.01, momentum, penalty, n: batch as f64, scope: Scope::All };
-                // Warm-up: anything lazily set up happens here.
-                ws.train_step(&mut net, p.x_train.view(), p.y_train.view(), &idx, &params, None);
-                let before = ALLOCATIONS.load(Ordering::Relaxed);
-                for _ in 0..20 {
+    // On every kernel this CPU runs: the portable one (what ARM runs) too.
+    for kernel in Kernel::ALL.into_iter().filter(|k| k.supported()) {
+        reglab::nn::simd::select(kernel).unwrap();
+        for (ds, hidden, batch) in cases.iter().cloned() {
+            let prep = Preparation { task: Some(TaskKind::Multiclass), ..Preparation::default() };
+            let p = data::prepare(&ds, &prep, 1).unwrap();
+            let mut net = Mlp::<f32>::new(p.inputs(), &hidden, Activation::Tanh, p.task, 1).unwrap();
+            let mut ws = Workspace::new(&net, batch);
+            let mut rng = ChaCha8Rng::seed_from_u64(3);
+            let penalties = [
+                Penalty::NONE,
+                Penalty {
+                    regularizer: Regularizer::L2,
+                    lambda: 0.1,
+                    alpha: 0.5,
+                    l1_rule: L1Rule::Subgradient,
+                },
+                Penalty { regularizer: Regularizer::L1, lambda: 0.1, alpha: 0.5, l1_rule: L1Rule::Proximal },
+                Penalty {
+                    regularizer: Regularizer::ElasticNet,
+                    lambda: 0.1,
+                    alpha: 0.5,
+                    l1_rule: L1Rule::Clip,
+                },
+            ];
+            let idx: Vec<usize> = (0..batch).collect();
+            for momentum in [0.0, 0.9] {
+                for penalty in &penalties {
+                    let params =
+                        StepParams { lr: 0.01, momentum, penalty, n: batch as f64, scope: Scope::All };
+                    // Warm-up: anything lazily set up happens here.
                     ws.train_step(&mut net, p.x_train.view(), p.y_train.view(), &idx, &params, None);
-                    let dropout = Some(Dropout { keep: 0.8, rng: &mut rng });
-                    ws.train_step(&mut net, p.x_train.view(), p.y_train.view(), &idx, &params, dropout);
+                    let before = ALLOCATIONS.load(Ordering::Relaxed);
+                    for _ in 0..20 {
+                        ws.train_step(&mut net, p.x_train.view(), p.y_train.view(), &idx, &params, None);
+                        let dropout = Some(Dropout { keep: 0.8, rng: &mut rng });
+                        ws.train_step(&mut net, p.x_train.view(), p.y_train.view(), &idx, &params, dropout);
+                    }
+                    let during = ALLOCATIONS.load(Ordering::Relaxed) - before;
+                    assert_eq!(
+                        during, 0,
+                        "{kernel:?}, {hidden:?}, {penalty:?}, momentum {momentum}: {during} allocations in 40 steps"
+                    );
                 }
-                let during = ALLOCATIONS.load(Ordering::Relaxed) - before;
-                assert_eq!(
-                    during, 0,
-                    "{hidden:?}, {penalty:?}, momentum {momentum}: {during} allocations in 40 steps"
-                );
             }
         }
     }

@@ -58,35 +58,48 @@ pub trait Elementwise: Sized {
 
 impl Elementwise for f32 {
     fn tanh_all(v: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU has the features the function is compiled for.
-            unsafe { avx2::tanh_all(v) };
-            return;
+        match super::simd::active() {
+            // SAFETY: `active` only returns kernels this CPU runs.
+            #[cfg(target_arch = "x86_64")]
+            super::simd::Kernel::Avx512 => unsafe { vector::tanh_all_avx512(v) },
+            #[cfg(target_arch = "x86_64")]
+            super::simd::Kernel::Avx2 => unsafe { vector::tanh_all_avx2(v) },
+            _ => v.iter_mut().for_each(|x| *x = fast::tanh(*x)),
         }
-        v.iter_mut().for_each(|x| *x = fast::tanh(*x));
     }
     fn sigmoid_all(v: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        match super::simd::active() {
             // SAFETY: as above.
-            unsafe { avx2::sigmoid_all(v) };
-            return;
+            #[cfg(target_arch = "x86_64")]
+            super::simd::Kernel::Avx512 => unsafe { vector::sigmoid_all_avx512(v) },
+            #[cfg(target_arch = "x86_64")]
+            super::simd::Kernel::Avx2 => unsafe { vector::sigmoid_all_avx2(v) },
+            _ => v.iter_mut().for_each(|x| *x = fast::sigmoid(*x)),
         }
-        v.iter_mut().for_each(|x| *x = fast::sigmoid(*x));
     }
 }
 
-/// The same loops compiled for AVX2 and FMA (8 lanes), chosen at run time.
+/// The same loops compiled for AVX2 and FMA (8 lanes) and for AVX-512 (16),
+/// chosen at run time.
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
+mod vector {
     #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn tanh_all(v: &mut [f32]) {
+    pub unsafe fn tanh_all_avx2(v: &mut [f32]) {
         v.iter_mut().for_each(|x| *x = super::fast::tanh(*x));
     }
 
     #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn sigmoid_all(v: &mut [f32]) {
+    pub unsafe fn sigmoid_all_avx2(v: &mut [f32]) {
+        v.iter_mut().for_each(|x| *x = super::fast::sigmoid(*x));
+    }
+
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    pub unsafe fn tanh_all_avx512(v: &mut [f32]) {
+        v.iter_mut().for_each(|x| *x = super::fast::tanh(*x));
+    }
+
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    pub unsafe fn sigmoid_all_avx512(v: &mut [f32]) {
         v.iter_mut().for_each(|x| *x = super::fast::sigmoid(*x));
     }
 }
@@ -115,14 +128,18 @@ pub mod fast {
         const LN2_HI: f32 = 0.693_145_75;
         const LN2_LO: f32 = 1.428_606_8e-6;
         let x = x.clamp(-87.0, 88.0);
-        let n = (x * LOG2_E + ROUND) - ROUND;
+        let t = x * LOG2_E + ROUND;
+        let n = t - ROUND;
+        // n as an integer, from the low bits of t (as a cast, the saturating
+        // conversion would not vectorise): t = 1.5·2²³ + n, |n| < 2²².
+        let ni = (t.to_bits() as i32).wrapping_sub(ROUND.to_bits() as i32);
         let g = (x - n * LN2_HI) - n * LN2_LO;
         let p = 1.0
             + g * (1.0
                 + g * (0.5
                     + g * (1.0 / 6.0
                         + g * (1.0 / 24.0 + g * (1.0 / 120.0 + g * (1.0 / 720.0 + g * (1.0 / 5040.0)))))));
-        let scale = f32::from_bits(((n as i32 + 127) << 23) as u32);
+        let scale = f32::from_bits(((ni + 127) << 23) as u32);
         p * scale
     }
 

@@ -1,46 +1,56 @@
-//! Matrix multiplication for the training step, `C = A·B + β·C`, packing
-//! into buffers the caller keeps so that a step allocates nothing (the
-//! general-purpose GEMM allocates its packing buffers on every call).
+//! Matrix multiplication for the training step, `C = A·B + β·C (+ bias)`,
+//! allocating nothing: the only buffer is one packed panel, kept by the
+//! caller (the general-purpose GEMM crates allocate their packing buffers on
+//! every call).
 //!
-//! Blocked the usual way: `KC` columns of A (rows of B) at a time are packed
-//! into `MR`-row and `NR`-column panels, and a register-sized `MR × NR`
-//! kernel accumulates their products. On x86-64 with AVX2 and FMA the same
-//! code is compiled for those instructions and chosen at run time.
+//! A register-sized `MR × NR` kernel accumulates `kc` steps of an outer
+//! product of `MR` values of A (broadcast) and `NR` values of B (vectors).
+//! Both are read where they lie: A with any strides (a transposed view of
+//! the layer's input in the weight gradient is as good as the input), B when
+//! its rows are contiguous (the weights in the forward pass, the deltas in the
+//! weight gradient). Only a B whose rows are not contiguous (`Wᵀ` in the
+//! backward product `δ·Wᵀ`) and the last, narrower panel are packed, `kc × NR`
+//! at a time. When the transposed operand is the larger one the product is
+//! computed as `Cᵀ = Bᵀ·Aᵀ` instead, so that the smaller is packed.
+//!
+//! The kernels are those of [`Kernel`]: 12 × 32 for AVX-512, 6 × 16 for AVX2
+//! and FMA (hand-written; the compiler keeps a generic accumulator array in
+//! memory there), and generic code the compiler vectorises elsewhere.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use super::Float;
+use super::simd::{self, Kernel};
 
-/// Kernel sizes: 6 × 16 for AVX2 (12 of 16 registers), 12 × 32 for AVX-512
-/// (24 of 32); the largest is what the scratch buffers are sized for.
-const MR_MAX: usize = 12;
+/// The widest panel of B (AVX-512's) and the depth of one block.
 const NR_MAX: usize = 32;
 const KC: usize = 256;
-const MC: usize = 96;
 
-/// Packing buffers, grown on first use and kept.
-#[derive(Debug, Clone, Default)]
+/// The portable kernel's tile: 8 × 8 in 16 of NEON's 32 registers, 4 × 16
+/// in SSE2's 16.
+#[cfg(target_arch = "aarch64")]
+const PORTABLE_TILE: (usize, usize) = (8, 8);
+#[cfg(not(target_arch = "aarch64"))]
+const PORTABLE_TILE: (usize, usize) = (4, 16);
+/// Fused multiply-add in the portable kernel where every CPU of the target
+/// has it (64-bit ARM); elsewhere `mul_add` would be a library call.
+const PORTABLE_FMA: bool = cfg!(target_arch = "aarch64");
+
+/// The buffer for one packed panel of B, allocated once.
+#[derive(Debug, Clone)]
 pub struct GemmScratch<F> {
-    a: Vec<F>,
-    b: Vec<F>,
+    panel: Vec<F>,
+}
+
+impl<F: Float> Default for GemmScratch<F> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl<F: Float> GemmScratch<F> {
     pub fn new() -> Self {
-        GemmScratch { a: Vec::new(), b: Vec::new() }
-    }
-
-    /// Grows the buffers for an m×k by k×n product.
-    pub fn reserve(&mut self, m: usize, n: usize, k: usize) {
-        let kc = k.min(KC);
-        let a = kc * MC.min(m).next_multiple_of(MR_MAX);
-        let b = kc * n.next_multiple_of(NR_MAX);
-        if self.a.len() < a {
-            self.a.resize(a, F::zero());
-        }
-        if self.b.len() < b {
-            self.b.resize(b, F::zero());
-        }
+        GemmScratch { panel: vec![F::zero(); KC * NR_MAX] }
     }
 }
 
@@ -53,7 +63,7 @@ pub fn gemm<F: Float>(
     c: ArrayViewMut2<F>,
     scratch: &mut GemmScratch<F>,
 ) {
-    gemm_bias(a, b, beta, None, c, scratch);
+    gemm_with(simd::active(), a, b, beta, None, c, scratch);
 }
 
 /// `c = a·b + beta·c + bias` with `bias` (length n) added to every row, in
@@ -66,56 +76,12 @@ pub fn gemm_bias<F: Float>(
     c: ArrayViewMut2<F>,
     scratch: &mut GemmScratch<F>,
 ) {
-    let (m, k) = a.dim();
-    let (k2, n) = b.dim();
-    assert_eq!(k, k2, "gemm: inner dimensions differ");
-    assert_eq!(c.dim(), (m, n), "gemm: output shape");
-    scratch.reserve(m, n, k);
-    #[cfg(target_arch = "x86_64")]
-    {
-        let f32_elements = std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>();
-        if f32_elements && std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has the features `gemm_avx512` is compiled for.
-            unsafe { gemm_avx512(a, b, beta, bias, c, scratch) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU has the features `gemm_fma` is compiled for.
-            unsafe { gemm_fma(a, b, beta, bias, c, scratch) };
-            return;
-        }
-    }
-    gemm_blocked::<F, false, 6, 16>(a, b, beta, bias, c, scratch);
+    gemm_with(simd::active(), a, b, beta, bias, c, scratch);
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn gemm_avx512<F: Float>(
-    a: ArrayView2<F>,
-    b: ArrayView2<F>,
-    beta: F,
-    bias: Option<&[F]>,
-    c: ArrayViewMut2<F>,
-    scratch: &mut GemmScratch<F>,
-) {
-    gemm_blocked::<F, true, 12, 32>(a, b, beta, bias, c, scratch);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn gemm_fma<F: Float>(
-    a: ArrayView2<F>,
-    b: ArrayView2<F>,
-    beta: F,
-    bias: Option<&[F]>,
-    c: ArrayViewMut2<F>,
-    scratch: &mut GemmScratch<F>,
-) {
-    gemm_blocked::<F, true, 6, 16>(a, b, beta, bias, c, scratch);
-}
-
-#[inline(always)]
-fn gemm_blocked<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
+/// [`gemm_bias`] on the given kernels, which this CPU must support.
+pub fn gemm_with<F: Float>(
+    kernel: Kernel,
     a: ArrayView2<F>,
     b: ArrayView2<F>,
     beta: F,
@@ -124,9 +90,15 @@ fn gemm_blocked<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
     scratch: &mut GemmScratch<F>,
 ) {
     let (m, k) = a.dim();
-    let n = b.ncols();
+    let (k2, n) = b.dim();
+    assert_eq!(k, k2, "gemm: inner dimensions differ");
+    assert_eq!(c.dim(), (m, n), "gemm: output shape");
     if let Some(bias) = bias {
         assert_eq!(bias.len(), n, "gemm: bias length");
+    }
+    assert!(kernel.supported(), "gemm: this CPU cannot run the {} kernels", kernel.name());
+    if m == 0 || n == 0 {
+        return;
     }
     if k == 0 {
         if beta == F::zero() {
@@ -141,108 +113,300 @@ fn gemm_blocked<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
         }
         return;
     }
-    let panels_n = n.div_ceil(NR);
+    // B not row-contiguous but column-contiguous, and A the smaller: Cᵀ = Bᵀ·Aᵀ
+    // reads Bᵀ in place and packs Aᵀ instead.
+    let rows_contiguous = |v: &ArrayView2<F>| v.strides()[1] == 1 || v.ncols() == 1;
+    if bias.is_none() && !rows_contiguous(&b) && rows_contiguous(&b.t()) && m < n {
+        product(kernel, b.reversed_axes(), a.reversed_axes(), beta, None, c.reversed_axes(), scratch);
+    } else {
+        product(kernel, a, b, beta, bias, c, scratch);
+    }
+}
+
+fn product<F: Float>(
+    kernel: Kernel,
+    a: ArrayView2<F>,
+    b: ArrayView2<F>,
+    beta: F,
+    bias: Option<&[F]>,
+    c: ArrayViewMut2<F>,
+    scratch: &mut GemmScratch<F>,
+) {
+    let f32_elements = std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>();
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 if f32_elements => {
+            // SAFETY: `gemm_with` checked that the CPU runs AVX-512 kernels.
+            unsafe { product_avx512(a, b, beta, bias, c, scratch) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 | Kernel::Avx2 => {
+            // SAFETY: AVX-512 kernels imply AVX2 and FMA (`Kernel::supported`),
+            // and `gemm_with` checked that the CPU runs the chosen one.
+            unsafe { product_fma(a, b, beta, bias, c, scratch) }
+        }
+        _ => {
+            blocked::<F, PORTABLE_FMA, { PORTABLE_TILE.0 }, { PORTABLE_TILE.1 }>(a, b, beta, bias, c, scratch)
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+unsafe fn product_avx512<F: Float>(
+    a: ArrayView2<F>,
+    b: ArrayView2<F>,
+    beta: F,
+    bias: Option<&[F]>,
+    c: ArrayViewMut2<F>,
+    scratch: &mut GemmScratch<F>,
+) {
+    blocked::<F, true, 12, 32>(a, b, beta, bias, c, scratch);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn product_fma<F: Float>(
+    a: ArrayView2<F>,
+    b: ArrayView2<F>,
+    beta: F,
+    bias: Option<&[F]>,
+    c: ArrayViewMut2<F>,
+    scratch: &mut GemmScratch<F>,
+) {
+    blocked::<F, true, 6, 16>(a, b, beta, bias, c, scratch);
+}
+
+/// Where a panel of B is read from: a pointer to its first value and the
+/// distance between its rows.
+#[derive(Clone, Copy)]
+struct Panel<F> {
+    ptr: *const F,
+    row_stride: isize,
+}
+
+#[inline(always)]
+fn blocked<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
+    a: ArrayView2<F>,
+    b: ArrayView2<F>,
+    beta: F,
+    bias: Option<&[F]>,
+    mut c: ArrayViewMut2<F>,
+    scratch: &mut GemmScratch<F>,
+) {
+    const { assert!(NR <= NR_MAX) };
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let (rs_a, cs_a) = (a.strides()[0], a.strides()[1]);
+    let (rs_b, cs_b) = (b.strides()[0], b.strides()[1]);
+    let (rs_c, cs_c) = (c.strides()[0], c.strides()[1]);
+    let (a_ptr, b_ptr, c_ptr) = (a.as_ptr(), b.as_ptr(), c.as_mut_ptr());
+    let b_in_place = cs_b == 1 || n == 1;
     // Equal blocks of at most KC, so that no block is a short remainder.
     let kc_step = k.div_ceil(k.div_ceil(KC));
     for pc in (0..k).step_by(kc_step) {
         let kc = kc_step.min(k - pc);
-        // First block: C = β·C + A·B; later blocks add.
+        // First block: C = β·C + A·B (+ bias); later blocks add.
         let beta_now = if pc == 0 { beta } else { F::one() };
-        pack_b::<F, NR>(&b, pc, kc, n, &mut scratch.b);
-        for ic in (0..m).step_by(MC) {
-            let mc = MC.min(m - ic);
-            pack_a::<F, MR>(&a, ic, mc, pc, kc, &mut scratch.a);
-            let panels_m = mc.div_ceil(MR);
-            for jp in 0..panels_n {
-                let bp = &scratch.b[jp * kc * NR..(jp + 1) * kc * NR];
-                for ip in 0..panels_m {
-                    let ap = &scratch.a[ip * kc * MR..(ip + 1) * kc * MR];
-                    let acc = kernel_dispatch::<F, FMA, MR, NR>(kc, ap, bp);
-                    let rows = MR.min(mc - ip * MR);
-                    let cols = NR.min(n - jp * NR);
-                    let bias_now = if pc == 0 { bias.map(|b| &b[jp * NR..jp * NR + cols]) } else { None };
-                    for (i, acc_row) in acc.iter().enumerate().take(rows) {
-                        let r = ic + ip * MR + i;
-                        let mut row = c.row_mut(r);
-                        let out = row.as_slice_mut().map(|s| &mut s[jp * NR..jp * NR + cols]);
-                        match (out, bias_now) {
-                            (Some(out), Some(bz)) if beta_now == F::zero() => {
-                                for ((o, &v), &bv) in out.iter_mut().zip(acc_row).zip(bz) {
-                                    *o = v + bv;
-                                }
-                            }
-                            (Some(out), None) if beta_now == F::zero() => {
-                                out.copy_from_slice(&acc_row[..cols])
-                            }
-                            (Some(out), None) if beta_now == F::one() => {
-                                for (o, &v) in out.iter_mut().zip(acc_row) {
-                                    *o += v;
-                                }
-                            }
-                            _ => {
-                                for (j, &v) in acc_row.iter().enumerate().take(cols) {
-                                    let cell = &mut row[jp * NR + j];
-                                    let base =
-                                        if beta_now == F::zero() { F::zero() } else { beta_now * *cell };
-                                    let bv = bias_now.map_or(F::zero(), |b| b[j]);
-                                    *cell = base + v + bv;
-                                }
-                            }
-                        }
-                    }
+        for j0 in (0..n).step_by(NR) {
+            let cols = NR.min(n - j0);
+            // SAFETY: (pc, j0) is inside B; a panel read in place has NR
+            // columns, and one packed has kc rows of NR in `scratch`.
+            let panel = unsafe {
+                let origin = b_ptr.offset(pc as isize * rs_b + j0 as isize * cs_b);
+                if b_in_place && cols == NR {
+                    Panel { ptr: origin, row_stride: rs_b }
+                } else {
+                    pack_panel::<F, NR>(origin, rs_b, cs_b, kc, cols, &mut scratch.panel);
+                    Panel { ptr: scratch.panel.as_ptr(), row_stride: NR as isize }
+                }
+            };
+            let bias_now = if pc == 0 { bias.map(|b| &b[j0..j0 + cols]) } else { None };
+            for i0 in (0..m).step_by(MR) {
+                let rows = MR.min(m - i0);
+                // SAFETY: rows i0..i0+rows and columns pc..pc+kc are inside A
+                // (the kernel reads no row past `rows`); the panel holds kc
+                // rows of NR; the tile of C is inside C and no view aliases it.
+                unsafe {
+                    let a_tile = a_ptr.offset(i0 as isize * rs_a + pc as isize * cs_a);
+                    let acc = kernel::<F, FMA, MR, NR>(kc, a_tile, rs_a, cs_a, rows, panel);
+                    let c_tile = c_ptr.offset(i0 as isize * rs_c + j0 as isize * cs_c);
+                    store(&acc, rows, cols, c_tile, rs_c, cs_c, beta_now, bias_now);
                 }
             }
         }
     }
 }
 
-/// The hand-written AVX2 kernel for f32 (the compiler keeps a generic
-/// accumulator array in memory), the generic one otherwise.
+/// Copies `kc` rows of `cols` columns of B from `origin` into `out` as rows
+/// of NR, zero-padded; reads along whichever direction B is contiguous in.
+///
+/// # Safety
+/// `origin` with the strides must address kc × cols values.
 #[inline(always)]
-fn kernel_dispatch<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
+unsafe fn pack_panel<F: Float, const NR: usize>(
+    origin: *const F,
+    rs: isize,
+    cs: isize,
     kc: usize,
-    ap: &[F],
-    bp: &[F],
+    cols: usize,
+    out: &mut [F],
+) {
+    let out = &mut out[..kc * NR];
+    // SAFETY: the caller's promise, for every (p, j) with p < kc, j < cols.
+    unsafe {
+        if rs == 1 && cs != 1 {
+            for j in 0..cols {
+                let col = origin.offset(j as isize * cs);
+                for p in 0..kc {
+                    out[p * NR + j] = *col.add(p);
+                }
+            }
+            for p in 0..kc {
+                out[p * NR + cols..(p + 1) * NR].fill(F::zero());
+            }
+        } else {
+            for (p, dst) in out.chunks_exact_mut(NR).enumerate() {
+                let row = origin.offset(p as isize * rs);
+                for (j, d) in dst[..cols].iter_mut().enumerate() {
+                    *d = *row.offset(j as isize * cs);
+                }
+                dst[cols..].fill(F::zero());
+            }
+        }
+    }
+}
+
+/// Writes an MR × NR tile into C: `c = beta·c + acc (+ bias)` over its first
+/// `rows` × `cols`; with β = 0 the old values are not read.
+///
+/// # Safety
+/// `c` with the strides must address rows × cols values no one else uses.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn store<F: Float, const MR: usize, const NR: usize>(
+    acc: &[[F; NR]; MR],
+    rows: usize,
+    cols: usize,
+    c: *mut F,
+    rs: isize,
+    cs: isize,
+    beta: F,
+    bias: Option<&[F]>,
+) {
+    for (i, acc_row) in acc.iter().enumerate().take(rows) {
+        // SAFETY: the caller's promise.
+        unsafe {
+            let row = c.offset(i as isize * rs);
+            if cs == 1 {
+                let out = std::slice::from_raw_parts_mut(row, cols);
+                match bias {
+                    Some(bz) if beta == F::zero() => {
+                        for ((o, &v), &bv) in out.iter_mut().zip(acc_row).zip(bz) {
+                            *o = v + bv;
+                        }
+                    }
+                    None if beta == F::zero() => out.copy_from_slice(&acc_row[..cols]),
+                    None if beta == F::one() => out.iter_mut().zip(acc_row).for_each(|(o, &v)| *o += v),
+                    _ => {
+                        for (j, (o, &v)) in out.iter_mut().zip(acc_row).enumerate() {
+                            let base = if beta == F::zero() { F::zero() } else { beta * *o };
+                            *o = base + v + bias.map_or(F::zero(), |b| b[j]);
+                        }
+                    }
+                }
+            } else {
+                for (j, &v) in acc_row.iter().enumerate().take(cols) {
+                    let o = row.offset(j as isize * cs);
+                    let base = if beta == F::zero() { F::zero() } else { beta * *o };
+                    *o = base + v + bias.map_or(F::zero(), |b| b[j]);
+                }
+            }
+        }
+    }
+}
+
+/// `kc` steps of the MR × NR outer-product update: the hand-written SIMD
+/// kernels for f32 where they were compiled in, the generic one otherwise.
+/// Rows of A past `rows` are read as its last row (their sums are not
+/// stored), so that A needs no padding.
+///
+/// # Safety
+/// `a` with the strides must address rows × kc values, the panel kc rows of
+/// NR; with FMA, the CPU must have AVX2 and FMA (AVX-512F for 12 × 32).
+#[inline(always)]
+unsafe fn kernel<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
+    kc: usize,
+    a: *const F,
+    rs_a: isize,
+    cs_a: isize,
+    rows: usize,
+    panel: Panel<F>,
 ) -> [[F; NR]; MR] {
+    let mut row_ptrs = [a; MR];
+    for (i, r) in row_ptrs.iter_mut().enumerate() {
+        // SAFETY: rows below `rows` are inside A.
+        *r = unsafe { a.offset(i.min(rows - 1) as isize * rs_a) };
+    }
     #[cfg(target_arch = "x86_64")]
     if FMA && std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>() {
-        assert!(ap.len() >= kc * MR && bp.len() >= kc * NR);
-        // SAFETY: F is f32 (checked above), so the slices and the result have
-        // f32's layout (transmute_copy between arrays of the same shape); FMA
-        // is only true inside `gemm_fma` (AVX2 and FMA present, 6 × 16) or
-        // `gemm_avx512` (AVX-512F present, 12 × 32); the lengths are checked.
+        // SAFETY: F is f32 (checked above), so the pointers and the result
+        // have f32's layout (transmute_copy between arrays of the same
+        // shape); the caller promises the CPU features and the extents.
         unsafe {
-            let (a, b) = (ap.as_ptr().cast::<f32>(), bp.as_ptr().cast::<f32>());
+            let rp: [*const f32; MR] = std::mem::transmute_copy(&row_ptrs);
+            let (b, ldb) = (panel.ptr.cast::<f32>(), panel.row_stride);
             if MR == 6 && NR == 16 {
-                let acc = kernel_f32_avx2(kc, a, b);
+                let rp: [*const f32; 6] = std::mem::transmute_copy(&rp);
+                let acc = kernel_f32_avx2(kc, &rp, cs_a, b, ldb);
                 return std::mem::transmute_copy::<[[f32; 16]; 6], [[F; NR]; MR]>(&acc);
             }
             if MR == 12 && NR == 32 {
-                let acc = kernel_f32_avx512(kc, a, b);
+                let rp: [*const f32; 12] = std::mem::transmute_copy(&rp);
+                let acc = kernel_f32_avx512(kc, &rp, cs_a, b, ldb);
                 return std::mem::transmute_copy::<[[f32; 32]; 12], [[F; NR]; MR]>(&acc);
             }
         }
     }
-    kernel::<F, FMA, MR, NR>(kc, ap, bp)
+    let mut acc = [[F::zero(); NR]; MR];
+    for p in 0..kc {
+        // SAFETY: p < kc rows of the panel, NR values each; p < kc columns of A.
+        let b = unsafe { std::slice::from_raw_parts(panel.ptr.offset(p as isize * panel.row_stride), NR) };
+        for (acc_row, r) in acc.iter_mut().zip(row_ptrs) {
+            let ai = unsafe { *r.offset(p as isize * cs_a) };
+            for (s, &bj) in acc_row.iter_mut().zip(b) {
+                *s = if FMA { ai.mul_add(bj, *s) } else { *s + ai * bj };
+            }
+        }
+    }
+    acc
 }
 
-/// 12 × 32 in twenty-four 16-lane registers.
+/// 12 × 32 in twenty-four 16-lane registers: per step, two loads of B and
+/// twelve broadcasts of A.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn kernel_f32_avx512(kc: usize, ap: *const f32, bp: *const f32) -> [[f32; 32]; 12] {
+unsafe fn kernel_f32_avx512(
+    kc: usize,
+    rows: &[*const f32; 12],
+    cs_a: isize,
+    b: *const f32,
+    ldb: isize,
+) -> [[f32; 32]; 12] {
     use std::arch::x86_64::*;
-    // SAFETY (whole body): the caller guarantees kc·12 values at `ap` and
-    // kc·32 at `bp`; unaligned loads are used.
+    // SAFETY (whole body): the caller guarantees kc values along each row
+    // pointer (stride cs_a) and kc rows of 32 at `b` (stride ldb); unaligned
+    // loads are used.
     unsafe {
         let mut acc = [[_mm512_setzero_ps(); 2]; 12];
-        for p in 0..kc {
-            let b0 = _mm512_loadu_ps(bp.add(p * 32));
-            let b1 = _mm512_loadu_ps(bp.add(p * 32 + 16));
-            let a = ap.add(p * 12);
-            for (i, row) in acc.iter_mut().enumerate() {
-                let ai = _mm512_set1_ps(*a.add(i));
-                row[0] = _mm512_fmadd_ps(ai, b0, row[0]);
-                row[1] = _mm512_fmadd_ps(ai, b1, row[1]);
+        for p in 0..kc as isize {
+            let bp = b.offset(p * ldb);
+            let b0 = _mm512_loadu_ps(bp);
+            let b1 = _mm512_loadu_ps(bp.add(16));
+            for (acc_row, r) in acc.iter_mut().zip(rows) {
+                let ai = _mm512_set1_ps(*r.offset(p * cs_a));
+                acc_row[0] = _mm512_fmadd_ps(ai, b0, acc_row[0]);
+                acc_row[1] = _mm512_fmadd_ps(ai, b1, acc_row[1]);
             }
         }
         let mut out = [[0.0f32; 32]; 12];
@@ -254,157 +418,37 @@ unsafe fn kernel_f32_avx512(kc: usize, ap: *const f32, bp: *const f32) -> [[f32;
     }
 }
 
-/// 6 × 16 in twelve 8-lane registers: per step, two loads of B and six
-/// broadcasts of A.
+/// 6 × 16 in twelve 8-lane registers (two FMA pipes, each FMA's latency
+/// hidden by eleven others): per step, two loads of B and six broadcasts of A.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn kernel_f32_avx2(kc: usize, ap: *const f32, bp: *const f32) -> [[f32; 16]; 6] {
+unsafe fn kernel_f32_avx2(
+    kc: usize,
+    rows: &[*const f32; 6],
+    cs_a: isize,
+    b: *const f32,
+    ldb: isize,
+) -> [[f32; 16]; 6] {
     use std::arch::x86_64::*;
-    // SAFETY (whole body): the caller guarantees kc·MR values at `ap` and
-    // kc·NR at `bp`; unaligned loads are used.
+    // SAFETY (whole body): as for the AVX-512 kernel, with 16 columns.
     unsafe {
-        let z = _mm256_setzero_ps();
-        let (mut c00, mut c01, mut c10, mut c11, mut c20, mut c21) = (z, z, z, z, z, z);
-        let (mut c30, mut c31, mut c40, mut c41, mut c50, mut c51) = (z, z, z, z, z, z);
-        for p in 0..kc {
-            let b0 = _mm256_loadu_ps(bp.add(p * 16));
-            let b1 = _mm256_loadu_ps(bp.add(p * 16 + 8));
-            let a = ap.add(p * 6);
-            let a0 = _mm256_broadcast_ss(&*a);
-            c00 = _mm256_fmadd_ps(a0, b0, c00);
-            c01 = _mm256_fmadd_ps(a0, b1, c01);
-            let a1 = _mm256_broadcast_ss(&*a.add(1));
-            c10 = _mm256_fmadd_ps(a1, b0, c10);
-            c11 = _mm256_fmadd_ps(a1, b1, c11);
-            let a2 = _mm256_broadcast_ss(&*a.add(2));
-            c20 = _mm256_fmadd_ps(a2, b0, c20);
-            c21 = _mm256_fmadd_ps(a2, b1, c21);
-            let a3 = _mm256_broadcast_ss(&*a.add(3));
-            c30 = _mm256_fmadd_ps(a3, b0, c30);
-            c31 = _mm256_fmadd_ps(a3, b1, c31);
-            let a4 = _mm256_broadcast_ss(&*a.add(4));
-            c40 = _mm256_fmadd_ps(a4, b0, c40);
-            c41 = _mm256_fmadd_ps(a4, b1, c41);
-            let a5 = _mm256_broadcast_ss(&*a.add(5));
-            c50 = _mm256_fmadd_ps(a5, b0, c50);
-            c51 = _mm256_fmadd_ps(a5, b1, c51);
+        let mut acc = [[_mm256_setzero_ps(); 2]; 6];
+        for p in 0..kc as isize {
+            let bp = b.offset(p * ldb);
+            let b0 = _mm256_loadu_ps(bp);
+            let b1 = _mm256_loadu_ps(bp.add(8));
+            for (acc_row, r) in acc.iter_mut().zip(rows) {
+                let ai = _mm256_broadcast_ss(&*r.offset(p * cs_a));
+                acc_row[0] = _mm256_fmadd_ps(ai, b0, acc_row[0]);
+                acc_row[1] = _mm256_fmadd_ps(ai, b1, acc_row[1]);
+            }
         }
         let mut out = [[0.0f32; 16]; 6];
-        for (row, (lo, hi)) in
-            out.iter_mut().zip([(c00, c01), (c10, c11), (c20, c21), (c30, c31), (c40, c41), (c50, c51)])
-        {
-            _mm256_storeu_ps(row.as_mut_ptr(), lo);
-            _mm256_storeu_ps(row.as_mut_ptr().add(8), hi);
+        for (o, row) in out.iter_mut().zip(acc) {
+            _mm256_storeu_ps(o.as_mut_ptr(), row[0]);
+            _mm256_storeu_ps(o.as_mut_ptr().add(8), row[1]);
         }
         out
-    }
-}
-
-/// `kc` steps of the MR × NR outer-product update.
-#[inline(always)]
-fn kernel<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
-    kc: usize,
-    ap: &[F],
-    bp: &[F],
-) -> [[F; NR]; MR] {
-    let mut acc = [[F::zero(); NR]; MR];
-    for (a, b) in ap.chunks_exact(MR).zip(bp.chunks_exact(NR)).take(kc) {
-        for i in 0..MR {
-            let ai = a[i];
-            for j in 0..NR {
-                acc[i][j] = if FMA { ai.mul_add(b[j], acc[i][j]) } else { acc[i][j] + ai * b[j] };
-            }
-        }
-    }
-    acc
-}
-
-/// B's rows `pc..pc+kc` as panels of NR columns, zero-padded: panel `jp`
-/// holds `b[pc + p][jp·NR + j]` at `(jp·kc + p)·NR + j`. Reads along
-/// whichever direction B is contiguous in (B is often a transposed view).
-fn pack_b<F: Float, const NR: usize>(b: &ArrayView2<F>, pc: usize, kc: usize, n: usize, out: &mut [F]) {
-    let by_columns = b.strides()[0] == 1 && b.strides()[1] != 1;
-    for jp in 0..n.div_ceil(NR) {
-        let j0 = jp * NR;
-        let cols = NR.min(n - j0);
-        let panel = &mut out[jp * kc * NR..(jp + 1) * kc * NR];
-        if by_columns {
-            for j in 0..NR {
-                if j < cols {
-                    let col = b.column(j0 + j);
-                    let src = &col.as_slice().expect("a column of unit stride")[pc..pc + kc];
-                    for (p, &v) in src.iter().enumerate() {
-                        panel[p * NR + j] = v;
-                    }
-                } else {
-                    for p in 0..kc {
-                        panel[p * NR + j] = F::zero();
-                    }
-                }
-            }
-        } else {
-            for (p, dst) in panel.chunks_exact_mut(NR).enumerate() {
-                let row = b.row(pc + p);
-                match row.as_slice() {
-                    Some(r) => dst[..cols].copy_from_slice(&r[j0..j0 + cols]),
-                    None => {
-                        for j in 0..cols {
-                            dst[j] = row[j0 + j];
-                        }
-                    }
-                }
-                dst[cols..].fill(F::zero());
-            }
-        }
-    }
-}
-
-/// A's block `ic..ic+mc` × `pc..pc+kc` as panels of MR rows, zero-padded:
-/// panel `ip` holds `a[ic + ip·MR + i][pc + p]` at `(ip·kc + p)·MR + i`.
-/// Reads along whichever direction A is contiguous in.
-fn pack_a<F: Float, const MR: usize>(
-    a: &ArrayView2<F>,
-    ic: usize,
-    mc: usize,
-    pc: usize,
-    kc: usize,
-    out: &mut [F],
-) {
-    let by_columns = a.strides()[0] == 1 && a.strides()[1] != 1;
-    for ip in 0..mc.div_ceil(MR) {
-        let i0 = ic + ip * MR;
-        let rows = MR.min(ic + mc - i0);
-        let panel = &mut out[ip * kc * MR..(ip + 1) * kc * MR];
-        if by_columns {
-            for (p, dst) in panel.chunks_exact_mut(MR).enumerate() {
-                let col = a.column(pc + p);
-                let src = col.as_slice().expect("a column of unit stride");
-                dst[..rows].copy_from_slice(&src[i0..i0 + rows]);
-                dst[rows..].fill(F::zero());
-            }
-        } else {
-            for i in 0..MR {
-                if i < rows {
-                    let row = a.row(i0 + i);
-                    match row.as_slice() {
-                        Some(r) => {
-                            for (p, &v) in r[pc..pc + kc].iter().enumerate() {
-                                panel[p * MR + i] = v;
-                            }
-                        }
-                        None => {
-                            for p in 0..kc {
-                                panel[p * MR + i] = row[pc + p];
-                            }
-                        }
-                    }
-                } else {
-                    for p in 0..kc {
-                        panel[p * MR + i] = F::zero();
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -417,58 +461,123 @@ mod tests {
 
     use super::*;
 
+    const SHAPES: [(usize, usize, usize); 9] = [
+        (1, 1, 1),
+        (7, 3, 5),
+        (6, 16, 16),
+        (13, 7, 33),
+        (12, 32, 32),
+        (33, 300, 17),
+        (100, 513, 40),
+        (64, 784, 128),
+        (64, 128, 784),
+    ];
+
+    fn random(rng: &mut ChaCha8Rng, shape: (usize, usize)) -> Array2<f64> {
+        Array2::from_shape_simple_fn(shape, || rng.random_range(-1.0..1.0))
+    }
+
+    fn max_diff(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
+        (a - b).iter().fold(0.0f64, |e, v| e.max(v.abs()))
+    }
+
+    /// Every layout the step uses (and a few it does not), every β, on
+    /// every kernel this CPU runs: the portable one always, so that the code
+    /// ARM runs is tested here too.
     #[test]
-    fn matches_a_reference_product_for_odd_shapes_and_strides() {
+    fn every_kernel_matches_a_reference_product_for_odd_shapes_and_strides() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let mut scratch = GemmScratch::<f64>::new();
-        for &(m, k, n) in &[(1, 1, 1), (7, 3, 5), (6, 16, 16), (33, 300, 17), (100, 513, 40), (64, 784, 128)]
-        {
-            let a = Array2::from_shape_simple_fn((m, k), || rng.random_range(-1.0..1.0));
-            let b = Array2::from_shape_simple_fn((k, n), || rng.random_range(-1.0..1.0));
-            let c0 = Array2::from_shape_simple_fn((m, n), || rng.random_range(-1.0..1.0));
-            for beta in [0.0, 1.0, 0.5] {
-                let mut expected = c0.clone();
-                general_mat_mul(1.0, &a, &b, beta, &mut expected);
-                let mut got = c0.clone();
-                gemm(a.view(), b.view(), beta, got.view_mut(), &mut scratch);
-                let err = (&got - &expected).iter().fold(0.0f64, |e, v| e.max(v.abs()));
-                assert!(err < 1e-10, "{m}×{k}·{k}×{n}, β={beta}: {err}");
-                // Transposed operands, as the backward pass uses them.
-                let at = a.t().to_owned();
-                let bt = b.t().to_owned();
-                let mut got_t = c0.clone();
-                gemm(at.t(), bt.t(), beta, got_t.view_mut(), &mut scratch);
-                let err = (&got_t - &expected).iter().fold(0.0f64, |e, v| e.max(v.abs()));
-                assert!(err < 1e-10, "transposed {m}×{k}·{k}×{n}: {err}");
+        for kernel in Kernel::ALL.into_iter().filter(|k| k.supported()) {
+            for &(m, k, n) in &SHAPES {
+                let (a, b, c0) =
+                    (random(&mut rng, (m, k)), random(&mut rng, (k, n)), random(&mut rng, (m, n)));
+                let (at, bt) = (a.t().to_owned(), b.t().to_owned());
+                for beta in [0.0, 1.0, 0.5] {
+                    let mut expected = c0.clone();
+                    general_mat_mul(1.0, &a, &b, beta, &mut expected);
+                    for (name, av, bv) in [
+                        ("plain", a.view(), b.view()),
+                        ("Aᵀ", at.t(), b.view()),
+                        ("Bᵀ", a.view(), bt.t()),
+                        ("Aᵀ Bᵀ", at.t(), bt.t()),
+                    ] {
+                        let mut got = c0.clone();
+                        gemm_with(kernel, av, bv, beta, None, got.view_mut(), &mut scratch);
+                        let err = max_diff(&got, &expected);
+                        assert!(err < 1e-10, "{kernel:?} {name} {m}×{k}·{k}×{n}, β={beta}: {err}");
+                    }
+                    // Into a transposed output.
+                    let mut got = c0.t().to_owned();
+                    gemm_with(
+                        kernel,
+                        a.view(),
+                        b.view(),
+                        beta,
+                        None,
+                        got.view_mut().reversed_axes(),
+                        &mut scratch,
+                    );
+                    let err = max_diff(&got.t().to_owned(), &expected);
+                    assert!(err < 1e-10, "{kernel:?} into Cᵀ {m}×{k}·{k}×{n}, β={beta}: {err}");
+                }
             }
         }
     }
 
-    /// The f32 path runs the hand-written SIMD kernels where the CPU has them.
+    /// The f32 path runs the hand-written SIMD kernels where the CPU has them,
+    /// with the bias added in the same pass.
     #[test]
     fn float32_kernels_match_a_float64_product() {
         let mut rng = ChaCha8Rng::seed_from_u64(6);
         let mut scratch = GemmScratch::<f32>::new();
-        for &(m, k, n) in &[(1, 1, 1), (13, 7, 33), (12, 32, 32), (6, 16, 16), (70, 300, 45), (64, 784, 128)]
-        {
-            let a = Array2::<f64>::from_shape_simple_fn((m, k), || rng.random_range(-1.0..1.0));
-            let b = Array2::<f64>::from_shape_simple_fn((k, n), || rng.random_range(-1.0..1.0));
-            let bias: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
-            let mut expected = Array2::<f64>::zeros((m, n));
-            general_mat_mul(1.0, &a, &b, 0.0, &mut expected);
-            for mut row in expected.rows_mut() {
-                row.iter_mut().zip(&bias).for_each(|(v, &bv)| *v += bv);
+        for kernel in Kernel::ALL.into_iter().filter(|k| k.supported()) {
+            for &(m, k, n) in &SHAPES {
+                let (a, b) = (random(&mut rng, (m, k)), random(&mut rng, (k, n)));
+                let bias: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
+                let mut expected = Array2::<f64>::zeros((m, n));
+                general_mat_mul(1.0, &a, &b, 0.0, &mut expected);
+                for mut row in expected.rows_mut() {
+                    row.iter_mut().zip(&bias).for_each(|(v, &bv)| *v += bv);
+                }
+                let (a32, b32) = (a.mapv(|v| v as f32), b.mapv(|v| v as f32));
+                let bias32: Vec<f32> = bias.iter().map(|&v| v as f32).collect();
+                let tolerance = 1e-5 * (k as f64).sqrt() + 1e-6;
+                let mut got = Array2::<f32>::from_elem((m, n), f32::NAN);
+                gemm_with(kernel, a32.view(), b32.view(), 0.0, Some(&bias32), got.view_mut(), &mut scratch);
+                let err = max_diff(&got.mapv(|v| v as f64), &expected);
+                assert!(err < tolerance, "{kernel:?} {m}×{k}·{k}×{n}: {err}");
+                let at = a32.t().to_owned();
+                let mut got_t = Array2::<f32>::zeros((m, n));
+                gemm_with(kernel, at.t(), b32.view(), 0.0, Some(&bias32), got_t.view_mut(), &mut scratch);
+                assert_eq!(got_t, got, "{kernel:?}: a transposed A gives the same numbers");
+                let bt = b32.t().to_owned();
+                let mut got_bt = Array2::<f32>::zeros((m, n));
+                gemm_with(kernel, a32.view(), bt.t(), 0.0, None, got_bt.view_mut(), &mut scratch);
+                let err = max_diff(
+                    &got_bt.mapv(|v| v as f64),
+                    &(&expected - &Array2::from_shape_fn((m, n), |(_, j)| bias[j])),
+                );
+                assert!(err < tolerance, "{kernel:?} Bᵀ {m}×{k}·{k}×{n}: {err}");
             }
-            let (a32, b32) = (a.mapv(|v| v as f32), b.mapv(|v| v as f32));
-            let bias32: Vec<f32> = bias.iter().map(|&v| v as f32).collect();
-            let mut got = Array2::<f32>::zeros((m, n));
-            gemm_bias(a32.view(), b32.view(), 0.0, Some(&bias32), got.view_mut(), &mut scratch);
-            let err = (&got.mapv(|v| v as f64) - &expected).iter().fold(0.0f64, |e, v| e.max(v.abs()));
-            assert!(err < 1e-5 * (k as f64).sqrt() + 1e-6, "{m}×{k}·{k}×{n}: {err}");
-            let at = a32.t().to_owned();
-            let mut got_t = Array2::<f32>::zeros((m, n));
-            gemm_bias(at.t(), b32.view(), 0.0, Some(&bias32), got_t.view_mut(), &mut scratch);
-            assert_eq!(got_t, got, "a transposed A gives the same numbers");
+        }
+    }
+
+    /// ARM's tile (8 × 8 with fused multiply-add) built and checked here.
+    #[test]
+    fn the_arm_tile_of_the_portable_kernel_is_right() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut scratch = GemmScratch::<f64>::new();
+        for &(m, k, n) in &SHAPES {
+            let (a, b) = (random(&mut rng, (m, k)), random(&mut rng, (k, n)));
+            let mut expected = Array2::zeros((m, n));
+            general_mat_mul(1.0, &a, &b, 0.0, &mut expected);
+            let bt = b.t().to_owned();
+            for bv in [b.view(), bt.t()] {
+                let mut got = Array2::zeros((m, n));
+                blocked::<f64, true, 8, 8>(a.view(), bv, 0.0, None, got.view_mut(), &mut scratch);
+                assert!(max_diff(&got, &expected) < 1e-10, "{m}×{k}·{k}×{n}");
+            }
         }
     }
 }

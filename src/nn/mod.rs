@@ -9,6 +9,7 @@ mod float;
 pub mod gemm;
 mod network;
 mod penalty;
+pub mod simd;
 mod task;
 mod workspace;
 

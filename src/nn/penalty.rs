@@ -228,8 +228,9 @@ impl Penalty {
         n: f64,
     ) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, which `step_avx2` is compiled for. The
+        if super::simd::active() != super::simd::Kernel::Portable {
+            // SAFETY: the CPU has AVX2 (the AVX2 and AVX-512 kernels both need
+            // it), which `step_avx2` is compiled for. The
             // arithmetic is the same (no contraction into FMA), so both paths
             // give the same numbers.
             unsafe { self.step_avx2(w, g, velocity, lr, momentum, n) };

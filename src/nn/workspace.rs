@@ -71,16 +71,7 @@ impl<F: Float> Workspace<F> {
             grad_b: net.layers.iter().map(|l| Array1::zeros(l.bias.raw_dim())).collect(),
             vel_w: net.layers.iter().map(|l| Array2::zeros(l.weights.raw_dim())).collect(),
             vel_b: net.layers.iter().map(|l| Array1::zeros(l.bias.raw_dim())).collect(),
-            gemm: {
-                // Room for every product of a step: forward, weight gradient, backward.
-                let mut g = GemmScratch::new();
-                for w in sizes.windows(2) {
-                    g.reserve(capacity, w[1], w[0]);
-                    g.reserve(w[0], w[1], capacity);
-                    g.reserve(capacity, w[0], w[1]);
-                }
-                g
-            },
+            gemm: GemmScratch::new(),
         }
     }
 
@@ -100,8 +91,8 @@ impl<F: Float> Workspace<F> {
     /// Gathers the rows `idx` of `x` and `y` into the input buffers.
     pub fn load_batch(&mut self, x: ArrayView2<F>, y: ArrayView2<F>, idx: &[usize]) {
         for (k, &i) in idx.iter().enumerate() {
-            self.x.row_mut(k).assign(&x.row(i));
-            self.y.row_mut(k).assign(&y.row(i));
+            copy_row(self.x.row_mut(k), x.row(i));
+            copy_row(self.y.row_mut(k), y.row(i));
         }
     }
 
@@ -202,6 +193,8 @@ impl<F: Float> Workspace<F> {
                             *d * act.derivative_from_output(a / q) * q
                         };
                     });
+                } else if let (Some(d), Some(a)) = (below.as_slice_mut(), a.as_slice()) {
+                    act.scale_by_derivative(d, a);
                 } else {
                     Zip::from(&mut below).and(&a).for_each(|d, &a| *d *= act.derivative_from_output(a));
                 }
@@ -246,6 +239,15 @@ impl<F: Float> Workspace<F> {
         self.forward(net, m, dropout);
         self.backward(net, m);
         self.step(net, params);
+    }
+}
+
+/// A row copy, as one `memcpy` when both rows are contiguous.
+#[inline(always)]
+fn copy_row<F: Float>(mut to: ndarray::ArrayViewMut1<F>, from: ndarray::ArrayView1<F>) {
+    match (to.as_slice_mut(), from.as_slice()) {
+        (Some(t), Some(f)) => t.copy_from_slice(f),
+        _ => to.assign(&from),
     }
 }
 
