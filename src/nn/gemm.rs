@@ -177,6 +177,15 @@ unsafe fn product_fma<F: Float>(
     blocked::<F, true, 6, 16>(a, b, beta, bias, c, scratch);
 }
 
+/// A whole tile of C for a kernel to write itself: rows of NR contiguous
+/// values `row_stride` apart, overwritten or added to.
+#[derive(Clone, Copy)]
+struct Direct<F> {
+    c: *mut F,
+    row_stride: isize,
+    add: bool,
+}
+
 /// Where a panel of B is read from: a pointer to its first value and the
 /// distance between its rows.
 #[derive(Clone, Copy)]
@@ -229,9 +238,22 @@ fn blocked<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
                 // rows of NR; the tile of C is inside C and no view aliases it.
                 unsafe {
                     let a_tile = a_ptr.offset(i0 as isize * rs_a + pc as isize * cs_a);
-                    let acc = kernel::<F, FMA, MR, NR>(kc, a_tile, rs_a, cs_a, rows, panel);
                     let c_tile = c_ptr.offset(i0 as isize * rs_c + j0 as isize * cs_c);
-                    store(&acc, rows, cols, c_tile, rs_c, cs_c, beta_now, bias_now);
+                    // A whole tile of contiguous rows, no bias, β 0 or 1: the
+                    // SIMD kernels write it from their registers.
+                    let whole = rows == MR && cols == NR && cs_c == 1 && bias_now.is_none();
+                    let direct = match beta_now {
+                        v if whole && v == F::zero() => {
+                            Some(Direct { c: c_tile, row_stride: rs_c, add: false })
+                        }
+                        v if whole && v == F::one() => {
+                            Some(Direct { c: c_tile, row_stride: rs_c, add: true })
+                        }
+                        _ => None,
+                    };
+                    if let Some(acc) = kernel::<F, FMA, MR, NR>(kc, a_tile, rs_a, cs_a, rows, panel, direct) {
+                        store(&acc, rows, cols, c_tile, rs_c, cs_c, beta_now, bias_now);
+                    }
                 }
             }
         }
@@ -315,11 +337,26 @@ unsafe fn store<F: Float, const MR: usize, const NR: usize>(
                         }
                     }
                 }
-            } else {
+            } else if rs != 1 {
                 for (j, &v) in acc_row.iter().enumerate().take(cols) {
                     let o = row.offset(j as isize * cs);
                     let base = if beta == F::zero() { F::zero() } else { beta * *o };
                     *o = base + v + bias.map_or(F::zero(), |b| b[j]);
+                }
+            }
+        }
+    }
+    if cs != 1 && rs == 1 {
+        // A transposed C (the product computed as Cᵀ = Bᵀ·Aᵀ): its columns
+        // are contiguous, so it is written column by column.
+        for j in 0..cols {
+            let bj = bias.map_or(F::zero(), |b| b[j]);
+            for (i, acc_row) in acc.iter().enumerate().take(rows) {
+                // SAFETY: the caller's promise.
+                unsafe {
+                    let o = c.offset(i as isize + j as isize * cs);
+                    let base = if beta == F::zero() { F::zero() } else { beta * *o };
+                    *o = base + acc_row[j] + bj;
                 }
             }
         }
@@ -333,7 +370,9 @@ unsafe fn store<F: Float, const MR: usize, const NR: usize>(
 ///
 /// # Safety
 /// `a` with the strides must address rows × kc values, the panel kc rows of
-/// NR; with FMA, the CPU must have AVX2 and FMA (AVX-512F for 12 × 32).
+/// NR, and `direct`, if given, MR rows of NR that no one else uses (then the
+/// kernel writes them and returns `None`); with FMA, the CPU must have AVX2
+/// and FMA (AVX-512F for 12 × 32).
 #[inline(always)]
 unsafe fn kernel<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
     kc: usize,
@@ -342,7 +381,8 @@ unsafe fn kernel<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
     cs_a: isize,
     rows: usize,
     panel: Panel<F>,
-) -> [[F; NR]; MR] {
+    direct: Option<Direct<F>>,
+) -> Option<[[F; NR]; MR]> {
     let mut row_ptrs = [a; MR];
     for (i, r) in row_ptrs.iter_mut().enumerate() {
         // SAFETY: rows below `rows` are inside A.
@@ -356,15 +396,16 @@ unsafe fn kernel<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
         unsafe {
             let rp: [*const f32; MR] = std::mem::transmute_copy(&row_ptrs);
             let (b, ldb) = (panel.ptr.cast::<f32>(), panel.row_stride);
+            let out = direct.map(|d| Direct { c: d.c.cast::<f32>(), row_stride: d.row_stride, add: d.add });
             if MR == 6 && NR == 16 {
                 let rp: [*const f32; 6] = std::mem::transmute_copy(&rp);
-                let acc = kernel_f32_avx2(kc, &rp, cs_a, b, ldb);
-                return std::mem::transmute_copy::<[[f32; 16]; 6], [[F; NR]; MR]>(&acc);
+                let acc = kernel_f32_avx2(kc, &rp, cs_a, b, ldb, out);
+                return acc.map(|acc| std::mem::transmute_copy::<[[f32; 16]; 6], [[F; NR]; MR]>(&acc));
             }
             if MR == 12 && NR == 32 {
                 let rp: [*const f32; 12] = std::mem::transmute_copy(&rp);
-                let acc = kernel_f32_avx512(kc, &rp, cs_a, b, ldb);
-                return std::mem::transmute_copy::<[[f32; 32]; 12], [[F; NR]; MR]>(&acc);
+                let acc = kernel_f32_avx512(kc, &rp, cs_a, b, ldb, out);
+                return acc.map(|acc| std::mem::transmute_copy::<[[f32; 32]; 12], [[F; NR]; MR]>(&acc));
             }
         }
     }
@@ -379,7 +420,19 @@ unsafe fn kernel<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
             }
         }
     }
-    acc
+    if let Some(d) = direct {
+        for (i, acc_row) in acc.iter().enumerate() {
+            // SAFETY: the caller's promise of MR rows of NR at d.c.
+            let c = unsafe { std::slice::from_raw_parts_mut(d.c.offset(i as isize * d.row_stride), NR) };
+            if d.add {
+                c.iter_mut().zip(acc_row).for_each(|(o, &v)| *o += v);
+            } else {
+                c.copy_from_slice(acc_row);
+            }
+        }
+        return None;
+    }
+    Some(acc)
 }
 
 /// 12 × 32 in twenty-four 16-lane registers: per step, two loads of B and
@@ -392,7 +445,8 @@ unsafe fn kernel_f32_avx512(
     cs_a: isize,
     b: *const f32,
     ldb: isize,
-) -> [[f32; 32]; 12] {
+    direct: Option<Direct<f32>>,
+) -> Option<[[f32; 32]; 12]> {
     use std::arch::x86_64::*;
     // SAFETY (whole body): the caller guarantees kc values along each row
     // pointer (stride cs_a) and kc rows of 32 at `b` (stride ldb); unaligned
@@ -409,12 +463,26 @@ unsafe fn kernel_f32_avx512(
                 acc_row[1] = _mm512_fmadd_ps(ai, b1, acc_row[1]);
             }
         }
+        if let Some(d) = direct {
+            // The caller promises 12 rows of 32 at d.c, d.row_stride apart.
+            for (i, row) in acc.into_iter().enumerate() {
+                let c = d.c.offset(i as isize * d.row_stride);
+                let (mut lo, mut hi) = (row[0], row[1]);
+                if d.add {
+                    lo = _mm512_add_ps(lo, _mm512_loadu_ps(c));
+                    hi = _mm512_add_ps(hi, _mm512_loadu_ps(c.add(16)));
+                }
+                _mm512_storeu_ps(c, lo);
+                _mm512_storeu_ps(c.add(16), hi);
+            }
+            return None;
+        }
         let mut out = [[0.0f32; 32]; 12];
         for (o, row) in out.iter_mut().zip(acc) {
             _mm512_storeu_ps(o.as_mut_ptr(), row[0]);
             _mm512_storeu_ps(o.as_mut_ptr().add(16), row[1]);
         }
-        out
+        Some(out)
     }
 }
 
@@ -428,7 +496,8 @@ unsafe fn kernel_f32_avx2(
     cs_a: isize,
     b: *const f32,
     ldb: isize,
-) -> [[f32; 16]; 6] {
+    direct: Option<Direct<f32>>,
+) -> Option<[[f32; 16]; 6]> {
     use std::arch::x86_64::*;
     // SAFETY (whole body): as for the AVX-512 kernel, with 16 columns.
     unsafe {
@@ -443,12 +512,26 @@ unsafe fn kernel_f32_avx2(
                 acc_row[1] = _mm256_fmadd_ps(ai, b1, acc_row[1]);
             }
         }
+        if let Some(d) = direct {
+            // The caller promises 6 rows of 16 at d.c, d.row_stride apart.
+            for (i, row) in acc.into_iter().enumerate() {
+                let c = d.c.offset(i as isize * d.row_stride);
+                let (mut lo, mut hi) = (row[0], row[1]);
+                if d.add {
+                    lo = _mm256_add_ps(lo, _mm256_loadu_ps(c));
+                    hi = _mm256_add_ps(hi, _mm256_loadu_ps(c.add(8)));
+                }
+                _mm256_storeu_ps(c, lo);
+                _mm256_storeu_ps(c.add(8), hi);
+            }
+            return None;
+        }
         let mut out = [[0.0f32; 16]; 6];
         for (o, row) in out.iter_mut().zip(acc) {
             _mm256_storeu_ps(o.as_mut_ptr(), row[0]);
             _mm256_storeu_ps(o.as_mut_ptr().add(8), row[1]);
         }
-        out
+        Some(out)
     }
 }
 
