@@ -132,10 +132,9 @@ fn product<F: Float>(
     c: ArrayViewMut2<F>,
     scratch: &mut GemmScratch<F>,
 ) {
-    let f32_elements = std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>();
     match kernel {
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx512 if f32_elements => {
+        Kernel::Avx512 if std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>() => {
             // SAFETY: `gemm_with` checked that the CPU runs AVX-512 kernels.
             unsafe { product_avx512(a, b, beta, bias, c, scratch) }
         }
