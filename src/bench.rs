@@ -670,9 +670,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             "{:<4} {:<10} {:>5} {:>8} {:>14} {:>10} {:>10} {:>10} {:>9}",
             "id", "workload", "runs", "threads", "samples/s", "µs/step", "seconds", "GFLOP/s", "of peak"
         );
-        println!(
-            "     (training steps only, as the reference times them; the evaluation after the last epoch is timed apart)"
-        );
+        if !results.is_empty() {
+            println!(
+                "     (training steps only, as the reference times them; the evaluation after the last epoch is timed apart)"
+            );
+        }
         for r in &results {
             println!(
                 "{:<4} {:<10} {:>5} {:>8} {:>14.0} {:>10.2} {:>10.3} {:>10.2} {:>8.1}%",
