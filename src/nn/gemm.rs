@@ -645,6 +645,31 @@ mod tests {
         }
     }
 
+    /// Views with negative and stepped strides read the right values.
+    #[test]
+    fn reversed_and_stepped_views_multiply_correctly() {
+        use ndarray::s;
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let mut scratch = GemmScratch::<f32>::new();
+        let big_a = random(&mut rng, (40, 70)).mapv(|v| v as f32);
+        let big_b = random(&mut rng, (70, 66)).mapv(|v| v as f32);
+        for kernel in Kernel::ALL.into_iter().filter(|k| k.supported()) {
+            for (a, b) in [
+                (big_a.slice(s![..;-1, ..]), big_b.slice(s![.., ..;-2])),
+                (big_a.slice(s![..;3, ..;-1]), big_b.slice(s![..;-1, ..])),
+                (big_a.slice(s![.., 5..]).reversed_axes().reversed_axes(), big_b.slice(s![5..;1, ..;-1])),
+            ] {
+                let (a64, b64) = (a.mapv(|v| v as f64), b.mapv(|v| v as f64));
+                let mut expected = Array2::<f64>::zeros((a.nrows(), b.ncols()));
+                general_mat_mul(1.0, &a64, &b64, 0.0, &mut expected);
+                let mut got = Array2::<f32>::zeros((a.nrows(), b.ncols()));
+                gemm_with(kernel, a, b, 0.0, None, got.view_mut(), &mut scratch);
+                let err = max_diff(&got.mapv(|v| v as f64), &expected);
+                assert!(err < 1e-4, "{kernel:?} {:?}·{:?}: {err}", a.strides(), b.strides());
+            }
+        }
+    }
+
     /// ARM's tile (8 × 8 with fused multiply-add) built and checked here.
     #[test]
     fn the_arm_tile_of_the_portable_kernel_is_right() {
