@@ -670,6 +670,65 @@ mod tests {
         }
     }
 
+    /// f32 with β 1 and ½ (the SIMD kernels add to C from their registers)
+    /// into a plain, a row-reversed and a transposed C.
+    #[test]
+    fn float32_products_add_into_any_layout_of_c() {
+        use ndarray::s;
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut scratch = GemmScratch::<f32>::new();
+        for kernel in Kernel::ALL.into_iter().filter(|k| k.supported()) {
+            for &(m, k, n) in &[(64, 784, 128), (13, 40, 33), (24, 64, 64)] {
+                let (a, b, c0) =
+                    (random(&mut rng, (m, k)), random(&mut rng, (k, n)), random(&mut rng, (m, n)));
+                let (a32, b32) = (a.mapv(|v| v as f32), b.mapv(|v| v as f32));
+                for beta in [1.0, 0.5] {
+                    let mut expected = c0.clone();
+                    general_mat_mul(1.0, &a, &b, beta, &mut expected);
+                    let tolerance = 1e-5 * (k as f64).sqrt() + 1e-5;
+                    let mut plain = c0.mapv(|v| v as f32);
+                    gemm_with(
+                        kernel,
+                        a32.view(),
+                        b32.view(),
+                        beta as f32,
+                        None,
+                        plain.view_mut(),
+                        &mut scratch,
+                    );
+                    let mut reversed = c0.slice(s![..;-1, ..]).mapv(|v| v as f32);
+                    gemm_with(
+                        kernel,
+                        a32.view(),
+                        b32.view(),
+                        beta as f32,
+                        None,
+                        reversed.slice_mut(s![..;-1, ..]),
+                        &mut scratch,
+                    );
+                    let mut transposed = c0.t().mapv(|v| v as f32);
+                    gemm_with(
+                        kernel,
+                        a32.view(),
+                        b32.view(),
+                        beta as f32,
+                        None,
+                        transposed.view_mut().reversed_axes(),
+                        &mut scratch,
+                    );
+                    for (name, got) in [
+                        ("plain", plain),
+                        ("reversed", reversed.slice(s![..;-1, ..]).to_owned()),
+                        ("transposed", transposed.t().to_owned()),
+                    ] {
+                        let err = max_diff(&got.mapv(|v| v as f64), &expected);
+                        assert!(err < tolerance, "{kernel:?} {name} {m}×{k}·{k}×{n} β={beta}: {err}");
+                    }
+                }
+            }
+        }
+    }
+
     /// ARM's tile (8 × 8 with fused multiply-add) built and checked here.
     #[test]
     fn the_arm_tile_of_the_portable_kernel_is_right() {
