@@ -58,49 +58,37 @@ pub trait Elementwise: Sized {
 
 impl Elementwise for f32 {
     fn tanh_all(v: &mut [f32]) {
-        match super::simd::active() {
-            // SAFETY: `active` only returns kernels this CPU runs.
-            #[cfg(target_arch = "x86_64")]
-            super::simd::Kernel::Avx512 => unsafe { vector::tanh_all_avx512(v) },
-            #[cfg(target_arch = "x86_64")]
-            super::simd::Kernel::Avx2 => unsafe { vector::tanh_all_avx2(v) },
-            _ => v.iter_mut().for_each(|x| *x = fast::tanh(*x)),
-        }
+        map_all(v, fast::tanh);
     }
     fn sigmoid_all(v: &mut [f32]) {
-        match super::simd::active() {
-            // SAFETY: as above.
-            #[cfg(target_arch = "x86_64")]
-            super::simd::Kernel::Avx512 => unsafe { vector::sigmoid_all_avx512(v) },
-            #[cfg(target_arch = "x86_64")]
-            super::simd::Kernel::Avx2 => unsafe { vector::sigmoid_all_avx2(v) },
-            _ => v.iter_mut().for_each(|x| *x = fast::sigmoid(*x)),
-        }
+        map_all(v, fast::sigmoid);
     }
 }
 
-/// The same loops compiled for AVX2 and FMA (8 lanes) and for AVX-512 (16),
-/// chosen at run time.
+/// `v[i] = f(v[i])`, compiled for the vector width of the active kernels.
+#[inline(always)]
+fn map_all(v: &mut [f32], f: impl Fn(f32) -> f32) {
+    match super::simd::active() {
+        // SAFETY: `active` only returns kernels this CPU runs.
+        #[cfg(target_arch = "x86_64")]
+        super::simd::Kernel::Avx512 => unsafe { vector::map_avx512(v, f) },
+        #[cfg(target_arch = "x86_64")]
+        super::simd::Kernel::Avx2 => unsafe { vector::map_avx2(v, f) },
+        _ => v.iter_mut().for_each(|x| *x = f(*x)),
+    }
+}
+
+/// The same loop compiled for AVX2 and FMA (8 lanes) and for AVX-512 (16).
 #[cfg(target_arch = "x86_64")]
 mod vector {
     #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn tanh_all_avx2(v: &mut [f32]) {
-        v.iter_mut().for_each(|x| *x = super::fast::tanh(*x));
-    }
-
-    #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn sigmoid_all_avx2(v: &mut [f32]) {
-        v.iter_mut().for_each(|x| *x = super::fast::sigmoid(*x));
+    pub unsafe fn map_avx2(v: &mut [f32], f: impl Fn(f32) -> f32) {
+        v.iter_mut().for_each(|x| *x = f(*x));
     }
 
     #[target_feature(enable = "avx512f,avx2,fma")]
-    pub unsafe fn tanh_all_avx512(v: &mut [f32]) {
-        v.iter_mut().for_each(|x| *x = super::fast::tanh(*x));
-    }
-
-    #[target_feature(enable = "avx512f,avx2,fma")]
-    pub unsafe fn sigmoid_all_avx512(v: &mut [f32]) {
-        v.iter_mut().for_each(|x| *x = super::fast::sigmoid(*x));
+    pub unsafe fn map_avx512(v: &mut [f32], f: impl Fn(f32) -> f32) {
+        v.iter_mut().for_each(|x| *x = f(*x));
     }
 }
 

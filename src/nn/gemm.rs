@@ -434,105 +434,77 @@ unsafe fn kernel<F: Float, const FMA: bool, const MR: usize, const NR: usize>(
     Some(acc)
 }
 
-/// 12 × 32 in twenty-four 16-lane registers: per step, two loads of B and
-/// twelve broadcasts of A.
+/// A hand-written kernel: `ROWS` rows of A broadcast against two vectors of
+/// `LANES` values of B per step, `2·ROWS` accumulators in registers. One
+/// body for both instruction sets, with their intrinsics as arguments.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn kernel_f32_avx512(
-    kc: usize,
-    rows: &[*const f32; 12],
-    cs_a: isize,
-    b: *const f32,
-    ldb: isize,
-    direct: Option<Direct<f32>>,
-) -> Option<[[f32; 32]; 12]> {
-    use std::arch::x86_64::*;
-    // SAFETY (whole body): the caller guarantees kc values along each row
-    // pointer (stride cs_a) and kc rows of 32 at `b` (stride ldb); unaligned
-    // loads are used.
-    unsafe {
-        let mut acc = [[_mm512_setzero_ps(); 2]; 12];
-        for p in 0..kc as isize {
-            let bp = b.offset(p * ldb);
-            let b0 = _mm512_loadu_ps(bp);
-            let b1 = _mm512_loadu_ps(bp.add(16));
-            for (acc_row, r) in acc.iter_mut().zip(rows) {
-                let ai = _mm512_set1_ps(*r.offset(p * cs_a));
-                acc_row[0] = _mm512_fmadd_ps(ai, b0, acc_row[0]);
-                acc_row[1] = _mm512_fmadd_ps(ai, b1, acc_row[1]);
-            }
-        }
-        if let Some(d) = direct {
-            // The caller promises 12 rows of 32 at d.c, d.row_stride apart.
-            for (i, row) in acc.into_iter().enumerate() {
-                let c = d.c.offset(i as isize * d.row_stride);
-                let (mut lo, mut hi) = (row[0], row[1]);
-                if d.add {
-                    lo = _mm512_add_ps(lo, _mm512_loadu_ps(c));
-                    hi = _mm512_add_ps(hi, _mm512_loadu_ps(c.add(16)));
+macro_rules! simd_kernel {
+    ($(#[$doc:meta])* $name:ident, $features:literal, $rows:literal, $lanes:literal,
+     $zero:ident, $set1:ident, $load:ident, $store:ident, $fma:ident, $add:ident) => {
+        $(#[$doc])*
+        #[target_feature(enable = $features)]
+        unsafe fn $name(
+            kc: usize,
+            rows: &[*const f32; $rows],
+            cs_a: isize,
+            b: *const f32,
+            ldb: isize,
+            direct: Option<Direct<f32>>,
+        ) -> Option<[[f32; 2 * $lanes]; $rows]> {
+            use std::arch::x86_64::*;
+            // SAFETY (whole body): the caller guarantees kc values along each
+            // row pointer (stride cs_a), kc rows of 2·LANES at `b` (stride
+            // ldb) and, with `direct`, ROWS rows of 2·LANES at its pointer;
+            // unaligned loads and stores are used.
+            unsafe {
+                let mut acc = [[$zero(); 2]; $rows];
+                for p in 0..kc as isize {
+                    let bp = b.offset(p * ldb);
+                    let (b0, b1) = ($load(bp), $load(bp.add($lanes)));
+                    for (acc_row, r) in acc.iter_mut().zip(rows) {
+                        let ai = $set1(*r.offset(p * cs_a));
+                        acc_row[0] = $fma(ai, b0, acc_row[0]);
+                        acc_row[1] = $fma(ai, b1, acc_row[1]);
+                    }
                 }
-                _mm512_storeu_ps(c, lo);
-                _mm512_storeu_ps(c.add(16), hi);
+                if let Some(d) = direct {
+                    for (i, [mut lo, mut hi]) in acc.into_iter().enumerate() {
+                        let c = d.c.offset(i as isize * d.row_stride);
+                        if d.add {
+                            lo = $add(lo, $load(c));
+                            hi = $add(hi, $load(c.add($lanes)));
+                        }
+                        $store(c, lo);
+                        $store(c.add($lanes), hi);
+                    }
+                    return None;
+                }
+                let mut out = [[0.0f32; 2 * $lanes]; $rows];
+                for (o, [lo, hi]) in out.iter_mut().zip(acc) {
+                    $store(o.as_mut_ptr(), lo);
+                    $store(o.as_mut_ptr().add($lanes), hi);
+                }
+                Some(out)
             }
-            return None;
         }
-        let mut out = [[0.0f32; 32]; 12];
-        for (o, row) in out.iter_mut().zip(acc) {
-            _mm512_storeu_ps(o.as_mut_ptr(), row[0]);
-            _mm512_storeu_ps(o.as_mut_ptr().add(16), row[1]);
-        }
-        Some(out)
-    }
+    };
 }
 
-/// 6 × 16 in twelve 8-lane registers (two FMA pipes, each FMA's latency
-/// hidden by eleven others): per step, two loads of B and six broadcasts of A.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn kernel_f32_avx2(
-    kc: usize,
-    rows: &[*const f32; 6],
-    cs_a: isize,
-    b: *const f32,
-    ldb: isize,
-    direct: Option<Direct<f32>>,
-) -> Option<[[f32; 16]; 6]> {
-    use std::arch::x86_64::*;
-    // SAFETY (whole body): as for the AVX-512 kernel, with 16 columns.
-    unsafe {
-        let mut acc = [[_mm256_setzero_ps(); 2]; 6];
-        for p in 0..kc as isize {
-            let bp = b.offset(p * ldb);
-            let b0 = _mm256_loadu_ps(bp);
-            let b1 = _mm256_loadu_ps(bp.add(8));
-            for (acc_row, r) in acc.iter_mut().zip(rows) {
-                let ai = _mm256_broadcast_ss(&*r.offset(p * cs_a));
-                acc_row[0] = _mm256_fmadd_ps(ai, b0, acc_row[0]);
-                acc_row[1] = _mm256_fmadd_ps(ai, b1, acc_row[1]);
-            }
-        }
-        if let Some(d) = direct {
-            // The caller promises 6 rows of 16 at d.c, d.row_stride apart.
-            for (i, row) in acc.into_iter().enumerate() {
-                let c = d.c.offset(i as isize * d.row_stride);
-                let (mut lo, mut hi) = (row[0], row[1]);
-                if d.add {
-                    lo = _mm256_add_ps(lo, _mm256_loadu_ps(c));
-                    hi = _mm256_add_ps(hi, _mm256_loadu_ps(c.add(8)));
-                }
-                _mm256_storeu_ps(c, lo);
-                _mm256_storeu_ps(c.add(8), hi);
-            }
-            return None;
-        }
-        let mut out = [[0.0f32; 16]; 6];
-        for (o, row) in out.iter_mut().zip(acc) {
-            _mm256_storeu_ps(o.as_mut_ptr(), row[0]);
-            _mm256_storeu_ps(o.as_mut_ptr().add(8), row[1]);
-        }
-        Some(out)
-    }
-}
+simd_kernel!(
+    /// 12 × 32 in twenty-four 16-lane registers: per step, two loads of B
+    /// and twelve broadcasts of A.
+    kernel_f32_avx512, "avx512f", 12, 16,
+    _mm512_setzero_ps, _mm512_set1_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps, _mm512_add_ps
+);
+
+#[cfg(target_arch = "x86_64")]
+simd_kernel!(
+    /// 6 × 16 in twelve 8-lane registers (two FMA pipes, each FMA's latency
+    /// hidden by eleven others): per step, two loads of B and six broadcasts of A.
+    kernel_f32_avx2, "avx2,fma", 6, 8,
+    _mm256_setzero_ps, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps, _mm256_add_ps
+);
 
 #[cfg(test)]
 mod tests {
