@@ -5,10 +5,13 @@
 //! sparsity. Layers, in the direction data flows: [`data`] → [`train`]
 //! (which owns [`nn`]) → events → [`workbench`] → [`gui`], or → [`cli`].
 
+pub mod text;
+
 pub mod bench;
 pub mod cli;
 pub mod data;
 pub mod experiment;
+#[cfg(feature = "gui")]
 pub mod gui;
 pub mod nn;
 pub mod train;

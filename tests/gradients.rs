@@ -86,7 +86,7 @@ fn gradients_match_finite_differences_for_every_activation_task_and_penalty() {
     for act in Activation::ALL {
         for task in [Task::Regression, Task::Binary, Task::Multiclass(3)] {
             for p in penalties {
-                check(act, task, p);
+                check(*act, task, p);
                 checked += 1;
             }
         }

@@ -10,8 +10,8 @@ use reglab::data::{Builtin, SyntheticKind, SyntheticSpec};
 use reglab::experiment::DataSource;
 use reglab::gui::ReglabApp;
 use reglab::nn::Regularizer;
-use reglab::train::RunStatus;
 use reglab::train::live::TrainerState;
+use reglab::train::{LiveChange, RunStatus};
 use reglab::workbench::{Action, Pace, Settings};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -22,7 +22,7 @@ fn harness_with(settings: Settings, choice: DataSource) -> Harness<'static, Regl
         app.wb.start_load(choice);
         app
     });
-    wait_for(&mut harness, "the data to load", |app| !app.wb.is_loading() && app.wb.prepared.is_some());
+    wait_for(&mut harness, "the data to load", |app| !app.wb.is_loading() && app.wb.data.prepared.is_some());
     wait_for(&mut harness, "the runs to be set up", runs_ready);
     harness
 }
@@ -46,7 +46,7 @@ fn wait_for(harness: &mut Harness<'static, ReglabApp>, what: &str, done: impl Fn
         assert!(
             start.elapsed() < TIMEOUT,
             "timed out waiting for {what}; messages: {:?}",
-            harness.state().wb.notices
+            harness.state().wb.notices.list
         );
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -54,7 +54,7 @@ fn wait_for(harness: &mut Harness<'static, ReglabApp>, what: &str, done: impl Fn
 
 /// Every run on screen is set up and evaluated at epoch 0.
 fn runs_ready(app: &ReglabApp) -> bool {
-    !app.wb.runs.is_empty() && app.wb.runs.iter().all(|r| r.latest.is_some())
+    !app.wb.screen.runs.is_empty() && app.wb.screen.runs.iter().all(|r| r.history.latest.is_some())
 }
 
 /// A window drawn on the CPU (wgpu) at `w`×`h`, set up by `setup`, once its runs are ready.
@@ -74,7 +74,7 @@ fn rendering(
 }
 
 fn epochs(app: &ReglabApp) -> Vec<usize> {
-    app.wb.runs.iter().map(|r| r.epoch()).collect()
+    app.wb.screen.runs.iter().map(|r| r.epoch()).collect()
 }
 
 #[test]
@@ -85,45 +85,47 @@ fn a_built_in_set_trains_and_every_plot_gets_data_for_every_run() {
     harness.run_steps(2);
     harness.get_by_label("iris").click();
     harness.run_steps(2);
-    wait_for(&mut harness, "Iris to load", |app| app.wb.dataset.as_ref().is_some_and(|d| d.name == "iris"));
-    wait_for(&mut harness, "the runs on Iris", |app| {
-        app.wb.runs.len() == 3 && app.wb.runs.iter().all(|r| r.latest.is_some())
+    wait_for(&mut harness, "Iris to load", |app| {
+        app.wb.data.dataset.as_ref().is_some_and(|d| d.name == "iris")
     });
-    assert_eq!(harness.state().wb.epoch(), 0);
+    wait_for(&mut harness, "the runs on Iris", |app| {
+        app.wb.screen.runs.len() == 3 && app.wb.screen.runs.iter().all(|r| r.history.latest.is_some())
+    });
+    assert_eq!(harness.state().wb.screen.epoch(), 0);
 
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "epochs to advance", |app| app.wb.epoch() >= 5);
-    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "epochs to advance", |app| app.wb.screen.epoch() >= 5);
+    wait_for(&mut harness, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
     let app = harness.state();
     assert_eq!(epochs(app), vec![150, 150, 150]);
-    for r in &app.wb.runs {
+    for r in &app.wb.screen.runs {
         assert!(matches!(r.status, RunStatus::Done), "{}: {:?}", r.name, r.status);
         // Error, accuracy, sparsity and norm plots.
         for (what, len) in [
-            ("train error", r.train_error.len()),
-            ("validation error", r.val_error.len()),
-            ("accuracy", r.train_accuracy.len()),
-            ("exact zeros", r.zero_frac.len()),
-            ("small weights", r.small_frac[12].len()),
-            ("L1 norm", r.l1.len()),
-            ("L2 norm", r.l2.len()),
+            ("train error", r.history.curves.train_error.len()),
+            ("validation error", r.history.curves.val_error.len()),
+            ("accuracy", r.history.curves.train_accuracy.len()),
+            ("exact zeros", r.history.curves.zero_frac.len()),
+            ("small weights", r.history.curves.small_frac[12].len()),
+            ("L1 norm", r.history.curves.l1.len()),
+            ("L2 norm", r.history.curves.l2.len()),
         ] {
             assert!(len >= 2, "{}: the {what} plot has {len} points", r.name);
         }
-        let m = r.latest.as_ref().unwrap();
+        let m = r.history.latest.as_ref().unwrap();
         assert_eq!(m.epoch, 150);
         // Histograms (per layer and all) and input importance.
         assert_eq!(m.histograms.len(), 2);
         let counted: u32 = m.histogram_all.counts.iter().sum::<u32>() + m.histogram_all.zeros;
         assert_eq!(counted as usize, m.weights.count);
         assert_eq!(m.importance.len(), 4);
-        assert!(r.histograms.len() >= 2, "history heat map");
+        assert!(r.history.histograms.snapshots.len() >= 2, "history heat map");
     }
     // L1 (proximal) makes exact zeros, L2 and none do not.
-    let zero = |i: usize| app.wb.runs[i].latest.as_ref().unwrap().weights.zero_frac;
+    let zero = |i: usize| app.wb.screen.runs[i].history.latest.as_ref().unwrap().weights.zero_frac;
     assert!(zero(1) > 0.0 && zero(0) == 0.0 && zero(2) == 0.0, "{} {} {}", zero(0), zero(1), zero(2));
     // Iris has 4 inputs: no decision boundary, and its view (a tab) says why.
-    assert!(app.wb.boundary.is_none());
+    assert!(app.wb.screen.boundary.is_none());
     harness.get_by_label("Decision boundary").click();
     harness.run_steps(2);
     harness.get_by_label_contains("Shown for classification with exactly two input features");
@@ -134,15 +136,15 @@ fn a_two_feature_set_draws_a_decision_boundary_per_run() {
     let spec = SyntheticSpec { kind: SyntheticKind::Xor, rows: 200, ..SyntheticSpec::default() };
     let mut harness = harness_with(quick_settings(30), DataSource::Synthetic(spec));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
     let app = harness.state();
-    assert!(app.wb.boundary.is_some());
-    for r in &app.wb.runs {
-        let (epoch, values) = r.boundary.as_ref().expect("a boundary for every run");
+    assert!(app.wb.screen.boundary.is_some());
+    for r in &app.wb.screen.runs {
+        let (epoch, values) = r.pictures.boundary.as_ref().expect("a boundary for every run");
         assert_eq!(*epoch, 30);
         assert!(values.iter().all(|v| (0.0..=1.0).contains(v)));
     }
-    let names: Vec<String> = app.wb.runs.iter().map(|r| r.name.clone()).collect();
+    let names: Vec<String> = app.wb.screen.runs.iter().map(|r| r.name.clone()).collect();
     harness.get_by_label("Decision boundary").click();
     harness.run_steps(2);
     for name in names {
@@ -156,9 +158,9 @@ fn pause_resume_and_step() {
     s.pace = Pace::Fixed(200.0);
     let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "epochs to advance", |app| app.wb.epoch() >= 3);
+    wait_for(&mut harness, "epochs to advance", |app| app.wb.screen.epoch() >= 3);
     harness.get_by_label("Pause").click();
-    wait_for(&mut harness, "the pause", |app| app.wb.trainer_state == TrainerState::Paused);
+    wait_for(&mut harness, "the pause", |app| app.wb.screen.trainer_state == TrainerState::Paused);
     // Whatever was in flight arrives; then nothing moves.
     harness.run_steps(5);
     std::thread::sleep(Duration::from_millis(100));
@@ -173,21 +175,23 @@ fn pause_resume_and_step() {
     let stepped = epochs(harness.state());
     assert_eq!(stepped, paused_at.iter().map(|e| e + 1).collect::<Vec<_>>(), "Step trains exactly one epoch");
     // The step's metrics are recorded for every run.
-    for r in &harness.state().wb.runs {
-        assert_eq!(r.latest.as_ref().unwrap().epoch, stepped[0]);
+    for r in &harness.state().wb.screen.runs {
+        assert_eq!(r.history.latest.as_ref().unwrap().epoch, stepped[0]);
     }
     std::thread::sleep(Duration::from_millis(100));
     harness.run_steps(3);
     assert_eq!(epochs(harness.state()), stepped);
 
     harness.get_by_label("Resume").click();
-    wait_for(&mut harness, "training to resume", |app| app.wb.epoch() >= stepped[0] + 3);
+    wait_for(&mut harness, "training to resume", |app| app.wb.screen.epoch() >= stepped[0] + 3);
     // Space pauses too.
     harness.key_press(egui::Key::Space);
-    wait_for(&mut harness, "the pause by keyboard", |app| app.wb.trainer_state == TrainerState::Paused);
+    wait_for(&mut harness, "the pause by keyboard", |app| {
+        app.wb.screen.trainer_state == TrainerState::Paused
+    });
     harness.get_by_label("Stop").click();
-    wait_for(&mut harness, "the stop", |app| app.wb.trainer_state == TrainerState::Finished);
-    assert!(harness.state().wb.runs.iter().all(|r| r.status == RunStatus::Stopped));
+    wait_for(&mut harness, "the stop", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    assert!(harness.state().wb.screen.runs.iter().all(|r| r.status == RunStatus::Stopped));
 }
 
 #[test]
@@ -196,11 +200,11 @@ fn changing_lambda_mid_run_continues_from_the_same_weights() {
     s.pace = Pace::Fixed(300.0);
     let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "some training", |app| app.wb.epoch() >= 20);
+    wait_for(&mut harness, "some training", |app| app.wb.screen.epoch() >= 20);
     harness.get_by_label("Pause").click();
-    wait_for(&mut harness, "the pause", |app| app.wb.trainer_state == TrainerState::Paused);
+    wait_for(&mut harness, "the pause", |app| app.wb.screen.trainer_state == TrainerState::Paused);
     harness.run_steps(5);
-    let before = harness.state().wb.runs[1].clone();
+    let before = harness.state().wb.screen.runs[1].clone();
     let epoch_before = before.epoch();
 
     // The L1 run's λ slider (the first of the λ sliders), set as a screen reader would.
@@ -212,28 +216,34 @@ fn changing_lambda_mid_run_continues_from_the_same_weights() {
     harness.run_steps(2);
     assert_eq!(harness.state().wb.settings.experiment.runs[1].lambda, 2.0);
     harness.get_by_label("Resume").click();
-    wait_for(&mut harness, "training after the change", |app| app.wb.runs[1].epoch() >= epoch_before + 10);
+    wait_for(&mut harness, "training after the change", |app| {
+        app.wb.screen.runs[1].epoch() >= epoch_before + 10
+    });
     harness.get_by_label("Pause").click();
-    wait_for(&mut harness, "the pause", |app| app.wb.trainer_state == TrainerState::Paused);
-    let after = &harness.state().wb.runs[1];
+    wait_for(&mut harness, "the pause", |app| app.wb.screen.trainer_state == TrainerState::Paused);
+    let after = &harness.state().wb.screen.runs[1];
     assert!(!harness.state().wb.stale(), "λ changes live, no reset needed");
     assert_eq!(after.changes.len(), 1);
     let change = &after.changes[0];
-    assert_eq!((change.setting.as_str(), change.from.as_str(), change.to.as_str()), ("λ", "0.1", "2"));
+    assert_eq!((change.from, change.to), (LiveChange::Lambda(0.1), LiveChange::Lambda(2.0)));
+    assert!(after.pending.is_empty(), "the trainer confirmed the change");
     assert!(
         change.epoch >= epoch_before && change.epoch < epoch_before + 5,
         "{} vs {epoch_before}",
         change.epoch
     );
     // Same history, continued: nothing was reset.
-    assert_eq!(after.train_error.points()[0], before.train_error.points()[0]);
-    assert!(after.train_error.len() > before.train_error.len());
+    assert_eq!(after.history.curves.train_error.points()[0], before.history.curves.train_error.points()[0]);
+    assert!(after.history.curves.train_error.len() > before.history.curves.train_error.len());
     // The bigger λ shrinks the weights from where they were.
-    let l1 = |h: &reglab::workbench::RunHistory| h.latest.as_ref().unwrap().weights.l1;
+    let l1 = |h: &reglab::workbench::ScreenRun| h.history.latest.as_ref().unwrap().weights.l1;
     assert!(l1(after) < l1(&before), "{} → {}", l1(&before), l1(after));
-    assert_eq!(after.latest.as_ref().unwrap().lambda, 2.0);
+    assert_eq!(after.history.latest.as_ref().unwrap().lambda, 2.0);
     // The other runs did not change.
-    assert!(harness.state().wb.runs[0].changes.is_empty() && harness.state().wb.runs[2].changes.is_empty());
+    assert!(
+        harness.state().wb.screen.runs[0].changes.is_empty()
+            && harness.state().wb.screen.runs[2].changes.is_empty()
+    );
 }
 
 #[test]
@@ -242,7 +252,7 @@ fn a_bad_file_shows_its_error_and_the_loaded_data_stays() {
     let bad = dir.path().join("broken.csv");
     std::fs::write(&bad, "a,b,y\n1,2,0\n3,4,1\n5,oops,0\n7,8,1\n").unwrap();
     let mut harness = harness_with(quick_settings(50), DataSource::Builtin(Builtin::Wine));
-    let runs_before = harness.state().wb.runs.len();
+    let runs_before = harness.state().wb.screen.runs.len();
     // The path field and Load button: the same loading code the dialog's answer takes.
     harness.get_by_label("Path").focus();
     harness.run_steps(1);
@@ -251,23 +261,25 @@ fn a_bad_file_shows_its_error_and_the_loaded_data_stays() {
     harness.get_by_label("Load").click();
     harness.run_steps(2);
     wait_for(&mut harness, "the load to fail", |app| {
-        !app.wb.is_loading() && app.wb.notices.iter().any(|n| n.error)
+        !app.wb.is_loading() && app.wb.notices.list.iter().any(|n| n.error)
     });
     let app = harness.state();
-    let error = app.wb.notices.iter().find(|n| n.error).unwrap();
+    let error = app.wb.notices.list.iter().find(|n| n.error).unwrap();
     assert!(
         error.text.contains("broken.csv") && error.text.contains("line 4, column 2 ('b')"),
         "{}",
         error.text
     );
     assert!(error.text.contains("The data on screen (wine) is unchanged"), "{}", error.text);
-    assert_eq!(app.wb.dataset.as_ref().unwrap().name, "wine");
+    assert_eq!(app.wb.data.dataset.as_ref().unwrap().name, "wine");
     assert_eq!(app.wb.settings.experiment.data.source(), Some(DataSource::Builtin(Builtin::Wine)));
-    assert_eq!(app.wb.runs.len(), runs_before);
+    assert_eq!(app.wb.screen.runs.len(), runs_before);
     harness.get_by_label_contains("line 4, column 2");
     // And the old data still trains.
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training on the old data", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training on the old data", |app| {
+        app.wb.screen.trainer_state == TrainerState::Finished
+    });
 }
 
 #[test]
@@ -277,41 +289,24 @@ fn a_diverging_run_is_marked_while_the_others_finish() {
     s.experiment.runs[2].name = "huge η".into();
     let mut harness = harness_with(s, DataSource::Builtin(Builtin::BreastCancer));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
     let app = harness.state();
-    assert!(matches!(app.wb.runs[0].status, RunStatus::Done), "{:?}", app.wb.runs[0].status);
-    assert!(matches!(app.wb.runs[1].status, RunStatus::Done), "{:?}", app.wb.runs[1].status);
-    let RunStatus::Diverged { epoch, reason } = &app.wb.runs[2].status else {
-        panic!("expected a diverged run, found {:?}", app.wb.runs[2].status)
+    assert!(matches!(app.wb.screen.runs[0].status, RunStatus::Done), "{:?}", app.wb.screen.runs[0].status);
+    assert!(matches!(app.wb.screen.runs[1].status, RunStatus::Done), "{:?}", app.wb.screen.runs[1].status);
+    let RunStatus::Diverged { epoch, reason } = &app.wb.screen.runs[2].status else {
+        panic!("expected a diverged run, found {:?}", app.wb.screen.runs[2].status)
     };
     assert!(*epoch <= 5, "diverged at epoch {epoch}");
     assert!(reason.contains("step size"), "{reason}");
-    assert_eq!(app.wb.runs[0].epoch(), 60);
+    assert_eq!(app.wb.screen.runs[0].epoch(), 60);
     assert!(
         app.wb
             .notices
+            .list
             .iter()
             .any(|n| n.error && n.text.contains("huge η") && n.text.contains("stopped at epoch"))
     );
     harness.get_by_label_contains("diverged at epoch");
-}
-
-#[test]
-fn a_panic_in_a_run_is_caught_and_shown() {
-    let mut s = quick_settings(100_000);
-    s.pace = Pace::Fixed(100.0);
-    let mut harness = harness_with(s, DataSource::Builtin(Builtin::Iris));
-    harness.get_by_label("Train").click();
-    wait_for(&mut harness, "some training", |app| app.wb.epoch() >= 2);
-    harness.state_mut().act(Action::InjectPanic(1));
-    wait_for(&mut harness, "the failure", |app| matches!(app.wb.runs[1].status, RunStatus::Diverged { .. }));
-    let app = harness.state();
-    let RunStatus::Diverged { reason, .. } = &app.wb.runs[1].status else { unreachable!() };
-    assert!(reason.contains("internal error") && reason.contains("injected failure"), "{reason}");
-    let e0 = app.wb.runs[0].epoch();
-    wait_for(&mut harness, "the other runs to go on", |app| app.wb.runs[0].epoch() > e0 + 3);
-    harness.get_by_label("Stop").click();
-    wait_for(&mut harness, "the stop", |app| app.wb.trainer_state == TrainerState::Finished);
 }
 
 #[test]
@@ -324,15 +319,24 @@ fn with_lambda_zero_every_run_has_the_same_curves() {
     s.experiment.runs[2].reg = Regularizer::L2;
     let mut harness = harness_with(s, DataSource::Builtin(Builtin::Wine));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
     let app = harness.state();
-    let first = &app.wb.runs[0];
-    assert!(first.train_error.len() > 10);
-    for r in &app.wb.runs[1..] {
-        assert_eq!(r.train_error.points(), first.train_error.points(), "{} vs {}", r.name, first.name);
-        assert_eq!(r.val_error.points(), first.val_error.points());
-        assert_eq!(r.l2.points(), first.l2.points());
-        assert_eq!(r.latest.as_ref().unwrap().histogram_all, first.latest.as_ref().unwrap().histogram_all);
+    let first = &app.wb.screen.runs[0];
+    assert!(first.history.curves.train_error.len() > 10);
+    for r in &app.wb.screen.runs[1..] {
+        assert_eq!(
+            r.history.curves.train_error.points(),
+            first.history.curves.train_error.points(),
+            "{} vs {}",
+            r.name,
+            first.name
+        );
+        assert_eq!(r.history.curves.val_error.points(), first.history.curves.val_error.points());
+        assert_eq!(r.history.curves.l2.points(), first.history.curves.l2.points());
+        assert_eq!(
+            r.history.latest.as_ref().unwrap().histogram_all,
+            first.history.latest.as_ref().unwrap().histogram_all
+        );
     }
 }
 
@@ -340,7 +344,7 @@ fn with_lambda_zero_every_run_has_the_same_curves() {
 fn reset_returns_every_run_to_epoch_zero_and_new_runs_join() {
     let mut harness = harness_with(quick_settings(30), DataSource::Builtin(Builtin::Iris));
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
     // Below the fold of the settings panel: pressed through accessibility.
     harness.get_by_label("Add run").click_accesskit();
     harness.run_steps(2);
@@ -348,7 +352,7 @@ fn reset_returns_every_run_to_epoch_zero_and_new_runs_join() {
     assert!(harness.state().wb.stale());
     harness.get_by_label("Reset").click();
     wait_for(&mut harness, "the new runs", |app| {
-        app.wb.runs.len() == 4 && app.wb.runs.iter().all(|r| r.latest.is_some())
+        app.wb.screen.runs.len() == 4 && app.wb.screen.runs.iter().all(|r| r.history.latest.is_some())
     });
     let app = harness.state();
     assert!(!app.wb.stale());
@@ -367,7 +371,7 @@ fn the_window_renders_mid_training() {
     });
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "training", |app| {
-        app.wb.epoch() >= 60 && app.wb.runs.iter().all(|r| r.boundary.is_some())
+        app.wb.screen.epoch() >= 60 && app.wb.screen.runs.iter().all(|r| r.pictures.boundary.is_some())
     });
     harness.get_by_label("Pause").click();
     harness.run_steps(3);
@@ -388,25 +392,26 @@ fn the_preset_menu_and_keys_load_a_ready_comparison_with_its_explanation() {
     harness.get_by_label("1  L1 finds the relevant inputs").click();
     harness.run_steps(2);
     wait_for(&mut harness, "the preset's data", |app| {
-        app.wb.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant")) && app.wb.runs.len() == 3
+        app.wb.data.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant"))
+            && app.wb.screen.runs.len() == 3
     });
     let app = harness.state();
-    assert_eq!(app.wb.preset.as_ref().unwrap().0, "L1 finds the relevant inputs");
-    let names: Vec<&str> = app.wb.runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(app.wb.screen.note.as_ref().unwrap().name, "L1 finds the relevant inputs");
+    let names: Vec<&str> = app.wb.screen.runs.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["none", "L1", "L2"]);
     assert_eq!(app.wb.settings.experiment.network.hidden, vec![8]);
-    assert_eq!(app.wb.prepared.as_ref().unwrap().inputs(), 30);
+    assert_eq!(app.wb.data.prepared.as_ref().unwrap().inputs(), 30);
     harness.get_by_label_contains("of which only the first 4 (x1–x4) carry the class");
     // Key 2 loads the second preset.
     harness.key_press(egui::Key::Num2);
     wait_for(&mut harness, "preset 2", |app| {
-        app.wb.preset.as_ref().is_some_and(|p| p.0 == "L2 against overfitting")
-            && app.wb.dataset.as_ref().is_some_and(|d| d.name.starts_with("moons"))
-            && app.wb.runs.len() == 2
+        app.wb.screen.note.as_ref().is_some_and(|p| p.name == "L2 against overfitting")
+            && app.wb.data.dataset.as_ref().is_some_and(|d| d.name.starts_with("moons"))
+            && app.wb.screen.runs.len() == 2
     });
     harness.get_by_label("Close").click();
     harness.run_steps(2);
-    assert!(harness.state().wb.preset.is_none());
+    assert!(harness.state().wb.screen.note.is_none());
 }
 
 #[test]
@@ -471,7 +476,7 @@ fn projector_controls_zoom_theme_presentation_and_help() {
 fn train_with_a_change(harness: &mut Harness<'static, ReglabApp>) {
     for k in 1..=5 {
         harness.get_by_label("Step").click();
-        wait_for(harness, "a step", |app| app.wb.epoch() == k);
+        wait_for(harness, "a step", |app| app.wb.screen.epoch() == k);
     }
     harness
         .get_all_by_role_and_label(egui::accesskit::Role::Slider, "λ")
@@ -480,7 +485,7 @@ fn train_with_a_change(harness: &mut Harness<'static, ReglabApp>) {
         .set_value_accesskit(3.0);
     harness.run_steps(2);
     harness.get_by_label("Resume").click();
-    wait_for(harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(harness, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
 }
 
 #[test]
@@ -489,8 +494,8 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     let path = dir.path().join("workshop.toml");
     let mut first = harness_with(quick_settings(12), DataSource::Builtin(Builtin::Wine));
     train_with_a_change(&mut first);
-    assert_eq!(first.state().wb.runs[1].changes.len(), 1);
-    assert_eq!(first.state().wb.runs[1].changes[0].epoch, 5);
+    assert_eq!(first.state().wb.screen.runs[1].changes.len(), 1);
+    assert_eq!(first.state().wb.screen.runs[1].changes[0].epoch, 5);
     first.state_mut().wb.save_session_to(&path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("[[changes]]") && text.contains("setting = \"lambda\""), "{text}");
@@ -502,40 +507,45 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     second.get_by_label("Reopen the last session (workshop.toml)").click();
     second.run_steps(2);
     wait_for(&mut second, "the session's data", |app| {
-        app.wb.dataset.as_ref().is_some_and(|d| d.name == "wine")
-            && app.wb.runs.len() == 3
-            && app.wb.epoch() == 0
+        app.wb.data.dataset.as_ref().is_some_and(|d| d.name == "wine")
+            && app.wb.screen.runs.len() == 3
+            && app.wb.screen.epoch() == 0
     });
     second.get_by_label("Train").click();
-    wait_for(&mut second, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(&mut second, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
     let (a, b) = (first.state(), second.state());
-    for (ra, rb) in a.wb.runs.iter().zip(&b.wb.runs) {
+    for (ra, rb) in a.wb.screen.runs.iter().zip(&b.wb.screen.runs) {
         assert_eq!(ra.name, rb.name);
         assert_eq!(
-            ra.latest.as_ref().unwrap(),
-            rb.latest.as_ref().unwrap(),
+            ra.history.latest.as_ref().unwrap(),
+            rb.history.latest.as_ref().unwrap(),
             "{}: the last epoch's metrics",
             ra.name
         );
         // Every epoch both recorded has the same error, bit for bit.
-        let shared =
-            ra.train_error.points().iter().filter(|p| rb.train_error.points().iter().any(|q| q.x == p.x));
+        let shared = ra
+            .history
+            .curves
+            .train_error
+            .points()
+            .iter()
+            .filter(|p| rb.history.curves.train_error.points().iter().any(|q| q.x == p.x));
         for p in shared {
-            let q = rb.train_error.points().iter().find(|q| q.x == p.x).unwrap();
+            let q = rb.history.curves.train_error.points().iter().find(|q| q.x == p.x).unwrap();
             assert_eq!(p.y.to_bits(), q.y.to_bits(), "{} at epoch {}", ra.name, p.x);
         }
         assert_eq!(ra.changes.len(), rb.changes.len());
     }
-    assert_eq!(b.wb.runs[1].latest.as_ref().unwrap().lambda, 3.0, "the change was replayed");
+    assert_eq!(b.wb.screen.runs[1].history.latest.as_ref().unwrap().lambda, 3.0, "the change was replayed");
 
     // Removing the changed run and resetting still works: its change is dropped.
     second.state_mut().act(Action::RemoveRun(1));
     second.run_steps(2);
     second.get_by_label("Reset").click();
     wait_for(&mut second, "the runs without L1", |app| {
-        app.wb.runs.len() == 2 && app.wb.runs.iter().all(|r| r.latest.is_some())
+        app.wb.screen.runs.len() == 2 && app.wb.screen.runs.iter().all(|r| r.history.latest.is_some())
     });
-    assert!(!second.state().wb.notices.iter().any(|n| n.error), "{:?}", second.state().wb.notices);
+    assert!(!second.state().wb.notices.list.iter().any(|n| n.error), "{:?}", second.state().wb.notices.list);
 
     // The command line replays it too.
     let metrics = dir.path().join("m.csv");
@@ -550,7 +560,10 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     let csv = std::fs::read_to_string(&metrics).unwrap();
     let last_l1 = csv.lines().find(|l| l.starts_with("L1,12,")).expect("L1's epoch 12");
     let train_error: f64 = last_l1.split(',').nth(2).unwrap().parse().unwrap();
-    assert_eq!(train_error.to_bits(), a.wb.runs[1].latest.as_ref().unwrap().train.error.to_bits());
+    assert_eq!(
+        train_error.to_bits(),
+        a.wb.screen.runs[1].history.latest.as_ref().unwrap().train.error.to_bits()
+    );
 }
 
 #[test]
@@ -563,11 +576,11 @@ fn export_all_writes_every_file_and_the_pictures_decode() {
         app.wb.start_load(DataSource::Synthetic(spec));
     });
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training to finish", |app| app.wb.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
     harness.run_steps(3);
     harness.state_mut().wb.export_to(&out);
-    wait_for(&mut harness, "the export", |app| app.wb.exported.is_some());
-    let (folder, files) = harness.state().wb.exported.clone().unwrap();
+    wait_for(&mut harness, "the export", |app| app.wb.exports.last.is_some());
+    let reglab::workbench::Exported { dir: folder, files } = harness.state().wb.exports.last.clone().unwrap();
     assert!(!files.iter().any(|f| f == "path.png"), "no path was swept, so there is no picture of one");
     assert_eq!(folder, out);
     for f in [
@@ -607,17 +620,18 @@ fn the_regularization_path_sweeps_every_penalised_run() {
     let mut harness = harness_with(quick_settings(50), DataSource::Builtin(Builtin::Iris));
     harness.key_press(egui::Key::Num1);
     wait_for(&mut harness, "preset 1", |app| {
-        app.wb.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant")) && app.wb.runs.len() == 3
+        app.wb.data.dataset.as_ref().is_some_and(|d| d.name.starts_with("irrelevant"))
+            && app.wb.screen.runs.len() == 3
     });
-    harness.state_mut().view.sweep_count = 8;
-    harness.state_mut().view.sweep_epochs = 40;
+    harness.state_mut().view.sweep.count = 8;
+    harness.state_mut().view.sweep.epochs = 40;
     harness.get_by_label("Regularization path").click();
     harness.run_steps(2);
     harness.get_by_label("Sweep λ").click();
     harness.run_steps(2);
     assert!(harness.state().wb.sweep_progress().is_some(), "the sweep runs in the background");
-    wait_for(&mut harness, "the sweep", |app| app.wb.sweep_result.is_some());
-    let paths = harness.state().wb.sweep_result.clone().unwrap();
+    wait_for(&mut harness, "the sweep", |app| app.wb.studies.sweep.is_some());
+    let paths = harness.state().wb.studies.sweep.clone().unwrap();
     let names: Vec<&str> = paths.iter().map(|(p, _)| p.name.as_str()).collect();
     assert_eq!(names, ["L1", "L2"], "one path per penalised run");
     for (p, _) in &paths {
@@ -646,8 +660,8 @@ fn ctrl_e_exports_the_metrics_that_reglab_train_writes() {
     });
     train_with_a_change(&mut harness);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    wait_for(&mut harness, "the export", |app| app.wb.exported.is_some());
-    let (folder, files) = harness.state().wb.exported.clone().unwrap();
+    wait_for(&mut harness, "the export", |app| app.wb.exports.last.is_some());
+    let reglab::workbench::Exported { dir: folder, files } = harness.state().wb.exports.last.clone().unwrap();
     assert!(folder.starts_with(dir.path().join("exports")), "{}", folder.display());
     harness.run_steps(2);
     harness.get_by_label_contains(&format!("Exported {} files to {}", files.len(), folder.display()));
@@ -677,10 +691,10 @@ fn a_network_too_large_for_memory_shows_an_error_and_the_window_goes_on() {
     assert_eq!(harness.state().wb.settings.experiment.network.hidden, vec![100_000, 100_000]);
     harness.get_by_label("Reset").click();
     harness.run_steps(3);
-    let error = harness.state().wb.notices.iter().rev().find(|n| n.error).cloned().expect("an error");
+    let error = harness.state().wb.notices.list.iter().rev().find(|n| n.error).cloned().expect("an error");
     assert!(error.text.contains("4-100000-100000-3") && error.text.contains("more than"), "{}", error.text);
     harness.get_by_label_contains("Cannot set up the runs");
-    assert_eq!(harness.state().wb.runs.len(), 3, "the runs on screen stay");
+    assert_eq!(harness.state().wb.screen.runs.len(), 3, "the runs on screen stay");
     // Back to a network that fits, and on it goes.
     harness.get_by_label("Hidden layers").focus();
     harness.run_steps(1);
@@ -689,8 +703,8 @@ fn a_network_too_large_for_memory_shows_an_error_and_the_window_goes_on() {
     harness.run_steps(2);
     assert_eq!(harness.state().wb.settings.experiment.network.hidden, vec![4]);
     harness.get_by_label("Train").click();
-    wait_for(&mut harness, "training", |app| app.wb.trainer_state == TrainerState::Finished);
-    assert!(harness.state().wb.runs.iter().all(|r| r.epoch() == 20));
+    wait_for(&mut harness, "training", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    assert!(harness.state().wb.screen.runs.iter().all(|r| r.epoch() == 20));
 }
 
 /// The views that make each experiment's point lie whole inside the window,
@@ -721,19 +735,19 @@ fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
                     let runs = exp.runs.len();
                     let title = exp.name.clone().unwrap();
                     wait_for(&mut harness, "the preset", |app| {
-                        app.wb.preset.as_ref().is_some_and(|p| p.0 == title)
-                            && app.wb.runs.len() == runs
-                            && app.wb.runs[0].name == first
-                            && app.wb.runs.iter().all(|r| r.latest.is_some())
+                        app.wb.screen.note.as_ref().is_some_and(|p| p.name == title)
+                            && app.wb.screen.runs.len() == runs
+                            && app.wb.screen.runs[0].name == first
+                            && app.wb.screen.runs.iter().all(|r| r.history.latest.is_some())
                     });
                     (format!("preset-{}", k + 1), exp.views)
                 }
             };
             assert!(!keys.is_empty(), "{name} names its key views");
             harness.get_by_label("Train").click();
-            wait_for(&mut harness, "training", |app| app.wb.trainer_state == TrainerState::Finished);
+            wait_for(&mut harness, "training", |app| app.wb.screen.trainer_state == TrainerState::Finished);
             if keys.contains(&ViewKind::Geometry) {
-                wait_for(&mut harness, "the contours", |app| !app.wb.geometry.is_empty());
+                wait_for(&mut harness, "the contours", |app| !app.wb.studies.geometry.is_empty());
             }
             harness.run_steps(4);
             let window = harness.ctx.content_rect();
@@ -758,7 +772,7 @@ fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
             if keys.contains(&ViewKind::Network) {
                 // One picture per run, each saying how many weights are not 0.
                 let drawn = harness.query_all_by_label_contains("weights not 0").count();
-                assert_eq!(drawn, harness.state().wb.runs.len(), "{name}: a network per run");
+                assert_eq!(drawn, harness.state().wb.screen.runs.len(), "{name}: a network per run");
             }
             let image = harness.render().expect("a frame renders");
             let out =
@@ -797,7 +811,7 @@ fn the_layout_is_kept_with_the_settings_and_in_a_session() {
     let mut third = harness_with(quick_settings(5), DataSource::Builtin(Builtin::Wine));
     assert_ne!(third.state().window.dashboard.layout(), shown);
     third.state_mut().act(Action::OpenSessionFile(path));
-    wait_for(&mut third, "the session", |app| app.wb.dataset.as_ref().is_some_and(|d| d.name == "iris"));
+    wait_for(&mut third, "the session", |app| app.wb.data.dataset.as_ref().is_some_and(|d| d.name == "iris"));
     third.run_steps(2);
     assert_eq!(third.state().window.dashboard.layout(), shown);
     // Reset layout brings back the experiment's own.
@@ -839,10 +853,10 @@ fn every_view_draws_alone() {
     });
     harness.get_by_label("Train").click();
     wait_for(&mut harness, "training", |app| {
-        app.wb.trainer_state == TrainerState::Finished && !app.wb.geometry.is_empty()
+        app.wb.screen.trainer_state == TrainerState::Finished && !app.wb.studies.geometry.is_empty()
     });
     harness.state_mut().act(Action::RunSeeds { count: 3 });
-    wait_for(&mut harness, "the seeds", |app| app.wb.seed_study.is_some());
+    wait_for(&mut harness, "the seeds", |app| app.wb.studies.seeds.is_some());
     for kind in ViewKind::ALL {
         harness.state_mut().window.dashboard.maximized = Some(kind);
         harness.run_steps(3);
@@ -891,21 +905,21 @@ fn an_autosaved_session_is_offered_back_after_a_stop_without_closing() {
 
     let mut second = autosaving(&data_dir, Builtin::Iris);
     wait_for(&mut second, "the runs", runs_ready);
-    assert!(second.state().wb.offer_restore.is_some());
+    assert!(second.state().wb.notices.offer_restore.is_some());
     second.get_by_label("Restore the session reglab had when it stopped without closing").click();
     second.run_steps(2);
     wait_for(&mut second, "the restored session", |app| {
-        app.wb.dataset.as_ref().is_some_and(|d| d.name == "wine")
-            && app.wb.runs.iter().all(|r| r.latest.is_some())
+        app.wb.data.dataset.as_ref().is_some_and(|d| d.name == "wine")
+            && app.wb.screen.runs.iter().all(|r| r.history.latest.is_some())
     });
     let restored = second.state().wb.session_experiment().unwrap();
     assert_eq!(restored.runs, expected.runs);
     assert_eq!(restored.training, expected.training);
     // The change made while training comes back, to be replayed.
     second.get_by_label("Train").click();
-    wait_for(&mut second, "the replay", |app| app.wb.trainer_state == TrainerState::Finished);
-    assert_eq!(second.state().wb.runs[1].changes.len(), 1);
-    assert_eq!(second.state().wb.runs[1].latest.as_ref().unwrap().lambda, 3.0);
+    wait_for(&mut second, "the replay", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    assert_eq!(second.state().wb.screen.runs[1].changes.len(), 1);
+    assert_eq!(second.state().wb.screen.runs[1].history.latest.as_ref().unwrap().lambda, 3.0);
 }
 
 /// Thousands of random actions, as a person (or a cat on the keyboard)
@@ -942,7 +956,7 @@ fn a_monkey_cannot_break_the_window() {
             app.wb.start_load(DataSource::Builtin(Builtin::Iris));
             app
         });
-    wait_for(&mut harness, "the runs", |app| !app.wb.runs.is_empty());
+    wait_for(&mut harness, "the runs", |app| !app.wb.screen.runs.is_empty());
 
     // A hang is a failure too: the watchdog says where it stopped.
     let step_now = Arc::new(AtomicUsize::new(0));
@@ -1125,7 +1139,7 @@ fn a_monkey_cannot_break_the_window() {
     harness.state_mut().act(Action::SetData { data: Box::new(data), commit: false });
     harness.state_mut().act(Action::Load(DataSource::Builtin(Builtin::Iris)));
     wait_for(&mut harness, "Iris again", |app| {
-        app.wb.dataset.as_ref().is_some_and(|d| d.name == "iris") && !app.wb.is_loading()
+        app.wb.data.dataset.as_ref().is_some_and(|d| d.name == "iris") && !app.wb.is_loading()
     });
     let mut network = harness.state().wb.settings.experiment.network.clone();
     network.hidden = vec![4];
@@ -1143,17 +1157,22 @@ fn a_monkey_cannot_break_the_window() {
         let wb = &harness.state().wb;
         eprintln!(
             "after the monkey: state {:?}, stale {}, runs {:?}, training {:?}, pace {:?}",
-            wb.trainer_state,
+            wb.screen.trainer_state,
             wb.stale(),
-            wb.runs.iter().map(|r| (r.name.clone(), r.epoch(), r.status.clone())).collect::<Vec<_>>(),
+            wb.screen.runs.iter().map(|r| (r.name.clone(), r.epoch(), r.status.clone())).collect::<Vec<_>>(),
             wb.settings.experiment.training,
             wb.settings.pace
         );
     }
     wait_for(&mut harness, "training after the monkey", |app| {
-        app.wb.trainer_state == TrainerState::Finished && app.wb.runs.iter().any(|r| r.epoch() > 0)
+        app.wb.screen.trainer_state == TrainerState::Finished
+            && app.wb.screen.runs.iter().any(|r| r.epoch() > 0)
     });
     done.store(true, Ordering::Relaxed);
-    assert_eq!(harness.state().wb.internal_errors, 0, "monkey (seed {seed}): background work failed inside");
+    assert_eq!(
+        harness.state().wb.notices.internal_errors,
+        0,
+        "monkey (seed {seed}): background work failed inside"
+    );
     eprintln!("monkey (seed {seed}): {steps} steps {counts:?}, still training");
 }

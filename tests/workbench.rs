@@ -32,7 +32,7 @@ fn wait(wb: &mut Workbench, what: &str, done: impl Fn(&Workbench) -> bool) {
         assert!(
             start.elapsed() < Duration::from_secs(120),
             "timed out waiting for {what}; notices: {:?}",
-            wb.notices
+            wb.notices.list
         );
         std::thread::sleep(Duration::from_millis(2));
     }
@@ -43,7 +43,9 @@ fn loaded(settings: Settings, source: DataSource) -> Workbench {
     let mut wb = Workbench::new(settings, Arc::new(|| {}));
     wb.apply(Action::Load(source));
     wait(&mut wb, "the data and the runs", |wb| {
-        !wb.is_loading() && !wb.runs.is_empty() && wb.runs.iter().all(|r| r.latest.is_some())
+        !wb.is_loading()
+            && !wb.screen.runs.is_empty()
+            && wb.screen.runs.iter().all(|r| r.history.latest.is_some())
     });
     wb
 }
@@ -51,7 +53,7 @@ fn loaded(settings: Settings, source: DataSource) -> Workbench {
 /// Trains the session on screen to its end.
 fn train_to_end(wb: &mut Workbench) {
     wb.apply(Action::Train);
-    wait(wb, "the end", |wb| wb.trainer_state == TrainerState::Finished);
+    wait(wb, "the end", |wb| wb.screen.trainer_state == TrainerState::Finished);
 }
 
 fn reglab(args: &[&str], config: &Path, extra: &[&Path]) -> std::process::Output {
@@ -71,10 +73,12 @@ fn reglab(args: &[&str], config: &Path, extra: &[&Path]) -> std::process::Output
 
 /// Steps `k` epochs one at a time.
 fn step_to(wb: &mut Workbench, k: usize) {
-    while wb.epoch() < k {
-        let e = wb.epoch();
+    while wb.screen.epoch() < k {
+        let e = wb.screen.epoch();
         wb.apply(Action::Step);
-        wait(wb, "a step", |wb| wb.epoch() == e + 1 && wb.trainer_state != TrainerState::Running);
+        wait(wb, "a step", |wb| {
+            wb.screen.epoch() == e + 1 && wb.screen.trainer_state != TrainerState::Running
+        });
     }
 }
 
@@ -94,9 +98,11 @@ fn a_live_session_records_every_epoch_exactly_as_reglab_train_does() {
     wb.apply(Action::RemoveRun(0));
     assert!(wb.stale(), "a new list of runs needs Reset");
     wb.apply(Action::Reset);
-    wait(&mut wb, "the new runs", |wb| wb.runs.len() == 4 && wb.runs.iter().all(|r| r.latest.is_some()));
+    wait(&mut wb, "the new runs", |wb| {
+        wb.screen.runs.len() == 4 && wb.screen.runs.iter().all(|r| r.history.latest.is_some())
+    });
     assert!(!wb.stale());
-    let names: Vec<&str> = wb.runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = wb.screen.runs.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["L1", "L2", "L2 copy", "elastic net λ=0.1"]);
 
     // λ of the L1 run changes after epoch 7, while the runs are paused.
@@ -106,15 +112,15 @@ fn a_live_session_records_every_epoch_exactly_as_reglab_train_does() {
     wb.apply(Action::SetRun { index: 0, spec: Box::new(spec), commit: true });
     assert!(!wb.stale(), "λ changes live");
     train_to_end(&mut wb);
-    assert!(wb.runs.iter().all(|r| r.status == RunStatus::Done && r.epoch() == 40));
-    assert_eq!(wb.runs[0].changes.len(), 1);
-    assert_eq!(wb.runs[0].changes[0].epoch, 7);
+    assert!(wb.screen.runs.iter().all(|r| r.status == RunStatus::Done && r.epoch() == 40));
+    assert_eq!(wb.screen.runs[0].changes.len(), 1);
+    assert_eq!(wb.screen.runs[0].changes[0].epoch, 7);
 
     // Every epoch reached the history: 0 to 40, none skipped.
-    for r in &wb.runs {
-        let epochs: Vec<f64> = r.train_error.points().iter().map(|p| p.x).collect();
+    for r in &wb.screen.runs {
+        let epochs: Vec<f64> = r.history.curves.train_error.points().iter().map(|p| p.x).collect();
         assert_eq!(epochs, (0..=40).map(|e| e as f64).collect::<Vec<_>>(), "{}", r.name);
-        assert_eq!(r.received, 41);
+        assert_eq!(r.history.received, 41);
     }
 
     // Save, export, and train the saved session with the command line.
@@ -122,8 +128,8 @@ fn a_live_session_records_every_epoch_exactly_as_reglab_train_does() {
     wb.save_session_to(&session).unwrap();
     let export = dir.path().join("export");
     wb.apply(Action::ExportTo(export.clone()));
-    wait(&mut wb, "the export", |wb| wb.exported.is_some());
-    let (_, files) = wb.exported.clone().unwrap();
+    wait(&mut wb, "the export", |wb| wb.exports.last.is_some());
+    let files = wb.exports.last.clone().unwrap().files;
     assert_eq!(files, ["session.toml", "metrics.csv", "weights.json"]);
     let cli_metrics = dir.path().join("cli.csv");
     let cli_weights = dir.path().join("cli.json");
@@ -142,7 +148,7 @@ fn a_live_session_records_every_epoch_exactly_as_reglab_train_does() {
 
     // The history on screen holds the same numbers as the CSV.
     let mut rows = cli_csv.lines().skip(1).filter(|l| l.starts_with("L1,"));
-    for p in wb.runs[0].train_error.points() {
+    for p in wb.screen.runs[0].history.curves.train_error.points() {
         let row: Vec<&str> = rows.next().unwrap().split(',').collect();
         assert_eq!(row[1].parse::<f64>().unwrap(), p.x);
         assert_eq!(row[2].parse::<f64>().unwrap().to_bits(), p.y.to_bits());
@@ -154,18 +160,25 @@ fn the_same_session_trained_twice_gives_the_same_histories() {
     let histories = || {
         let mut wb = loaded(settings(3000), DataSource::Builtin(Builtin::Iris));
         train_to_end(&mut wb);
-        wb.runs
+        wb.screen.runs
     };
     let (a, b) = (histories(), histories());
     for (x, y) in a.iter().zip(&b) {
-        assert_eq!(x.received, 3001);
-        assert!(x.train_error.len() < 3001, "thinned");
+        assert_eq!(x.history.received, 3001);
+        assert!(x.history.curves.train_error.len() < 3001, "thinned");
         // Thinned the same way both times.
-        assert_eq!(x.train_error.points(), y.train_error.points(), "{}", x.name);
-        assert_eq!(x.zero_frac.points(), y.zero_frac.points());
-        let epochs = |h: &reglab::workbench::RunHistory| h.histograms.iter().map(|s| s.0).collect::<Vec<_>>();
+        assert_eq!(
+            x.history.curves.train_error.points(),
+            y.history.curves.train_error.points(),
+            "{}",
+            x.name
+        );
+        assert_eq!(x.history.curves.zero_frac.points(), y.history.curves.zero_frac.points());
+        let epochs = |h: &reglab::workbench::ScreenRun| {
+            h.history.histograms.snapshots.iter().map(|s| s.0).collect::<Vec<_>>()
+        };
         assert_eq!(epochs(x), epochs(y));
-        assert!(x.histograms.len() <= reglab::workbench::history::HISTOGRAM_SNAPSHOTS);
+        assert!(x.history.histograms.snapshots.len() <= reglab::workbench::history::HISTOGRAM_SNAPSHOTS);
     }
 }
 
@@ -177,16 +190,16 @@ fn a_network_too_large_for_memory_is_refused_and_the_runs_stay() {
     wb.apply(Action::SetNetwork(network));
     wb.apply(Action::Reset);
     wb.poll();
-    let error = wb.notices.iter().rev().find(|n| n.error).expect("an error");
+    let error = wb.notices.list.iter().rev().find(|n| n.error).expect("an error");
     assert!(error.text.contains("4-100000-100000-3 has 10,000,700,000 weights"), "{}", error.text);
     assert!(error.text.contains("GB, more than"), "{}", error.text);
-    assert_eq!(wb.runs.len(), 3, "the runs on screen stay");
+    assert_eq!(wb.screen.runs.len(), 3, "the runs on screen stay");
     // They still train.
     let mut network = wb.settings.experiment.network.clone();
     network.hidden = vec![8];
     wb.apply(Action::SetNetwork(network));
     train_to_end(&mut wb);
-    assert!(wb.runs.iter().all(|r| r.epoch() == 20));
+    assert!(wb.screen.runs.iter().all(|r| r.epoch() == 20));
 }
 
 #[test]
@@ -199,26 +212,26 @@ fn a_bad_source_or_session_leaves_everything_as_it_was() {
     wb.apply(Action::OpenSessionFile(bad));
     wb.apply(Action::Load(DataSource::File(dir.path().join("missing.csv"))));
     wait(&mut wb, "the failed load", |wb| !wb.is_loading());
-    let errors: Vec<&str> = wb.notices.iter().filter(|n| n.error).map(|n| n.text.as_str()).collect();
+    let errors: Vec<&str> = wb.notices.list.iter().filter(|n| n.error).map(|n| n.text.as_str()).collect();
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors[0].contains("bad.toml") && errors[0].contains("unchanged"), "{}", errors[0]);
     assert!(errors[1].contains("missing.csv") && errors[1].contains("(iris) is unchanged"), "{}", errors[1]);
     assert_eq!(wb.settings, before);
-    assert_eq!(wb.dataset.as_ref().unwrap().name, "iris");
+    assert_eq!(wb.data.dataset.as_ref().unwrap().name, "iris");
 }
 
 #[test]
 fn a_preset_opens_with_its_settings_and_its_note_goes_with_its_data() {
     let mut wb = loaded(settings(20), DataSource::Builtin(Builtin::Iris));
     wb.apply(Action::Preset(3));
-    wait(&mut wb, "preset 4", |wb| wb.runs.iter().any(|r| r.name == "L2, all layers"));
+    wait(&mut wb, "preset 4", |wb| wb.screen.runs.iter().any(|r| r.name == "L2, all layers"));
     let exp = reglab::experiment::preset(3).unwrap().unwrap();
     assert_eq!(wb.settings.experiment.network, exp.network);
     assert_eq!(wb.settings.experiment.runs, exp.runs);
     assert!(!wb.stale());
     wb.apply(Action::Load(DataSource::Builtin(Builtin::Wine)));
-    wait(&mut wb, "wine", |wb| wb.dataset.as_ref().is_some_and(|d| d.name == "wine"));
-    assert!(wb.preset.is_none(), "the preset's note went with its data");
+    wait(&mut wb, "wine", |wb| wb.data.dataset.as_ref().is_some_and(|d| d.name == "wine"));
+    assert!(wb.screen.note.is_none(), "the preset's note went with its data");
 }
 
 #[test]
@@ -227,14 +240,20 @@ fn train_after_the_end_goes_on_with_the_same_runs_as_if_set_up_for_the_total() {
     let mut wb = loaded(settings(15), DataSource::Builtin(Builtin::Iris));
     train_to_end(&mut wb);
     assert!(wb.can_continue());
-    let first = wb.runs[1].train_error.points().to_vec();
+    let first = wb.screen.runs[1].history.curves.train_error.points().to_vec();
     wb.apply(Action::Train);
-    wait(&mut wb, "the second end", |wb| wb.trainer_state == TrainerState::Finished && wb.epoch() == 30);
-    for r in &wb.runs {
-        assert_eq!(r.received, 31, "{}: one history, epochs 0 to 30", r.name);
+    wait(&mut wb, "the second end", |wb| {
+        wb.screen.trainer_state == TrainerState::Finished && wb.screen.epoch() == 30
+    });
+    for r in &wb.screen.runs {
+        assert_eq!(r.history.received, 31, "{}: one history, epochs 0 to 30", r.name);
         assert_eq!(r.status, RunStatus::Done);
     }
-    assert_eq!(&wb.runs[1].train_error.points()[..16], &first[..], "the same runs went on");
+    assert_eq!(
+        &wb.screen.runs[1].history.curves.train_error.points()[..16],
+        &first[..],
+        "the same runs went on"
+    );
     assert!(!wb.stale());
     assert_eq!(wb.settings.experiment.training.epochs, Some(30));
     // The session saved is 30 epochs, and the command line gives the same numbers.
@@ -242,7 +261,7 @@ fn train_after_the_end_goes_on_with_the_same_runs_as_if_set_up_for_the_total() {
     wb.save_session_to(&session).unwrap();
     let export = dir.path().join("export");
     wb.apply(Action::ExportTo(export.clone()));
-    wait(&mut wb, "the export", |wb| wb.exported.is_some());
+    wait(&mut wb, "the export", |wb| wb.exports.last.is_some());
     let cli = dir.path().join("cli.csv");
     let out = reglab(&["--metrics"], &session, &[&cli]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -258,10 +277,10 @@ fn until_paused_the_runs_go_on_past_their_epochs() {
     s.until_paused = true;
     let mut wb = loaded(s, DataSource::Builtin(Builtin::Iris));
     wb.apply(Action::Train);
-    wait(&mut wb, "epoch 35", |wb| wb.epoch() >= 35);
+    wait(&mut wb, "epoch 35", |wb| wb.screen.epoch() >= 35);
     wb.apply(Action::Pause);
-    wait(&mut wb, "the pause", |wb| wb.trainer_state == TrainerState::Paused);
-    assert!(wb.runs.iter().all(|r| r.status.is_active()));
+    wait(&mut wb, "the pause", |wb| wb.screen.trainer_state == TrainerState::Paused);
+    assert!(wb.screen.runs.iter().all(|r| r.status.is_active()));
 }
 
 /// Pause pressed just as the runs reach their end, before the window has
@@ -275,12 +294,12 @@ fn until_paused_a_pause_as_the_runs_end_is_kept() {
     // Ten epochs of Iris end long before this; the window has not looked yet.
     std::thread::sleep(Duration::from_secs(2));
     wb.apply(Action::Pause);
-    wait(&mut wb, "the pause", |wb| wb.trainer_state == TrainerState::Paused);
+    wait(&mut wb, "the pause", |wb| wb.screen.trainer_state == TrainerState::Paused);
     std::thread::sleep(Duration::from_millis(300));
     wb.poll();
-    assert_eq!(wb.trainer_state, TrainerState::Paused);
-    assert_eq!(wb.epoch(), 10, "no epoch past the end was trained after the pause");
-    assert!(wb.runs.iter().all(|r| r.status.is_active()), "Train goes on from here");
+    assert_eq!(wb.screen.trainer_state, TrainerState::Paused);
+    assert_eq!(wb.screen.epoch(), 10, "no epoch past the end was trained after the pause");
+    assert!(wb.screen.runs.iter().all(|r| r.status.is_active()), "Train goes on from here");
 }
 
 #[test]
@@ -288,7 +307,7 @@ fn at_the_watchable_pace_a_fresh_start_is_still_moving_after_three_to_six_second
     let mut wb = Workbench::new(Settings::default(), Arc::new(|| {}));
     wb.load_current();
     wait(&mut wb, "the default comparison", |wb| {
-        !wb.runs.is_empty() && wb.runs.iter().all(|r| r.latest.is_some())
+        !wb.screen.runs.is_empty() && wb.screen.runs.iter().all(|r| r.history.latest.is_some())
     });
     let total = wb.settings.experiment.training.epochs();
     let limit = wb.speed_limit().unwrap();
@@ -304,7 +323,7 @@ fn at_the_watchable_pace_a_fresh_start_is_still_moving_after_three_to_six_second
             wb.poll();
             std::thread::sleep(Duration::from_millis(10));
         }
-        wb.epoch()
+        wb.screen.epoch()
     };
     let (e3, e6) = (at(&mut wb, 3.0), at(&mut wb, 6.0));
     assert!(e3 > 0 && e6 > e3 && e6 < total, "epochs at 3 s: {e3}, at 6 s: {e6}, of {total}");
@@ -322,7 +341,9 @@ fn add_run_adds_a_penalty_not_yet_shown_named_for_what_it_is() {
     assert!(runs[3].lambda > 0.0);
     assert_eq!(runs[4].dropout, Some(0.8));
     assert_eq!(runs[4].name, "dropout p=0.8");
-    assert_eq!(wb.settings.colors.len(), 5);
+    let colors = wb.settings.run_colors();
+    assert_eq!(colors.len(), 5);
+    assert!(colors.windows(2).all(|w| w[0] != w[1]), "each kind its own colour: {colors:?}");
 }
 
 #[test]
@@ -331,14 +352,14 @@ fn the_network_view_draws_the_runs_weights_and_no_exact_zero() {
     let mut wb = loaded(settings(200), DataSource::Builtin(Builtin::BreastCancer));
     train_to_end(&mut wb);
     wait(&mut wb, "the final weights", |wb| {
-        wb.runs.iter().all(|r| r.net.as_ref().is_some_and(|w| w.0 == 200))
+        wb.screen.runs.iter().all(|r| r.pictures.net.as_ref().is_some_and(|w| w.0 == 200))
     });
     wb.apply(Action::ExportTo(dir.path().to_path_buf()));
-    wait(&mut wb, "the export", |wb| wb.exported.is_some());
+    wait(&mut wb, "the export", |wb| wb.exports.last.is_some());
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("weights.json")).unwrap()).unwrap();
-    for (i, h) in wb.runs.iter().enumerate() {
-        let (_, net) = h.net.as_ref().unwrap();
+    for (i, h) in wb.screen.runs.iter().enumerate() {
+        let (_, net) = h.pictures.net.as_ref().unwrap();
         let layers: Vec<ndarray::Array2<f32>> = net.layers.iter().map(|l| l.weights.clone()).collect();
         let edges = reglab::workbench::network::edges(&layers, usize::MAX);
         let mut expected = Vec::new();
@@ -355,7 +376,7 @@ fn the_network_view_draws_the_runs_weights_and_no_exact_zero() {
         let got: Vec<(usize, usize, usize, f32)> =
             edges.iter().map(|e| (e.layer, e.from, e.to, e.weight)).collect();
         assert_eq!(got, expected, "{}: the edges are the run's non-zero weights", h.name);
-        let picture = h.picture.as_ref().expect("the view's picture of the final network");
+        let picture = h.pictures.network.as_ref().expect("the view's picture of the final network");
         assert_eq!((picture.epoch, &picture.edges), (200, &edges), "{}: the view draws them", h.name);
         if h.name == "L1" {
             let total: usize = layers.iter().map(|w| w.len()).sum();
@@ -363,7 +384,7 @@ fn the_network_view_draws_the_runs_weights_and_no_exact_zero() {
                 edges.len() < total,
                 "L1's exact zeros are not drawn: {} of {total}, zero_frac {:?}",
                 edges.len(),
-                h.latest.as_ref().map(|m| m.weights.zero_frac)
+                h.history.latest.as_ref().map(|m| m.weights.zero_frac)
             );
         }
     }
@@ -375,10 +396,10 @@ fn the_best_epoch_is_the_lowest_validation_error_of_every_epoch() {
     let mut wb = loaded(settings(3000), DataSource::Builtin(Builtin::Iris));
     train_to_end(&mut wb);
     wb.apply(Action::ExportTo(dir.path().to_path_buf()));
-    wait(&mut wb, "the export", |wb| wb.exported.is_some());
+    wait(&mut wb, "the export", |wb| wb.exports.last.is_some());
     let csv = std::fs::read_to_string(dir.path().join("metrics.csv")).unwrap();
-    for h in &wb.runs {
-        assert!(h.val_error.len() < 3001, "the plotted history is thinned");
+    for h in &wb.screen.runs {
+        assert!(h.history.curves.val_error.len() < 3001, "the plotted history is thinned");
         let best = csv
             .lines()
             .skip(1)
@@ -387,7 +408,7 @@ fn the_best_epoch_is_the_lowest_validation_error_of_every_epoch() {
             .map(|c| (c[1].parse::<usize>().unwrap(), c[3].parse::<f64>().unwrap()))
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
             .unwrap();
-        assert_eq!(h.best_validation(), Some(best), "{}", h.name);
+        assert_eq!(h.history.curves.best_validation(), Some(best), "{}", h.name);
     }
 }
 
@@ -419,20 +440,22 @@ fn the_geometry_view_draws_the_engines_error_and_the_lasso_and_ridge_optima() {
     s.pace = Pace::Fixed(2000.0);
     let mut wb = Workbench::new(s, Arc::new(|| {}));
     wb.apply(Action::Preset(6));
-    wait(&mut wb, "preset 7", |wb| wb.runs.len() == 2 && wb.runs[0].name == "L1" && !wb.is_loading());
+    wait(&mut wb, "preset 7", |wb| {
+        wb.screen.runs.len() == 2 && wb.screen.runs[0].name == "L1" && !wb.is_loading()
+    });
     wb.apply(Action::Train);
     wait(&mut wb, "the end and the contours", |wb| {
-        wb.trainer_state == TrainerState::Finished
-            && wb.geometry.len() == 2
-            && wb.geometry.iter().all(|p| p.epoch == 300)
+        wb.screen.trainer_state == TrainerState::Finished
+            && wb.studies.geometry.len() == 2
+            && wb.studies.geometry.iter().all(|p| p.epoch == 300)
     });
-    let data = wb.prepared.clone().unwrap();
+    let data = wb.data.prepared.clone().unwrap();
     let x: Vec<[f64; 2]> = data.x_train.rows().into_iter().map(|r| [r[0] as f64, r[1] as f64]).collect();
     let y: Vec<f64> = data.y_train.column(0).iter().map(|v| *v as f64).collect();
     let lambda = 0.3;
     // The contours: E0 at the grid's cells is the engine's E0 with the two weights set there.
-    let plane = &wb.geometry[0];
-    let (_, net) = wb.runs[0].net.as_ref().unwrap();
+    let plane = &wb.studies.geometry[0];
+    let (_, net) = wb.screen.runs[0].pictures.net.as_ref().unwrap();
     assert_eq!((plane.a, plane.b), ((0, 0), (1, 0)), "the two inputs of a two-feature linear model");
     for (row, col) in [(0, 0), (20, 20), (7, 33), (40, 40)] {
         let (a, b) = plane.cell(row, col);
@@ -444,23 +467,27 @@ fn the_geometry_view_draws_the_engines_error_and_the_lasso_and_ridge_optima() {
     }
     // L1's drawn optimum is the lasso solution, on an axis: one weight exactly 0.
     let (_, lasso) = penalised_least_squares(&x, &y, lambda, 0.0);
-    let l1 = wb.geometry[0].now;
+    let l1 = wb.studies.geometry[0].now;
     assert_eq!(lasso[1], 0.0, "the lasso zeroes x2 ({lasso:?})");
     assert_eq!(l1.1, 0.0, "the L1 run ends exactly on the axis ({l1:?})");
     assert!((l1.0 - lasso[0]).abs() < 1e-3, "{l1:?} vs the lasso {lasso:?}");
     // L2's is the ridge solution, off the axes.
     let (_, ridge) = penalised_least_squares(&x, &y, 0.0, lambda);
-    let l2 = wb.geometry[1].now;
+    let l2 = wb.studies.geometry[1].now;
     assert!(ridge[1].abs() > 0.02 && l2.1 != 0.0, "{ridge:?} {l2:?}");
     assert!(
         (l2.0 - ridge[0]).abs() < 1e-3 && (l2.1 - ridge[1]).abs() < 1e-3,
         "{l2:?} vs the ridge {ridge:?}"
     );
     // The level sets: a diamond for L1 (k2 = 0), a circle for L2 (k1 = 0).
-    assert!(wb.geometry[0].k1 > 0.0 && wb.geometry[0].k2 == 0.0);
-    assert!(wb.geometry[1].k1 == 0.0 && wb.geometry[1].k2 > 0.0);
+    assert!(wb.studies.geometry[0].k1 > 0.0 && wb.studies.geometry[0].k2 == 0.0);
+    assert!(wb.studies.geometry[1].k1 == 0.0 && wb.studies.geometry[1].k2 > 0.0);
     // The path of the two weights was recorded step by step.
-    assert!(wb.runs[0].first_layer_path.len() > 100, "{}", wb.runs[0].first_layer_path.len());
+    assert!(
+        wb.screen.runs[0].pictures.first_layer_path.len() > 100,
+        "{}",
+        wb.screen.runs[0].pictures.first_layer_path.len()
+    );
 }
 
 #[test]
@@ -469,8 +496,8 @@ fn the_seed_band_is_the_mean_and_spread_of_reglab_train_repeats() {
     let mut wb = loaded(settings(20), DataSource::Builtin(Builtin::Iris));
     wb.apply(Action::RunSeeds { count: 3 });
     assert!(wb.seeds_progress().is_some(), "in the background");
-    wait(&mut wb, "the runs over seeds", |wb| wb.seed_study.is_some());
-    let study = wb.seed_study.clone().unwrap();
+    wait(&mut wb, "the runs over seeds", |wb| wb.studies.seeds.is_some());
+    let study = wb.studies.seeds.clone().unwrap();
     assert_eq!(study.seeds, vec![1, 2, 3]);
     assert!(study.validation);
     let session = dir.path().join("s.toml");

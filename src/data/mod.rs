@@ -11,12 +11,9 @@ mod spreadsheet;
 pub mod synthetic;
 mod table;
 
-use std::fmt;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use ndarray::Array2;
-use serde::{Deserialize, Serialize};
 
 pub use arff::read_arff;
 pub use builtin::Builtin;
@@ -28,7 +25,7 @@ pub use spreadsheet::{is_spreadsheet_name, read_spreadsheet};
 pub use synthetic::{SyntheticKind, SyntheticSpec};
 pub use table::{ColumnRoles, MAX_CLASSES, MAX_ONE_HOT_LEVELS, MISSING_TOKENS, TARGET_NAMES, is_missing};
 
-use crate::nn::ParseEnumError;
+use crate::text::text_enum;
 
 /// The target column of a dataset as read.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,46 +100,14 @@ pub struct Dataset {
     pub dropped_rows: usize,
 }
 
-/// The kind of task, before the number of classes is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TaskKind {
-    Regression,
-    Binary,
-    Multiclass,
-}
-
-impl TaskKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            TaskKind::Regression => "regression",
-            TaskKind::Binary => "binary",
-            TaskKind::Multiclass => "multiclass",
-        }
+text_enum!(
+    /// The kind of task, before the number of classes is known.
+    pub enum TaskKind, "task" {
+        Regression => "regression",
+        Binary => "binary",
+        Multiclass => "multiclass" | "multi-class",
     }
-}
-
-impl fmt::Display for TaskKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for TaskKind {
-    type Err = ParseEnumError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "regression" => Ok(TaskKind::Regression),
-            "binary" => Ok(TaskKind::Binary),
-            "multiclass" | "multi-class" => Ok(TaskKind::Multiclass),
-            _ => Err(ParseEnumError {
-                what: "task",
-                expected: "regression, binary, multiclass",
-                found: s.to_string(),
-            }),
-        }
-    }
-}
+);
 
 /// A dataset that cannot be read or used, with where the problem is.
 #[derive(Debug, thiserror::Error)]

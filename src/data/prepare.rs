@@ -6,41 +6,19 @@ use serde::{Deserialize, Serialize};
 
 use super::{DataError, Dataset, TaskKind};
 use crate::nn::Task;
+use crate::text::text_enum;
 
-/// What to do with rows that have missing feature values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MissingPolicy {
-    /// Leave those rows out.
-    #[default]
-    Drop,
-    /// Put the feature's mean over the training rows in each missing cell.
-    FillMean,
-}
-
-impl MissingPolicy {
-    pub fn name(self) -> &'static str {
-        match self {
-            MissingPolicy::Drop => "drop",
-            MissingPolicy::FillMean => "fill-mean",
-        }
+text_enum!(
+    /// What to do with rows that have missing feature values.
+    #[derive(Default)]
+    pub enum MissingPolicy, "missing" {
+        /// Leave those rows out.
+        #[default]
+        Drop => "drop",
+        /// Put the feature's mean over the training rows in each missing cell.
+        FillMean => "fill-mean" | "fill_mean" | "mean",
     }
-}
-
-impl std::str::FromStr for MissingPolicy {
-    type Err = crate::nn::ParseEnumError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "drop" => Ok(MissingPolicy::Drop),
-            "fill-mean" | "fill_mean" | "mean" => Ok(MissingPolicy::FillMean),
-            _ => Err(crate::nn::ParseEnumError {
-                what: "missing",
-                expected: "drop, fill-mean",
-                found: s.to_string(),
-            }),
-        }
-    }
-}
+);
 
 /// How a dataset becomes training, validation and test matrices. Part of an
 /// experiment, so that a run can be reproduced exactly.

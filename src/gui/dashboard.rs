@@ -9,9 +9,9 @@
 use egui::{RichText, Ui};
 use egui_tiles::{Container, LinearDir, SimplificationOptions, Tile, TileId, Tiles, Tree, UiResponse};
 
-use super::chrome::{Chrome, run_colors};
-use super::plots::{self, Textures};
 use super::view::ViewSettings;
+use super::views::chrome::{Chrome, run_colors};
+use super::views::{self, Textures};
 use crate::experiment::{Layout, ViewKind};
 use crate::workbench::{Action, Workbench};
 
@@ -64,9 +64,9 @@ impl Dashboard {
         ui: &mut Ui,
         out: &mut Vec<Action>,
     ) {
-        if wb.runs.is_empty() {
+        if wb.screen.runs.is_empty() {
             ui.centered_and_justified(|ui| {
-                if wb.prepared.is_none() && !wb.is_loading() {
+                if wb.data.prepared.is_none() && !wb.is_loading() {
                     ui.label("Choose a dataset in the Data panel, open a file, or drop one on the window.");
                 } else {
                     ui.spinner();
@@ -107,10 +107,10 @@ impl Dashboard {
 
 /// The preset's (or named session's) explanation, compact.
 fn note_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
-    let Some((name, description)) = &wb.preset else { return };
+    let Some(note) = &wb.screen.note else { return };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(name).strong().size(16.0));
-        ui.label(RichText::new(description).size(14.0));
+        ui.label(RichText::new(&note.name).strong().size(16.0));
+        ui.label(RichText::new(&note.description).size(14.0));
         if ui.small_button("Close").on_hover_text("Hide this explanation").clicked() {
             out.push(Action::ClosePresetNote);
         }
@@ -121,7 +121,7 @@ fn note_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
 fn key_ui(wb: &Workbench, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
     ui.horizontal_wrapped(|ui| {
-        for (i, h) in wb.runs.iter().enumerate() {
+        for (i, h) in wb.screen.runs.iter().enumerate() {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, colors[i]);
             ui.label(RichText::new(&h.name).strong().color(colors[i]));
@@ -154,7 +154,7 @@ impl TileBehavior<'_> {
         let mut chrome = Chrome { maximized: self.maximized.is_some(), ..Chrome::default() };
         egui::Frame::new().inner_margin(4).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
-            plots::view_ui(kind, self.wb, self.view, self.textures, &mut chrome, ui, self.out);
+            views::view_ui(kind, self.wb, self.view, self.textures, &mut chrome, ui, self.out);
         });
         if chrome.toggle {
             self.toggle = Some(kind);

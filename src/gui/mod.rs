@@ -1,21 +1,25 @@
-//! The workbench window (eframe/egui): the glue ([`app`]), the panels that
-//! choose the data, the network and the runs, and the live plots. It reads
+//! The workbench window (eframe/egui), behind the default cargo feature
+//! `gui`: the glue ([`app`]), the panels around the views ([`panels`]), the
+//! tiled views ([`dashboard`], one file per view under [`views`]), the file
+//! dialogs, the export's pictures and the window's bench workloads. It reads
 //! the [`crate::workbench::Workbench`] and returns its actions; nothing here
-//! computes a gradient or owns a thread.
+//! computes a gradient or trains.
 
 mod app;
-mod chrome;
+mod capture;
 mod dashboard;
-mod geometry;
-mod network;
+mod dialogs;
 mod panels;
-pub(crate) mod plots;
+pub mod shortcuts;
+pub mod timing;
 mod view;
+pub mod views;
 
 use std::path::PathBuf;
 
 pub use app::{ReglabApp, WindowState};
-pub use view::{FrameTimes, SHORTCUT_EXPORT, Theme, ViewSettings, color};
+pub use shortcuts::SHORTCUT_EXPORT;
+pub use view::{Theme, ViewSettings, color};
 
 use crate::experiment::DataSource;
 
@@ -87,3 +91,6 @@ pub fn run(source: Option<PathBuf>) -> anyhow::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,45 +1,8 @@
 //! How the window shows things (saved with the app, apart from the
-//! workbench's settings), the keyboard shortcuts and the colours.
+//! workbench's settings): the plots' options, the themes and the colours.
 
-use std::time::Duration;
-
-use egui::{Color32, Key, KeyboardShortcut, Modifiers};
+use egui::Color32;
 use serde::{Deserialize, Serialize};
-
-pub const SHORTCUT_TRAIN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Space);
-pub const SHORTCUT_STEP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::S);
-pub const SHORTCUT_RESET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::R);
-pub const SHORTCUT_STOP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
-pub const SHORTCUT_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-pub const SHORTCUT_SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
-pub const SHORTCUT_EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
-pub const SHORTCUT_STEP_ARROW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::ArrowRight);
-pub const SHORTCUT_FULLSCREEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F11);
-pub const SHORTCUT_PRESENT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::P);
-pub const SHORTCUT_MAXIMISE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::M);
-pub const SHORTCUT_HELP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F1);
-
-/// Frame timings of the app's own `ui` code.
-#[derive(Debug, Default)]
-pub struct FrameTimes {
-    recent: std::collections::VecDeque<Duration>,
-}
-
-impl FrameTimes {
-    pub fn push(&mut self, d: Duration) {
-        self.recent.push_back(d);
-        if self.recent.len() > 120 {
-            self.recent.pop_front();
-        }
-    }
-
-    /// Mean and worst of the recent frames.
-    pub fn summary(&self) -> (Duration, Duration) {
-        let n = self.recent.len().max(1) as u32;
-        let sum: Duration = self.recent.iter().sum();
-        (sum / n, self.recent.iter().max().copied().unwrap_or_default())
-    }
-}
 
 /// Relative luminance of an sRGB colour (WCAG 2).
 pub fn luminance(c: Color32) -> f64 {
@@ -86,16 +49,10 @@ pub fn color(c: [u8; 3]) -> Color32 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ViewSettings {
-    pub log_error: bool,
-    pub show_validation: bool,
-    pub show_penalty: bool,
-    pub log_counts: bool,
-    /// `None`: all layers together.
-    pub histogram_layer: Option<usize>,
-    pub histogram_history: bool,
+    pub error: ErrorOptions,
+    pub histograms: HistogramOptions,
     /// Index into [`crate::train::EPSILON_GRID`].
     pub epsilon_index: usize,
-    pub show_formula: bool,
     /// The run whose formula is shown.
     pub formula_run: usize,
     pub theme: Theme,
@@ -104,15 +61,53 @@ pub struct ViewSettings {
     /// The panel of data, network and runs; `None`: shown when the window
     /// is at least 1400 points wide.
     pub show_controls: Option<bool>,
-    /// Regularization path: how many λ values, the smallest as a fraction of
-    /// the largest, and the epochs at most per λ.
-    pub sweep_count: usize,
-    pub sweep_min_ratio: f64,
-    pub sweep_epochs: usize,
+    pub sweep: SweepOptions,
+}
+
+/// How the error plot shows the runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ErrorOptions {
+    pub log: bool,
+    pub validation: bool,
+    pub penalty: bool,
     /// Weight of the exponential moving average on the error curves; 0 is off.
     pub smoothing: f32,
     /// Seeds of the band on the error plot.
-    pub seed_count: usize,
+    pub seeds: usize,
+}
+
+impl Default for ErrorOptions {
+    fn default() -> Self {
+        ErrorOptions { log: true, validation: true, penalty: true, smoothing: 0.0, seeds: 5 }
+    }
+}
+
+/// How the histograms show the weights.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HistogramOptions {
+    pub log_counts: bool,
+    /// `None`: all layers together.
+    pub layer: Option<usize>,
+    /// The heat map over the epochs instead of the histogram now.
+    pub history: bool,
+}
+
+/// The regularization path: how many λ values, the smallest as a fraction
+/// of the largest, and the epochs at most per λ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SweepOptions {
+    pub count: usize,
+    pub min_ratio: f64,
+    pub epochs: usize,
+}
+
+impl Default for SweepOptions {
+    fn default() -> Self {
+        SweepOptions { count: 20, min_ratio: 1e-3, epochs: 200 }
+    }
 }
 
 /// Colours of the whole window.
@@ -159,23 +154,14 @@ impl Theme {
 impl Default for ViewSettings {
     fn default() -> Self {
         ViewSettings {
-            log_error: true,
-            show_validation: true,
-            show_penalty: true,
-            log_counts: false,
-            histogram_layer: None,
-            histogram_history: false,
+            error: ErrorOptions::default(),
+            histograms: HistogramOptions::default(),
             epsilon_index: 12,
-            show_formula: true,
             formula_run: 1,
             theme: Theme::Dark,
             presentation: false,
             show_controls: None,
-            sweep_count: 20,
-            sweep_min_ratio: 1e-3,
-            sweep_epochs: 200,
-            smoothing: 0.0,
-            seed_count: 5,
+            sweep: SweepOptions::default(),
         }
     }
 }
@@ -188,7 +174,7 @@ mod tests {
     fn every_run_colour_reads_against_the_plots_in_every_theme() {
         for theme in Theme::ALL {
             let bg = theme.visuals().extreme_bg_color;
-            for c in crate::workbench::PALETTE {
+            for (_, c) in crate::workbench::colors::all_shades() {
                 let shown = legible(c, bg);
                 let ratio = contrast(shown, bg);
                 assert!(ratio >= 3.0, "{c:?} on {} ({bg:?}): {ratio:.2}", theme.name());
@@ -203,8 +189,8 @@ mod tests {
         let distance = |a: [u8; 3], b: [u8; 3]| {
             a.iter().zip(&b).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum::<f64>().sqrt()
         };
-        for k in crate::gui::plots::CLASS_COLORS.iter().take(2) {
-            for r in crate::workbench::PALETTE {
+        for k in crate::gui::views::boundary::CLASS_COLORS.iter().take(2) {
+            for (_, r) in crate::workbench::colors::all_shades() {
                 assert!(distance(*k, r) > 60.0, "class colour {k:?} is close to run colour {r:?}");
             }
         }

@@ -1,34 +1,19 @@
-use std::fmt;
-use std::str::FromStr;
+use super::Float;
+use crate::text::text_enum;
 
-use serde::{Deserialize, Serialize};
-
-use super::{Float, ParseEnumError};
-
-/// Activation of the hidden units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Activation {
-    #[default]
-    Tanh,
-    Sigmoid,
-    Relu,
-    Identity,
-}
+text_enum!(
+    /// Activation of the hidden units.
+    #[derive(Default)]
+    pub enum Activation, "activation" {
+        #[default]
+        Tanh => "tanh",
+        Sigmoid => "sigmoid",
+        Relu => "relu",
+        Identity => "identity",
+    }
+);
 
 impl Activation {
-    pub const ALL: [Activation; 4] =
-        [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Identity];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Tanh => "tanh",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Relu => "relu",
-            Activation::Identity => "identity",
-        }
-    }
-
     /// Applies the activation in place to a slice of pre-activations.
     pub fn apply<F: Float>(self, z: &mut [F]) {
         match self {
@@ -89,24 +74,5 @@ pub(crate) fn sigmoid<F: Float>(z: F) -> F {
     } else {
         let e = z.exp();
         e / (F::one() + e)
-    }
-}
-
-impl fmt::Display for Activation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Activation {
-    type Err = ParseEnumError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Activation::ALL.into_iter().find(|a| a.name().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
-            ParseEnumError {
-                what: "activation",
-                expected: "tanh, sigmoid, relu, identity",
-                found: s.to_string(),
-            }
-        })
     }
 }

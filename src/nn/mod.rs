@@ -20,11 +20,4 @@ pub use penalty::{Formula, L1Rule, LambdaScale, Penalty, Regularizer, Scope};
 pub use task::Task;
 pub use workspace::{Dropout, StepParams, Workspace};
 
-/// A value given as text could not be understood (`"tanhh"` for an activation).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what}: expected one of {expected}, found '{found}'")]
-pub struct ParseEnumError {
-    pub what: &'static str,
-    pub expected: &'static str,
-    pub found: String,
-}
+pub use crate::text::ParseEnumError;

@@ -2,42 +2,15 @@
 //! that defines its value `R(w)`, its (sub)gradient, the weight update it
 //! uses, and the formula text a user is shown.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use super::{Float, ParseEnumError};
-
-macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $var:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-        pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $var),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-            pub fn name(self) -> &'static str { match self { $($name::$var => $text),+ } }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.name()) }
-        }
-        impl FromStr for $name {
-            type Err = ParseEnumError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let s = s.trim();
-                $name::ALL.iter().copied().find(|v| v.name().eq_ignore_ascii_case(s)).ok_or_else(|| ParseEnumError {
-                    what: $what,
-                    expected: concat!($($text, " "),+),
-                    found: s.to_string(),
-                })
-            }
-        }
-    };
-}
+use super::Float;
+use crate::text::text_enum;
 
 text_enum!(
     /// Which penalty a run adds to its data error.
-    Regularizer, "regularizer", {
+    #[derive(Default)]
+    pub enum Regularizer, "regularizer" {
         #[default]
         None => "none",
         L1 => "l1",
@@ -48,7 +21,8 @@ text_enum!(
 
 text_enum!(
     /// How an L1 penalty moves a weight (SPEC §1).
-    L1Rule, "L1 rule", {
+    #[derive(Default)]
+    pub enum L1Rule, "L1 rule" {
         /// The book's rule: weights jitter around 0 but are almost never 0.
         #[default]
         Subgradient => "subgradient",
@@ -61,7 +35,8 @@ text_enum!(
 
 text_enum!(
     /// What `n` in `λ/n` is.
-    LambdaScale, "lambda scale", {
+    #[derive(Default)]
+    pub enum LambdaScale, "lambda scale" {
         /// The book: the size of the mini-batch used for the step.
         #[default]
         Batch => "batch",
@@ -74,7 +49,8 @@ text_enum!(
 
 text_enum!(
     /// Which weight matrices are penalised. Biases never are.
-    Scope, "scope", {
+    #[derive(Default)]
+    pub enum Scope, "scope" {
         #[default]
         All => "all",
         /// Only the final layer's weights (the book's first version).

@@ -19,7 +19,7 @@ pub use run::{
     Change, DIVERGED_ERROR_FACTOR, DIVERGED_WEIGHT, EpochContext, LiveChange, Run, RunStatus,
     ScheduledChange, auto_lr,
 };
-pub use session::{Event, Observer, ScheduleError, Session, SessionError};
+pub use session::{Both, Event, Observer, ScheduleError, Session, SessionError};
 pub use spec::{
     Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, NetworkSpec, RunSpec,
     SpecError, TrainingSpec, check_runs, check_size, human_bytes, parse_hidden,

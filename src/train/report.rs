@@ -91,6 +91,20 @@ pub struct MetricsLog {
     /// Written first in every row, under a `seed` column, when set (runs
     /// repeated over seeds).
     seed: Option<u64>,
+    /// The first row that could not be recorded, as an observer.
+    error: Option<std::io::Error>,
+}
+
+/// As an observer, the log records every evaluated epoch; the first error
+/// is kept for [`MetricsLog::take_error`].
+impl super::session::Observer for MetricsLog {
+    fn on_event(&mut self, event: &super::session::Event<'_>) {
+        if let super::session::Event::Epoch { run, metrics: Some(m), .. } = event
+            && let Err(e) = self.push(*run, m)
+        {
+            self.error.get_or_insert(e);
+        }
+    }
 }
 
 impl std::fmt::Debug for MetricsLog {
@@ -106,7 +120,12 @@ impl MetricsLog {
     pub fn new(names: Vec<String>, layers: usize) -> MetricsLog {
         let sinks =
             (0..names.len()).map(|_| Self::spill_file().unwrap_or(Sink::Memory(Vec::new()))).collect();
-        MetricsLog { names, layers, sinks, rows: 0, seed: None }
+        MetricsLog { names, layers, sinks, rows: 0, seed: None, error: None }
+    }
+
+    /// The first row that could not be recorded since the last call.
+    pub fn take_error(&mut self) -> Option<std::io::Error> {
+        self.error.take()
     }
 
     /// The same log with a `seed` column first, holding `seed`.

@@ -38,6 +38,12 @@ pub enum RunStatus {
         epoch: usize,
         reason: String,
     },
+    /// Stopped by an internal error (a panic inside its epoch, a bug); the
+    /// other runs go on.
+    Panicked {
+        epoch: usize,
+        message: String,
+    },
     /// Stopped by the user.
     Stopped,
 }
@@ -47,6 +53,11 @@ impl RunStatus {
         matches!(self, RunStatus::Ready | RunStatus::Training)
     }
 
+    /// Ended by a failure: diverged, or an internal error.
+    pub fn is_failure(&self) -> bool {
+        matches!(self, RunStatus::Diverged { .. } | RunStatus::Panicked { .. })
+    }
+
     pub fn describe(&self) -> String {
         match self {
             RunStatus::Ready => "ready".into(),
@@ -54,20 +65,36 @@ impl RunStatus {
             RunStatus::Done => "done".into(),
             RunStatus::Converged { epoch } => format!("converged at epoch {epoch}"),
             RunStatus::Diverged { epoch, reason } => format!("diverged at epoch {epoch}: {reason}"),
+            RunStatus::Panicked { epoch, message } => {
+                format!("stopped at epoch {epoch} by an internal error: {message}")
+            }
             RunStatus::Stopped => "stopped".into(),
         }
     }
 }
 
-/// A change of a setting while a run trains, with the epoch it took effect at.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A change of a setting while a run trains, with the epoch it took effect
+/// at: the setting's value before and after (the same kind of setting).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Change {
     pub epoch: usize,
-    pub setting: String,
-    pub from: String,
-    pub to: String,
+    pub from: LiveChange,
     /// The change itself, as a session file saves it.
-    pub live: LiveChange,
+    pub to: LiveChange,
+}
+
+impl std::fmt::Display for Change {
+    /// "λ 0.01 to 0.1 at epoch 40".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} to {} at epoch {}",
+            self.to.setting(),
+            self.from.value(),
+            self.to.value(),
+            self.epoch
+        )
+    }
 }
 
 /// A setting of one run that can change while it trains.
@@ -93,14 +120,23 @@ impl LiveChange {
         }
     }
 
-    /// The value this setting has in `spec`, as text.
-    pub fn current(self, spec: &RunSpec) -> String {
+    /// The value, as text: `0.1`, `l1`, `proximal`.
+    pub fn value(self) -> String {
         match self {
-            LiveChange::Lambda(_) => format!("{}", spec.lambda),
-            LiveChange::Lr(_) => spec.lr.map_or_else(|| "auto".into(), |v| format!("{v}")),
-            LiveChange::Regularizer(_) => spec.reg.to_string(),
-            LiveChange::L1Rule(_) => spec.l1_rule.to_string(),
-            LiveChange::Alpha(_) => format!("{}", spec.alpha),
+            LiveChange::Lambda(v) | LiveChange::Lr(v) | LiveChange::Alpha(v) => format!("{v}"),
+            LiveChange::Regularizer(r) => r.to_string(),
+            LiveChange::L1Rule(r) => r.to_string(),
+        }
+    }
+
+    /// The same setting with the value it has in `spec` (η: `lr`, the one in force).
+    pub fn current(self, spec: &RunSpec, lr: f64) -> LiveChange {
+        match self {
+            LiveChange::Lambda(_) => LiveChange::Lambda(spec.lambda),
+            LiveChange::Lr(_) => LiveChange::Lr(lr),
+            LiveChange::Regularizer(_) => LiveChange::Regularizer(spec.reg),
+            LiveChange::L1Rule(_) => LiveChange::L1Rule(spec.l1_rule),
+            LiveChange::Alpha(_) => LiveChange::Alpha(spec.alpha),
         }
     }
 
@@ -151,19 +187,33 @@ pub struct Run {
     /// Changes still to make, with the epoch count they wait for, in order.
     pub schedule: VecDeque<(usize, LiveChange)>,
     pub last: Option<EpochMetrics>,
+    /// What an epoch works in: buffers, the batch order and the random streams.
+    scratch: Scratch,
+    /// How far the weights moved in recent epochs, for the convergence test.
+    convergence: Convergence,
+    /// The training error at epoch 0, which the divergence rule compares with.
+    pub start_error: f64,
+    /// The next epoch panics (tests: a failure stays in its run).
+    #[cfg(test)]
+    pub inject_panic: bool,
+}
+
+/// A run's buffers (allocated once, so that an epoch allocates nothing),
+/// its batch order and its random streams.
+#[derive(Debug, Clone)]
+struct Scratch {
     ws: Workspace<f32>,
     eval_ws: Workspace<f32>,
     order: Vec<usize>,
     shuffle_rng: ChaCha8Rng,
     dropout_rng: ChaCha8Rng,
+}
+
+/// The weights of the epoch before and the largest move of each recent epoch.
+#[derive(Debug, Clone, Default)]
+struct Convergence {
     previous: Vec<f32>,
-    /// The largest move of each recent epoch, for the convergence rate.
     moves: VecDeque<f64>,
-    /// The training error at epoch 0, which the divergence rule compares with.
-    pub start_error: f64,
-    /// The next epoch panics (tests: a failure stays in its run).
-    #[doc(hidden)]
-    pub inject_panic: bool,
 }
 
 impl Run {
@@ -189,14 +239,16 @@ impl Run {
             changes: Vec::new(),
             schedule: VecDeque::new(),
             last: None,
-            ws,
-            eval_ws,
-            order: (0..train_rows).collect(),
-            shuffle_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0BA7_C4E5),
-            dropout_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x000D_4090_u64),
-            previous: Vec::new(),
-            moves: VecDeque::new(),
+            scratch: Scratch {
+                ws,
+                eval_ws,
+                order: (0..train_rows).collect(),
+                shuffle_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0BA7_C4E5),
+                dropout_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x000D_4090_u64),
+            },
+            convergence: Convergence::default(),
             start_error: f64::NAN,
+            #[cfg(test)]
             inject_panic: false,
         }
     }
@@ -213,16 +265,14 @@ impl Run {
     /// instead of the program's.
     pub fn train_epoch_guarded(&mut self, data: &Prepared, ctx: &EpochContext) -> Option<EpochMetrics> {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            #[cfg(test)]
             if std::mem::take(&mut self.inject_panic) {
                 panic!("injected failure in run '{}'", self.spec.name);
             }
             self.train_epoch(data, ctx)
         }));
         outcome.unwrap_or_else(|panic| {
-            self.status = RunStatus::Diverged {
-                epoch: self.epoch,
-                reason: format!("internal error: {}", panic_text(&*panic)),
-            };
+            self.status = RunStatus::Panicked { epoch: self.epoch, message: panic_text(&*panic) };
             None
         })
     }
@@ -246,28 +296,24 @@ impl Run {
     pub fn restart(&mut self) {
         self.epoch = 0;
         self.status = RunStatus::Ready;
-        self.previous.clear();
-        self.moves.clear();
-        self.ws.clear_velocity();
+        self.convergence.previous.clear();
+        self.convergence.moves.clear();
+        self.scratch.ws.clear_velocity();
     }
 
     /// Changes a setting from now on, recording the change with the epoch it
     /// took effect after; `None` when the value is the same.
     pub fn apply(&mut self, change: LiveChange) -> Option<Change> {
-        let from = match change {
-            LiveChange::Lr(_) => format!("{}", self.lr),
-            _ => change.current(&self.spec),
-        };
+        let from = change.current(&self.spec, self.lr);
+        if from == change {
+            return None;
+        }
         change.apply_to(&mut self.spec);
         if let LiveChange::Lr(v) = change {
             self.lr = v;
         }
-        let (setting, to) = (change.setting(), change.current(&self.spec));
-        if from == to {
-            return None;
-        }
-        let change = Change { epoch: self.epoch, setting: setting.into(), from, to, live: change };
-        self.changes.push(change.clone());
+        let change = Change { epoch: self.epoch, from, to: change };
+        self.changes.push(change);
         Some(change)
     }
 
@@ -287,8 +333,8 @@ impl Run {
         let y = data.y_train.view();
         let penalty = self.spec.penalty();
         let keep = self.spec.dropout.filter(|&p| p < 1.0);
-        self.order.shuffle(&mut self.shuffle_rng);
-        for chunk in self.order.chunks(ctx.batch_rows) {
+        self.scratch.order.shuffle(&mut self.scratch.shuffle_rng);
+        for chunk in self.scratch.order.chunks(ctx.batch_rows) {
             let params = StepParams {
                 lr: self.lr,
                 momentum: ctx.momentum,
@@ -296,8 +342,8 @@ impl Run {
                 n: self.spec.lambda_scale.n(chunk.len(), train_rows),
                 scope: self.spec.scope,
             };
-            let dropout = keep.map(|keep| Dropout { keep, rng: &mut self.dropout_rng });
-            self.ws.train_step(&mut self.net, x, y, chunk, &params, dropout);
+            let dropout = keep.map(|keep| Dropout { keep, rng: &mut self.scratch.dropout_rng });
+            self.scratch.ws.train_step(&mut self.net, x, y, chunk, &params, dropout);
         }
         self.epoch += 1;
         let epoch = self.epoch;
@@ -360,15 +406,15 @@ impl Run {
     fn converged(&mut self, tol: f64) -> bool {
         let scale = max_abs(&self.net);
         let mut moved = 0.0f64;
-        let first = self.previous.is_empty();
+        let first = self.convergence.previous.is_empty();
         let mut k = 0;
         for layer in &self.net.layers {
             for &v in layer.weights.iter().chain(layer.bias.iter()) {
                 if first {
-                    self.previous.push(v);
+                    self.convergence.previous.push(v);
                 } else {
-                    moved = moved.max((v - self.previous[k]).abs() as f64);
-                    self.previous[k] = v;
+                    moved = moved.max((v - self.convergence.previous[k]).abs() as f64);
+                    self.convergence.previous[k] = v;
                 }
                 k += 1;
             }
@@ -379,21 +425,21 @@ impl Run {
         if moved == 0.0 {
             return true;
         }
-        self.moves.push_back(moved);
+        self.convergence.moves.push_back(moved);
         const WINDOW: usize = 20;
-        if self.moves.len() <= WINDOW {
+        if self.convergence.moves.len() <= WINDOW {
             return false;
         }
-        let Some(old) = self.moves.pop_front() else { return false };
+        let Some(old) = self.convergence.moves.pop_front() else { return false };
         let rate = (moved / old).powf(1.0 / WINDOW as f64);
         rate < 1.0 && moved / (1.0 - rate) <= tol * scale
     }
 
     /// Computes every metric of the current weights.
     pub fn metrics(&mut self, data: &Prepared, ctx: &EpochContext) -> EpochMetrics {
-        let train = evaluate(&self.net, &mut self.eval_ws, data.x_train.view(), data.y_train.view());
+        let train = evaluate(&self.net, &mut self.scratch.eval_ws, data.x_train.view(), data.y_train.view());
         let val = (data.val_rows() > 0)
-            .then(|| evaluate(&self.net, &mut self.eval_ws, data.x_val.view(), data.y_val.view()));
+            .then(|| evaluate(&self.net, &mut self.scratch.eval_ws, data.x_val.view(), data.y_val.view()));
         let penalty = self.penalty_value(ctx.batch_rows, data.train_rows());
         let summary = weight_summary(&self.net, ctx.epsilon);
         EpochMetrics {

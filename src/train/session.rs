@@ -65,6 +65,17 @@ impl<F: FnMut(&Event<'_>)> Observer for F {
     }
 }
 
+/// Two observers, each told every event in turn: a metrics log and a
+/// progress bar (`reglab train`), a metrics log and the window's collector.
+pub struct Both<'a, A: Observer + ?Sized, B: Observer + ?Sized>(pub &'a mut A, pub &'a mut B);
+
+impl<A: Observer + ?Sized, B: Observer + ?Sized> Observer for Both<'_, A, B> {
+    fn on_event(&mut self, event: &Event<'_>) {
+        self.0.on_event(event);
+        self.1.on_event(event);
+    }
+}
+
 /// Runs compared side by side: same data, same initial weights, same batches.
 #[derive(Debug, Clone)]
 pub struct Session {

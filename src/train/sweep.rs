@@ -147,7 +147,7 @@ pub fn sweep_path(
         while run.status.is_active() && !cancel.load(Ordering::Relaxed) {
             run.train_epoch(data, &ctx);
         }
-        if matches!(run.status, RunStatus::Diverged { .. }) {
+        if run.status.is_failure() {
             break;
         }
         let m = run.metrics(data, &ctx);

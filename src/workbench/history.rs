@@ -9,7 +9,7 @@
 //! however long a run trains; the full-resolution numbers are in the
 //! trainer's metrics log, for export.
 
-use crate::train::{Change, EPSILON_GRID, EpochMetrics, Histogram, RunStatus};
+use crate::train::{EPSILON_GRID, EpochMetrics, Histogram};
 
 /// A point of a plotted series: epoch and value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,12 +96,9 @@ impl Series {
     }
 }
 
-/// Everything recorded about one run.
+/// The plotted series of one run, each over the evaluated epochs.
 #[derive(Debug, Clone)]
-pub struct RunHistory {
-    pub name: String,
-    pub lr: f64,
-    pub status: RunStatus,
+pub struct Curves {
     pub train_error: Series,
     pub val_error: Series,
     pub penalty: Series,
@@ -113,34 +110,11 @@ pub struct RunHistory {
     pub zero_frac: Series,
     /// One series per ε of [`EPSILON_GRID`].
     pub small_frac: Vec<Series>,
-    pub latest: Option<Box<EpochMetrics>>,
-    /// (epoch, histogram of all weights, per-layer histograms) at the
-    /// epochs that are multiples of `histogram_stride`.
-    pub histograms: Vec<(usize, Histogram, Vec<Histogram>)>,
-    pub histogram_stride: usize,
-    pub changes: Vec<Change>,
-    pub boundary: Option<(usize, Vec<f32>)>,
-    /// Counts the boundaries received, so that a picture of one can follow it.
-    pub boundary_version: u64,
-    /// The network at an epoch (for the network and geometry views).
-    pub net: Option<(usize, crate::nn::Mlp<f32>)>,
-    /// What the network view draws of `net`, once [`RunHistory::refresh_picture`] ran.
-    pub picture: Option<super::network::Picture>,
-    /// `net` changed since `picture` was made.
-    picture_stale: bool,
-    /// The first layer's weights (flattened) at the epochs the window got
-    /// them, for the path the weights took; thinned when long.
-    pub first_layer_path: Vec<(usize, Vec<f32>)>,
-    /// Metrics received in all, before any thinning.
-    pub received: usize,
 }
 
-impl RunHistory {
-    pub fn new(name: String, lr: f64) -> RunHistory {
-        RunHistory {
-            name,
-            lr,
-            status: RunStatus::Ready,
+impl Default for Curves {
+    fn default() -> Self {
+        Curves {
             train_error: Series::default(),
             val_error: Series::default(),
             penalty: Series::default(),
@@ -151,25 +125,12 @@ impl RunHistory {
             l2: Series::default(),
             zero_frac: Series::default(),
             small_frac: vec![Series::default(); EPSILON_GRID.len()],
-            latest: None,
-            histograms: Vec::new(),
-            histogram_stride: 1,
-            changes: Vec::new(),
-            boundary: None,
-            boundary_version: 0,
-            net: None,
-            picture: None,
-            picture_stale: false,
-            first_layer_path: Vec::new(),
-            received: 0,
         }
     }
+}
 
-    pub fn epoch(&self) -> usize {
-        self.latest.as_ref().map_or(0, |m| m.epoch)
-    }
-
-    pub fn record(&mut self, m: Box<EpochMetrics>) {
+impl Curves {
+    fn record(&mut self, m: &EpochMetrics) {
         let x = m.epoch as f64;
         self.train_error.push(x, m.train.error);
         if let Some(v) = &m.val {
@@ -189,16 +150,93 @@ impl RunHistory {
         for (s, &v) in self.small_frac.iter_mut().zip(&m.small_by_epsilon) {
             s.push(x, v);
         }
-        if m.epoch.is_multiple_of(self.histogram_stride) {
-            self.histograms.push((m.epoch, m.histogram_all.clone(), m.histograms.clone()));
-            while self.histograms.len() > HISTOGRAM_SNAPSHOTS {
-                self.histogram_stride *= 2;
-                let stride = self.histogram_stride;
-                self.histograms.retain(|(e, _, _)| e.is_multiple_of(stride));
-            }
+    }
+
+    /// The lowest validation error and its epoch: where early stopping (with
+    /// the best weights kept) would have stopped. Thinning keeps each group's
+    /// minimum, so this is the minimum over every epoch recorded.
+    pub fn best_validation(&self) -> Option<(usize, f64)> {
+        self.val_error.points().iter().min_by(|a, b| a.y.total_cmp(&b.y)).map(|p| (p.x as usize, p.y))
+    }
+
+    /// Points held in all.
+    pub fn points(&self) -> usize {
+        [
+            &self.train_error,
+            &self.val_error,
+            &self.penalty,
+            &self.total,
+            &self.l1,
+            &self.l2,
+            &self.train_accuracy,
+            &self.val_accuracy,
+            &self.zero_frac,
+        ]
+        .iter()
+        .map(|s| s.len())
+        .sum::<usize>()
+            + self.small_frac.iter().map(Series::len).sum::<usize>()
+    }
+}
+
+/// Histogram snapshots for the history heat map: (epoch, histogram of all
+/// weights, per-layer histograms) at the epochs that are multiples of
+/// `stride`, which doubles when they are too many.
+#[derive(Debug, Clone)]
+pub struct HistogramHistory {
+    pub snapshots: Vec<(usize, Histogram, Vec<Histogram>)>,
+    pub stride: usize,
+}
+
+impl Default for HistogramHistory {
+    fn default() -> Self {
+        HistogramHistory { snapshots: Vec::new(), stride: 1 }
+    }
+}
+
+impl HistogramHistory {
+    fn record(&mut self, m: &EpochMetrics) {
+        if !m.epoch.is_multiple_of(self.stride) {
+            return;
         }
-        self.received += 1;
-        self.latest = Some(m);
+        self.snapshots.push((m.epoch, m.histogram_all.clone(), m.histograms.clone()));
+        while self.snapshots.len() > HISTOGRAM_SNAPSHOTS {
+            self.stride *= 2;
+            let stride = self.stride;
+            self.snapshots.retain(|(e, _, _)| e.is_multiple_of(stride));
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        let hist = |h: &Histogram| h.counts.len() * 4 + std::mem::size_of::<Histogram>();
+        self.snapshots.iter().map(|(_, all, layers)| hist(all) + layers.iter().map(hist).sum::<usize>()).sum()
+    }
+}
+
+/// What the trainer sends of a run's weights for the pictures the window
+/// draws but never exports: its decision boundary, its network (the network
+/// and geometry views) and the path its first-layer weights took.
+#[derive(Debug, Clone, Default)]
+pub struct Pictures {
+    /// The epoch and the predictions on the boundary grid.
+    pub boundary: Option<(usize, Vec<f32>)>,
+    /// Counts the boundaries received, so that a picture of one can follow it.
+    pub boundary_version: u64,
+    /// The network at an epoch.
+    pub net: Option<(usize, crate::nn::Mlp<f32>)>,
+    /// What the network view draws of `net`, once [`Pictures::refresh`] ran.
+    pub network: Option<super::network::Picture>,
+    /// `net` changed since `network` was made.
+    stale: bool,
+    /// The first layer's weights (flattened) at the epochs the window got
+    /// them, for the path the weights took; thinned when long.
+    pub first_layer_path: Vec<(usize, Vec<f32>)>,
+}
+
+impl Pictures {
+    pub fn record_boundary(&mut self, epoch: usize, values: Vec<f32>) {
+        self.boundary = Some((epoch, values));
+        self.boundary_version += 1;
     }
 
     /// Takes a network the trainer sent: kept whole, and its first layer
@@ -218,50 +256,48 @@ impl RunHistory {
             }
         }
         self.net = Some((epoch, net));
-        self.picture_stale = true;
+        self.stale = true;
     }
 
     /// Brings the network view's picture up to the latest network: once
     /// per network, however many arrived since, never per frame.
-    pub fn refresh_picture(&mut self) {
-        if std::mem::take(&mut self.picture_stale)
+    pub fn refresh(&mut self) {
+        if std::mem::take(&mut self.stale)
             && let Some((epoch, net)) = &self.net
         {
-            self.picture = Some(super::network::Picture::of(*epoch, net));
+            self.network = Some(super::network::Picture::of(*epoch, net));
         }
-    }
-
-    /// The lowest validation error and its epoch: where early stopping (with
-    /// the best weights kept) would have stopped. Thinning keeps each group's
-    /// minimum, so this is the minimum over every epoch recorded.
-    pub fn best_validation(&self) -> Option<(usize, f64)> {
-        self.val_error.points().iter().min_by(|a, b| a.y.total_cmp(&b.y)).map(|p| (p.x as usize, p.y))
-    }
-
-    /// The largest number of points of any series.
-    pub fn points(&self) -> usize {
-        [&self.train_error, &self.val_error, &self.penalty, &self.total, &self.l1, &self.l2]
-            .iter()
-            .map(|s| s.len())
-            .sum::<usize>()
-            + self.small_frac.iter().map(Series::len).sum::<usize>()
     }
 }
 
+/// Everything recorded about one run, bounded.
+#[derive(Debug, Clone, Default)]
+pub struct RunHistory {
+    pub curves: Curves,
+    /// The last metrics received.
+    pub latest: Option<Box<EpochMetrics>>,
+    pub histograms: HistogramHistory,
+    /// Metrics received in all, before any thinning.
+    pub received: usize,
+}
+
 impl RunHistory {
+    /// The epoch of the last metrics.
+    pub fn epoch(&self) -> usize {
+        self.latest.as_ref().map_or(0, |m| m.epoch)
+    }
+
+    pub fn record(&mut self, m: Box<EpochMetrics>) {
+        self.curves.record(&m);
+        self.histograms.record(&m);
+        self.received += 1;
+        self.latest = Some(m);
+    }
+
     /// Bytes held by the history's points and histograms (not counting the
     /// latest snapshot), for checking that it stays bounded.
     pub fn heap_bytes(&self) -> usize {
-        let point = std::mem::size_of::<Point>();
-        let series =
-            self.points() + self.train_accuracy.len() + self.val_accuracy.len() + self.zero_frac.len();
-        let hist = |h: &Histogram| h.counts.len() * 4 + std::mem::size_of::<Histogram>();
-        let hists: usize = self
-            .histograms
-            .iter()
-            .map(|(_, all, layers)| hist(all) + layers.iter().map(hist).sum::<usize>())
-            .sum();
-        series * point + hists
+        self.curves.points() * std::mem::size_of::<Point>() + self.histograms.heap_bytes()
     }
 }
 
@@ -274,7 +310,7 @@ mod tests {
     fn a_million_epochs_of_history_stay_small() {
         let stats = WeightStats { count: 1000, l1: 1.0, l2: 1.0, zero_frac: 0.1, small_frac: 0.2 };
         let hist = Histogram { lo: -1.0, hi: 1.0, counts: vec![3; 41], zeros: 7 };
-        let mut h = RunHistory::new("run".into(), 0.1);
+        let mut h = RunHistory::default();
         for epoch in 0..1_000_000 {
             let e = 1.0 / (1.0 + epoch as f64);
             h.record(Box::new(EpochMetrics {
@@ -294,8 +330,8 @@ mod tests {
             }));
         }
         assert_eq!(h.received, 1_000_000);
-        assert!(h.train_error.len() < SERIES_CAPACITY);
-        assert!(h.histograms.len() <= HISTOGRAM_SNAPSHOTS);
+        assert!(h.curves.train_error.len() < SERIES_CAPACITY);
+        assert!(h.histograms.snapshots.len() <= HISTOGRAM_SNAPSHOTS);
         let mb = h.heap_bytes() as f64 / 1e6;
         assert!(mb < 5.0, "{mb} MB");
         eprintln!("history of 1 000 000 epochs: {mb:.2} MB");

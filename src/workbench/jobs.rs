@@ -1,8 +1,9 @@
 //! Background jobs of the workbench: one small type for every piece of work
-//! that runs off the window's thread (loading data, a λ sweep, a file
-//! dialog). A job runs on a named thread, reports how far it is, can be
-//! asked to cancel, wakes the window when it ends, and is polled in one
-//! place ([`super::Workbench::poll`]); the window never waits on it.
+//! that runs off the window's thread (loading data, the contours, the runs
+//! over seeds, a λ sweep; the window's file dialogs use it too). A job runs
+//! on a named thread, reports how far it is, can be asked to cancel, wakes
+//! the window when it ends, and the workbench's jobs are polled in one loop
+//! ([`super::background::Jobs::poll`]); the window never waits on one.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -3,13 +3,13 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::view::legible;
+use crate::gui::view::legible;
 use crate::workbench::Workbench;
 
 /// Each run's colour, legible on the plots' background.
 pub fn run_colors(ui: &Ui, wb: &Workbench) -> Vec<Color32> {
     let bg = ui.visuals().extreme_bg_color;
-    (0..wb.runs.len()).map(|i| legible(wb.run_color(i), bg)).collect()
+    wb.screen.runs.iter().map(|r| legible(r.color, bg)).collect()
 }
 
 /// What is left of the tile for a plot, after the rows above it.

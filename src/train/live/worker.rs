@@ -1,137 +1,21 @@
-//! Interactive training for the workbench: a named background thread that
-//! owns a [`Session`], obeys commands (start, pause, step, stop, reset, live
-//! changes of λ, η and the regularizer) and sends what it trained. It trains
-//! with [`Session::advance`], the scheduler of `reglab train`, and reports
-//! every evaluated epoch (the session's `eval_every`, never the clock), so
-//! that what the window records equals what the command line writes. Both
-//! channels are bounded; the thread calls `notify` after sending so that a
-//! window wakes up only when there is something new.
+//! The trainer thread's loop: it owns the session, obeys the window's
+//! commands, trains a few epochs per tick at the pace asked, and sends what
+//! it trained.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError};
-use std::thread::JoinHandle;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use ndarray::Array2;
 
-use super::metrics::EpochMetrics;
-use super::report::{MetricsLog, weights_json};
-use super::run::{Change, RunStatus};
-use super::session::{Event, Session, SessionError};
-use super::spec::{NetworkSpec, RunSpec, TrainingSpec};
+use super::{BoundaryGrid, Command, ExportError, LiveChange, SessionSetup, TrainerState, Update};
 use crate::data::Prepared;
 use crate::nn::Task;
-
-/// Everything a session is built from.
-#[derive(Debug, Clone)]
-pub struct SessionSetup {
-    pub data: Arc<Prepared>,
-    pub network: NetworkSpec,
-    pub training: TrainingSpec,
-    pub runs: Vec<RunSpec>,
-    pub seed: u64,
-    /// Changes to replay at their epochs (an opened session).
-    pub changes: Vec<super::run::ScheduledChange>,
-}
-
-pub use super::run::LiveChange;
-
-#[derive(Debug)]
-pub enum Command {
-    /// Builds a new session (all runs back to the shared initial weights).
-    Setup(Box<SessionSetup>),
-    /// Back to epoch 0 with the same setup.
-    Reset,
-    /// Train until every run ends or a pause.
-    Start,
-    Pause,
-    /// One epoch of every active run, then pause.
-    Step,
-    /// End every run now.
-    Stop,
-    /// At most this many epochs per second (`None`: as fast as possible).
-    SpeedLimit(Option<f64>),
-    /// This many epochs more for the runs that reached their end (the same
-    /// runs go on; the session's epochs grow).
-    Extend(usize),
-    Change {
-        run: usize,
-        change: LiveChange,
-    },
-    /// Write `metrics.csv` and `weights.json` into this folder, with the
-    /// writers of `reglab train --metrics` / `--weights`.
-    Export(PathBuf),
-    /// A run that panics, to show that a failure stays in its run.
-    #[doc(hidden)]
-    InjectPanic {
-        run: usize,
-    },
-}
-
-/// Where the trainer stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrainerState {
-    /// No session, or one that has not started.
-    Idle,
-    Running,
-    Paused,
-    /// Every run has ended.
-    Finished,
-}
-
-/// The grid on which a decision boundary is sampled (2-input classification).
-#[derive(Debug, Clone, PartialEq)]
-pub struct BoundaryGrid {
-    pub x_range: (f32, f32),
-    pub y_range: (f32, f32),
-    pub cells: usize,
-}
-
-#[derive(Debug)]
-pub enum Update {
-    /// A new session is ready; each run's name and step size.
-    Ready {
-        runs: Vec<(String, f64)>,
-        boundary: Option<BoundaryGrid>,
-    },
-    /// Every evaluated epoch since the last update, each run's in order.
-    Metrics(Vec<(usize, Box<EpochMetrics>)>),
-    Status {
-        run: usize,
-        status: RunStatus,
-    },
-    Changed {
-        run: usize,
-        change: Change,
-    },
-    /// Predicted P(class 1) (binary) or class index (multiclass) per grid
-    /// cell, row by row from the bottom.
-    Boundary {
-        run: usize,
-        epoch: usize,
-        values: Vec<f32>,
-    },
-    /// A run's network as it is now (for the network and geometry views).
-    Network {
-        run: usize,
-        epoch: usize,
-        net: Box<crate::nn::Mlp<f32>>,
-    },
-    State(TrainerState),
-    /// The runs could not be set up; the session before stays.
-    SetupFailed(SessionError),
-    /// The answer to [`Command::Export`]: the files written, or what failed.
-    Exported(Result<Vec<String>, String>),
-}
-
-/// The window's end of the trainer thread.
-pub struct LiveTrainer {
-    commands: SyncSender<Command>,
-    updates: Receiver<Update>,
-    thread: Option<JoinHandle<()>>,
-}
+use crate::train::metrics::EpochMetrics;
+use crate::train::report::{MetricsLog, weights_json};
+use crate::train::run::RunStatus;
+use crate::train::session::{Both, Event, Session, SessionError};
 
 const BOUNDARY_INTERVAL: Duration = Duration::from_millis(200);
 const BOUNDARY_CELLS: usize = 60;
@@ -145,55 +29,7 @@ const MAX_EPOCHS_PER_TICK: usize = 1000;
 /// The slowest pace still trains an epoch a minute.
 const MAX_TICK_WAIT_SECS: f64 = 60.0;
 
-impl LiveTrainer {
-    /// Starts the thread `reglab-trainer`.
-    pub fn spawn(notify: impl Fn() + Send + 'static) -> std::io::Result<LiveTrainer> {
-        let (commands, command_rx) = mpsc::sync_channel(256);
-        let (update_tx, updates) = mpsc::sync_channel(1024);
-        let thread = std::thread::Builder::new()
-            .name("reglab-trainer".into())
-            .spawn(move || Worker::new(command_rx, update_tx, Box::new(notify)).main_loop())?;
-        Ok(LiveTrainer { commands, updates, thread: Some(thread) })
-    }
-
-    /// Sends a command without waiting; `false` if the trainer is gone or busy.
-    pub fn send(&self, command: Command) -> bool {
-        match self.commands.try_send(command) {
-            Ok(()) => true,
-            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => false,
-        }
-    }
-
-    /// Updates waiting now, without blocking.
-    pub fn try_recv(&self) -> Option<Update> {
-        self.updates.try_recv().ok()
-    }
-
-    /// Waits up to `timeout` for an update (for tests and headless use).
-    pub fn recv_timeout(&self, timeout: Duration) -> Option<Update> {
-        self.updates.recv_timeout(timeout).ok()
-    }
-
-    pub fn is_alive(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| !t.is_finished())
-    }
-}
-
-impl Drop for LiveTrainer {
-    fn drop(&mut self) {
-        // Closing both channels ends the loop, even one blocked on a full
-        // update channel.
-        let (dead_tx, _) = mpsc::sync_channel(1);
-        drop(std::mem::replace(&mut self.commands, dead_tx));
-        let (_, dead_rx) = mpsc::sync_channel(1);
-        drop(std::mem::replace(&mut self.updates, dead_rx));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-struct Worker {
+pub(super) struct Worker {
     commands: Receiver<Command>,
     tx: SyncSender<Update>,
     notify: Box<dyn Fn() + Send>,
@@ -215,7 +51,11 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(commands: Receiver<Command>, tx: SyncSender<Update>, notify: Box<dyn Fn() + Send>) -> Worker {
+    pub(super) fn new(
+        commands: Receiver<Command>,
+        tx: SyncSender<Update>,
+        notify: Box<dyn Fn() + Send>,
+    ) -> Worker {
         let long_ago = Instant::now().checked_sub(Duration::from_secs(3600)).unwrap_or_else(Instant::now);
         Worker {
             commands,
@@ -248,7 +88,7 @@ impl Worker {
         self.send(Update::State(state))
     }
 
-    fn main_loop(mut self) {
+    pub(super) fn main_loop(mut self) {
         loop {
             let command = if self.state == TrainerState::Running {
                 let wait = self.next_tick.saturating_duration_since(Instant::now());
@@ -355,6 +195,7 @@ impl Worker {
                 let result = self.export(&dir);
                 self.send(Update::Exported(result))
             }
+            #[cfg(test)]
             Command::InjectPanic { run } => {
                 if let Some(r) = self.session.as_mut().and_then(|s| s.runs.get_mut(run)) {
                     r.inject_panic = true;
@@ -379,18 +220,20 @@ impl Worker {
     }
 
     /// Writes the metrics and the weights of the session into `dir`.
-    fn export(&mut self, dir: &Path) -> Result<Vec<String>, String> {
+    fn export(&mut self, dir: &Path) -> Result<Vec<String>, ExportError> {
         let (Some(session), Some(log)) = (self.session.as_ref(), self.log.as_mut()) else {
-            return Err("no runs are set up".into());
+            return Err(ExportError::NoRuns);
         };
         let mut csv = Vec::new();
-        log.write_csv(&mut csv).map_err(|e| format!("cannot gather the metrics: {e}"))?;
-        let at = |name: &str| dir.join(name);
-        super::report::write_atomic(&at("metrics.csv"), &csv)
-            .map_err(|e| format!("{}: {e}", at("metrics.csv").display()))?;
-        let json = weights_json(session).map_err(|e| format!("cannot write the weights: {e}"))?;
-        super::report::write_atomic(&at("weights.json"), json.as_bytes())
-            .map_err(|e| format!("{}: {e}", at("weights.json").display()))?;
+        log.write_csv(&mut csv).map_err(ExportError::Gather)?;
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.join(name);
+            crate::train::report::write_atomic(&path, bytes)
+                .map_err(|source| ExportError::Write { path: path.display().to_string(), source })
+        };
+        write("metrics.csv", &csv)?;
+        let json = weights_json(session).map_err(ExportError::Weights)?;
+        write("weights.json", json.as_bytes())?;
         Ok(vec!["metrics.csv".into(), "weights.json".into()])
     }
 
@@ -428,13 +271,11 @@ impl Worker {
         self.set_state(TrainerState::Idle)
     }
 
-    fn change(&mut self, index: usize, change: LiveChange) -> bool {
-        let Some(session) = self.session.as_mut() else { return true };
-        let Some(run) = session.runs.get_mut(index) else { return true };
-        match run.apply(change) {
-            Some(change) => self.send(Update::Changed { run: index, change }),
-            None => true,
-        }
+    /// Makes a change asked by the window, and confirms it.
+    fn change(&mut self, index: usize, asked: LiveChange) -> bool {
+        let run = self.session.as_mut().and_then(|s| s.runs.get_mut(index));
+        let made = run.and_then(|r| r.apply(asked));
+        self.send(Update::Confirmed { run: index, asked, made })
     }
 
     /// A few epochs of every active run; `false` when the window is gone.
@@ -450,16 +291,9 @@ impl Worker {
         let threads = if self.last_tick > PARALLEL_ABOVE { self.cores.min(active) } else { 1 };
         let mut metrics: Vec<(usize, Box<EpochMetrics>)> = Vec::new();
         let mut statuses: Vec<Update> = Vec::new();
-        let mut log_error = None;
-        let log = &mut self.log;
-        let mut observer = |e: &Event<'_>| match e {
+        let mut collect = |e: &Event<'_>| match e {
             Event::Epoch { run, epoch, metrics: m } => {
                 if let Some(m) = m {
-                    if let Some(log) = log.as_mut()
-                        && let Err(e) = log.push(*run, m)
-                    {
-                        log_error = Some(e);
-                    }
                     metrics.push((*run, Box::new((*m).clone())));
                 }
                 if *epoch == 1 {
@@ -471,7 +305,12 @@ impl Worker {
             }
             Event::Started { .. } | Event::Finished => {}
         };
-        session.advance(per_tick, threads, &mut observer, &AtomicBool::new(false));
+        let stop = AtomicBool::new(false);
+        match self.log.as_mut() {
+            Some(log) => session.advance(per_tick, threads, &mut Both(log, &mut collect), &stop),
+            None => session.advance(per_tick, threads, &mut collect, &stop),
+        }
+        let log_error = self.log.as_mut().and_then(MetricsLog::take_error);
         let took = started.elapsed();
         if per_tick == self.epochs_per_tick {
             // Aim at ticks of about TICK_TARGET.
@@ -484,7 +323,7 @@ impl Worker {
         // Scheduled changes made during the tick.
         for (i, run) in session.runs.iter().enumerate() {
             for change in &run.changes[changes_before[i]..] {
-                updates.push(Update::Changed { run: i, change: change.clone() });
+                updates.push(Update::Changed { run: i, change: *change });
             }
         }
         let finished = session.runs.iter().all(|r| !r.status.is_active());
@@ -494,9 +333,7 @@ impl Worker {
         updates.extend(statuses);
         if let Some(e) = log_error {
             self.log = None;
-            updates.push(Update::Exported(Err(format!(
-                "the metrics can no longer be recorded for export ({e}); the plots go on"
-            ))));
+            updates.push(Update::Exported(Err(ExportError::LogLost(e))));
         }
         for u in updates {
             if !self.send(u) {
@@ -526,7 +363,7 @@ impl Worker {
         }
         let mut out = Vec::new();
         for (i, run) in session.runs.iter().enumerate() {
-            if matches!(run.status, RunStatus::Diverged { .. }) {
+            if run.status.is_failure() {
                 continue;
             }
             out.push(Update::Network { run: i, epoch: run.epoch, net: Box::new(run.net.clone()) });
@@ -539,7 +376,7 @@ impl Worker {
             return out.into_iter().all(|u| self.send(u));
         };
         for (i, run) in session.runs.iter().enumerate() {
-            if matches!(run.status, RunStatus::Diverged { .. }) {
+            if run.status.is_failure() {
                 continue;
             }
             let p = run.net.predict(grid.view());

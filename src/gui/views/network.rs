@@ -23,17 +23,17 @@ pub fn network_ui(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
         "Every weight as an edge: wider for larger |w|, teal positive, magenta negative; a weight exactly 0 is not drawn",
         "teal: w > 0 · magenta: w < 0 · width: |w| · no edge: w = 0",
     );
-    let names: &[String] = wb.prepared.as_ref().map_or(&[], |p| &p.feature_names);
-    let informative = wb.prepared.as_ref().and_then(|p| p.informative.as_deref());
-    let n = wb.runs.len().max(1);
+    let names: &[String] = wb.data.prepared.as_ref().map_or(&[], |p| &p.feature_names);
+    let informative = wb.data.prepared.as_ref().and_then(|p| p.informative.as_deref());
+    let n = wb.screen.runs.len().max(1);
     let spacing = ui.spacing().item_spacing.x;
     let width = ((ui.available_width() - spacing * (n as f32 - 1.0)) / n as f32).max(120.0);
     let height = (ui.available_height() - ui.spacing().interact_size.y - 6.0).max(100.0);
     ui.horizontal_top(|ui| {
-        for (i, h) in wb.runs.iter().enumerate() {
+        for (i, h) in wb.screen.runs.iter().enumerate() {
             ui.vertical(|ui| {
                 ui.set_width(width);
-                let Some(picture) = &h.picture else {
+                let Some(picture) = &h.pictures.network else {
                     ui.label(RichText::new(&h.name).color(colors[i]));
                     return;
                 };

@@ -9,8 +9,8 @@ use egui::{Color32, ColorImage, RichText, TextureHandle, Ui};
 use egui_plot::{HLine, Line, LineStyle, Plot, PlotImage, PlotPoint, Points, VLine};
 
 use super::chrome::{Chrome, run_colors};
-use crate::workbench::Workbench;
 use crate::workbench::geometry::Plane;
+use crate::workbench::{ScreenRun, Workbench};
 
 /// Bands of the shading: the contours.
 const BANDS: usize = 14;
@@ -109,84 +109,82 @@ pub fn geometry_ui(
         }
         ui.label(RichText::new("shade: E0 (darker: lower) · line: the penalty's level set · dot: the weights · trail: their path").small().weak());
     });
-    if wb.geometry.is_empty() {
+    if wb.studies.geometry.is_empty() {
         ui.label("The contours are drawn when the runs pause or end, or with Contours now.");
         return refresh;
     }
-    let n = wb.geometry.len();
+    let n = wb.studies.geometry.len();
     let spacing = ui.spacing().item_spacing.x;
     let size = ((ui.available_width() - spacing * n as f32) / n as f32)
         .min(ui.available_height() - 2.0 * ui.spacing().interact_size.y - 8.0)
         .max(80.0);
-    let dark = ui.visuals().dark_mode;
     ui.horizontal_top(|ui| {
-        for plane in &wb.geometry {
-            let i = plane.run;
-            let Some(h) = wb.runs.get(i) else { continue };
-            let color = colors.get(i).copied().unwrap_or(Color32::GRAY);
-            ui.vertical(|ui| {
-                ui.label(RichText::new(format!("{} · epoch {}", h.name, plane.epoch)).color(color));
-                let texture = textures.get(ui.ctx(), wb.session_id, i, plane, dark);
-                let ncols = h.net.as_ref().map_or(1, |(_, n)| n.layers[0].weights.ncols());
-                let path: Vec<[f64; 2]> = h
-                    .first_layer_path
-                    .iter()
-                    .filter(|(e, _)| *e <= plane.epoch)
-                    .filter_map(|(_, w)| {
-                        Some([
-                            *w.get(plane.a.0 * ncols + plane.a.1)? as f64,
-                            *w.get(plane.b.0 * ncols + plane.b.1)? as f64,
-                        ])
-                    })
-                    .collect();
-                let level = level_set(plane, plane.penalty(plane.now.0, plane.now.1));
-                let (na, nb) = plane.names.clone();
-                Plot::new(("geometry", i))
-                    .allow_scroll(false)
-                    .width(size)
-                    .height(size)
-                    .data_aspect(1.0)
-                    .default_x_bounds(-plane.half, plane.half)
-                    .default_y_bounds(-plane.half, plane.half)
-                    .x_axis_label(na.clone())
-                    .y_axis_label(nb.clone())
-                    .show(ui, |p| {
-                        p.add(PlotImage::new(
-                            "data error E0",
-                            texture.id(),
-                            PlotPoint::new(0.0, 0.0),
-                            egui::vec2(2.0 * plane.half as f32, 2.0 * plane.half as f32),
-                        ));
-                        let axis = if dark { Color32::from_gray(200) } else { Color32::from_gray(60) };
-                        p.hline(HLine::new(format!("{nb} = 0"), 0.0).color(axis).width(1.0));
-                        p.vline(VLine::new(format!("{na} = 0"), 0.0).color(axis).width(1.0));
-                        if !level.is_empty() {
-                            p.line(
-                                Line::new("the penalty's level set through the weights", level)
-                                    .color(color)
-                                    .width(2.5),
-                            );
-                        }
-                        if path.len() > 1 {
-                            p.line(
-                                Line::new("the path of the two weights", path)
-                                    .color(color)
-                                    .width(1.5)
-                                    .style(LineStyle::dotted_dense()),
-                            );
-                        }
-                        p.points(
-                            Points::new(
-                                format!("{na} = {:.4}, {nb} = {:.4}", plane.now.0, plane.now.1),
-                                vec![[plane.now.0, plane.now.1]],
-                            )
-                            .radius(5.0)
-                            .filled(true)
-                            .color(color),
-                        );
-                    });
-            });
+        for plane in &wb.studies.geometry {
+            let Some(run) = wb.screen.runs.get(plane.run) else { continue };
+            let color = colors.get(plane.run).copied().unwrap_or(Color32::GRAY);
+            let texture =
+                textures.get(ui.ctx(), wb.screen.session_id, plane.run, plane, ui.visuals().dark_mode);
+            ui.vertical(|ui| plane_ui(run, plane, &texture, color, size, ui));
         }
     });
     refresh
+}
+
+/// The path the plane's two weights took up to the plane's epoch.
+fn weight_path(run: &ScreenRun, plane: &Plane) -> Vec<[f64; 2]> {
+    let ncols = run.pictures.net.as_ref().map_or(1, |(_, n)| n.layers[0].weights.ncols());
+    let at = |w: &[f32], (i, j): (usize, usize)| w.get(i * ncols + j).map(|v| *v as f64);
+    run.pictures
+        .first_layer_path
+        .iter()
+        .filter(|(e, _)| *e <= plane.epoch)
+        .filter_map(|(_, w)| Some([at(w, plane.a)?, at(w, plane.b)?]))
+        .collect()
+}
+
+/// One run's plane: the shading, the axes, the level set, the path and the weights now.
+fn plane_ui(run: &ScreenRun, plane: &Plane, texture: &TextureHandle, color: Color32, size: f32, ui: &mut Ui) {
+    ui.label(RichText::new(format!("{} · epoch {}", run.name, plane.epoch)).color(color));
+    let path = weight_path(run, plane);
+    let level = level_set(plane, plane.penalty(plane.now.0, plane.now.1));
+    let (na, nb) = plane.names.clone();
+    let dark = ui.visuals().dark_mode;
+    Plot::new(("geometry", plane.run))
+        .allow_scroll(false)
+        .width(size)
+        .height(size)
+        .data_aspect(1.0)
+        .default_x_bounds(-plane.half, plane.half)
+        .default_y_bounds(-plane.half, plane.half)
+        .x_axis_label(na.clone())
+        .y_axis_label(nb.clone())
+        .show(ui, |p| {
+            let side = 2.0 * plane.half as f32;
+            p.add(PlotImage::new(
+                "data error E0",
+                texture.id(),
+                PlotPoint::new(0.0, 0.0),
+                egui::vec2(side, side),
+            ));
+            let axis = if dark { Color32::from_gray(200) } else { Color32::from_gray(60) };
+            p.hline(HLine::new(format!("{nb} = 0"), 0.0).color(axis).width(1.0));
+            p.vline(VLine::new(format!("{na} = 0"), 0.0).color(axis).width(1.0));
+            if !level.is_empty() {
+                p.line(
+                    Line::new("the penalty's level set through the weights", level).color(color).width(2.5),
+                );
+            }
+            if path.len() > 1 {
+                p.line(
+                    Line::new("the path of the two weights", path)
+                        .color(color)
+                        .width(1.5)
+                        .style(LineStyle::dotted_dense()),
+                );
+            }
+            let now = format!("{na} = {:.4}, {nb} = {:.4}", plane.now.0, plane.now.1);
+            p.points(
+                Points::new(now, vec![[plane.now.0, plane.now.1]]).radius(5.0).filled(true).color(color),
+            );
+        });
 }

@@ -1,0 +1,118 @@
+//! `reglab data`: what reglab understood of a data file or set.
+
+use super::args::DataArgs;
+use anyhow::anyhow;
+
+use super::{CliError, failure, usage};
+use crate::data::{self, ColumnKind, Dataset, TargetValues};
+
+/// `reglab data FILE`.
+pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
+    let mut spec = crate::experiment::DataSpec::default();
+    spec.set_source(&a.file).map_err(|e| usage(anyhow!("{e}")))?;
+    spec.target = a.target.clone();
+    spec.ignore = a.ignore.clone().unwrap_or_default();
+    spec.sheet = a.sheet.clone();
+    let ds = spec.load(None).map_err(failure)?;
+    print!("{}", describe_dataset(&ds, a.head));
+    Ok(())
+}
+
+/// What reglab understood of a dataset, as text.
+pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let source = ds.source.as_ref().map_or_else(|| ds.name.clone(), |p| p.display().to_string());
+    let _ = writeln!(o, "source:   {source}");
+    if let Some(format) = &ds.format {
+        let _ = writeln!(o, "format:   {format}");
+    }
+    let _ = writeln!(o, "rows:     {}", ds.rows());
+    let _ = writeln!(
+        o,
+        "columns:  {} in the source; {} feature column(s) after encoding, target '{}'",
+        ds.columns.len(),
+        ds.feature_count(),
+        ds.target_name
+    );
+    let width = ds.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(4).clamp(4, 32);
+    for (i, c) in ds.columns.iter().enumerate() {
+        let kind = match &c.kind {
+            None => "-".to_string(),
+            Some(ColumnKind::Numeric) => "numeric".to_string(),
+            Some(ColumnKind::Categorical { levels }) => {
+                let shown: Vec<&str> = levels.iter().take(6).map(String::as_str).collect();
+                let more = if levels.len() > 6 { ", …" } else { "" };
+                format!("text, {} values ({}{more})", levels.len(), shown.join(", "))
+            }
+        };
+        let missing = if c.missing > 0 { format!("  {} missing", c.missing) } else { String::new() };
+        let one_hot = match (&c.kind, c.role) {
+            (Some(ColumnKind::Categorical { levels }), data::Role::Feature) => {
+                format!("  → {} one-hot columns", levels.len())
+            }
+            _ => String::new(),
+        };
+        let _ =
+            writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
+    }
+    let task = ds.infer_task();
+    let _ = writeln!(o, "task:     {task} (inferred; override with --task)");
+    match ds.class_counts(task) {
+        Some(counts) => {
+            let parts: Vec<String> = counts.iter().map(|(l, c)| format!("{l}: {c}")).collect();
+            let _ = writeln!(o, "classes:  {} ({})", counts.len(), parts.join(", "));
+            if counts.len() < 2 {
+                let _ =
+                    writeln!(o, "          a classifier needs at least 2 classes: is this the right target?");
+            }
+        }
+        None => {
+            if let TargetValues::Numeric(v) = &ds.target {
+                let (lo, hi) =
+                    v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+                let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+                let _ = writeln!(o, "target:   numeric, from {lo} to {hi}, mean {mean:.4}");
+            }
+        }
+    }
+    let missing = ds.missing_values();
+    let _ = writeln!(
+        o,
+        "missing:  {missing} feature value(s) in {} row(s){}",
+        ds.rows_with_missing(),
+        if missing > 0 {
+            " (dropped by default; --missing fill-mean fills them with the training mean)"
+        } else {
+            ""
+        }
+    );
+    if ds.dropped_rows > 0 {
+        let _ = writeln!(o, "          {} row(s) left out because their target is missing", ds.dropped_rows);
+    }
+    if let Some(inf) = &ds.informative {
+        let noise: Vec<&str> =
+            inf.iter().zip(&ds.feature_names).filter(|(i, _)| !**i).map(|(_, n)| n.as_str()).collect();
+        if !noise.is_empty() {
+            let _ = writeln!(
+                o,
+                "noise:    {} feature(s) known to carry no signal: {}",
+                noise.len(),
+                noise.join(", ")
+            );
+        }
+    }
+    let shown = head.min(ds.rows());
+    if shown > 0 {
+        let _ = writeln!(o, "first rows:");
+        let cols = ds.feature_count().min(12);
+        let more = if ds.feature_count() > cols { "\t…" } else { "" };
+        let names: Vec<&str> = ds.feature_names[..cols].iter().map(String::as_str).collect();
+        let _ = writeln!(o, "  {}{more} | {}", names.join("\t"), ds.target_name);
+        for r in 0..shown {
+            let row: Vec<String> = ds.features.row(r).iter().take(cols).map(|v| format!("{v}")).collect();
+            let _ = writeln!(o, "  {}{more} | {}", row.join("\t"), ds.target_text(r));
+        }
+    }
+    o
+}

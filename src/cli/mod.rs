@@ -1,0 +1,139 @@
+//! The headless commands: `reglab train`, `reglab sweep`, `reglab data`,
+//! `reglab bench`; without one, `reglab [FILE]` opens the window.
+
+mod args;
+mod data;
+mod sweep;
+mod train;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use args::{
+    DataArgs, Hidden, OnOff, SweepArgs, TrainArgs, experiment_from_args, load_data, session_from_experiment,
+};
+pub use data::{describe_data, describe_dataset};
+pub use sweep::sweep;
+pub use train::train;
+
+use crate::train::SessionError;
+
+/// A command's failure, which decides the exit code (SPEC §3).
+#[derive(Debug)]
+pub enum CliError {
+    /// A bad flag, value or settings file: exit 2.
+    Usage(anyhow::Error),
+    /// The work failed (bad data, a diverged run): exit 1.
+    Failure(anyhow::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Failure(_) => 1,
+        }
+    }
+    pub fn error(&self) -> &anyhow::Error {
+        match self {
+            CliError::Usage(e) | CliError::Failure(e) => e,
+        }
+    }
+}
+
+impl From<SessionError> for CliError {
+    /// Settings that cannot be used (a bad value, a network too large for
+    /// memory, a change naming no run) are usage errors; the rest failures.
+    fn from(e: SessionError) -> CliError {
+        match e {
+            SessionError::Spec(_) | SessionError::Network(_) | SessionError::Schedule(_) => usage(e),
+            SessionError::NoTrainingRows | SessionError::Internal(_) => failure(e),
+        }
+    }
+}
+
+impl From<crate::data::DataError> for CliError {
+    /// A data setting that cannot be used is a usage error; a file that
+    /// cannot be read is a failure of the work.
+    fn from(e: crate::data::DataError) -> CliError {
+        match e {
+            crate::data::DataError::Invalid(_) => usage(e),
+            _ => failure(e),
+        }
+    }
+}
+
+fn usage(e: impl Into<anyhow::Error>) -> CliError {
+    CliError::Usage(e.into())
+}
+fn failure(e: impl Into<anyhow::Error>) -> CliError {
+    CliError::Failure(e.into())
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reglab",
+    version,
+    about = "Regularization Lab: train small networks with L1, L2 and friends side by side",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A data file to open in the workbench.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train an experiment headless: progress on stderr, metrics and weights to files.
+    Train(Box<TrainArgs>),
+    /// Print what reglab understands of a data file.
+    Data(DataArgs),
+    /// Time the reference workloads W1–W3.
+    Bench(crate::bench::BenchArgs),
+    /// Regularization path: train each --reg at every λ of a log grid, warm-started, and write a CSV.
+    Sweep(Box<SweepArgs>),
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Some(Command::Train(a)) => train(&a),
+        Some(Command::Data(a)) => describe_data(&a),
+        Some(Command::Bench(a)) => crate::bench::run(&a, window_bench()).map_err(CliError::Failure),
+        Some(Command::Sweep(a)) => sweep(&a),
+        None => open_window(cli.file),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("reglab: {:#}", e.error());
+            e.exit_code()
+        }
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_window(file: Option<PathBuf>) -> Result<(), CliError> {
+    crate::gui::run(file).map_err(CliError::Failure)
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_file: Option<PathBuf>) -> Result<(), CliError> {
+    Err(usage(anyhow::anyhow!(
+        "this reglab was built without its window (the cargo feature `gui`); use reglab train, sweep, data or bench"
+    )))
+}
+
+/// The window's workloads of `reglab bench`, when the window is built in.
+#[cfg(feature = "gui")]
+fn window_bench() -> Option<&'static dyn crate::bench::WindowBench> {
+    Some(&crate::gui::timing::WINDOW_BENCH)
+}
+
+#[cfg(not(feature = "gui"))]
+fn window_bench() -> Option<&'static dyn crate::bench::WindowBench> {
+    None
+}
