@@ -141,6 +141,10 @@ pub struct TrainArgs {
     /// The sheet of a spreadsheet (.xlsx, .ods; default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
+    /// Words that mean a missing value in every column, comma-separated (e.g. none);
+    /// "", ? and NA always do, and in numeric columns NaN, null, None and - too.
+    #[arg(long, value_delimiter = ',', value_name = "WORDS")]
+    pub na: Option<Vec<String>>,
     /// regression | binary | multiclass (inferred from the target when absent).
     #[arg(long)]
     pub task: Option<TaskKind>,
@@ -239,6 +243,10 @@ pub struct DataArgs {
     /// The sheet of a spreadsheet (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
+    /// Words that mean a missing value in every column, comma-separated (e.g. none);
+    /// "", ? and NA always do, and in numeric columns NaN, null, None and - too.
+    #[arg(long, value_delimiter = ',', value_name = "WORDS")]
+    pub na: Option<Vec<String>>,
     /// Rows to show.
     #[arg(long, default_value_t = 5)]
     pub head: usize,
@@ -262,6 +270,9 @@ pub fn experiment_from_args(a: &TrainArgs) -> Result<Experiment, CliError> {
     }
     if a.sheet.is_some() {
         d.sheet = a.sheet.clone();
+    }
+    if let Some(na) = &a.na {
+        d.na = na.clone();
     }
     if let Some(t) = a.task {
         d.task = Some(t);
@@ -644,6 +655,7 @@ pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
     spec.target = a.target.clone();
     spec.ignore = a.ignore.clone().unwrap_or_default();
     spec.sheet = a.sheet.clone();
+    spec.na = a.na.clone().unwrap_or_default();
     let ds = spec.load(None).map_err(failure)?;
     print!("{}", describe_dataset(&ds, a.head));
     Ok(())
@@ -687,8 +699,12 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         let _ =
             writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
     }
+    for note in &ds.notes {
+        let _ = writeln!(o, "note:     {note}");
+    }
     let task = ds.infer_task();
-    let _ = writeln!(o, "task:     {task} (inferred; override with --task)");
+    let how = if ds.task_hint.is_some() { "as the file declares" } else { "inferred" };
+    let _ = writeln!(o, "task:     {task} ({how}; override with --task)");
     match ds.class_counts(task) {
         Some(counts) => {
             let parts: Vec<String> = counts.iter().map(|(l, c)| format!("{l}: {c}")).collect();
@@ -739,10 +755,15 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         let cols = ds.feature_count().min(12);
         let more = if ds.feature_count() > cols { "\t…" } else { "" };
         let names: Vec<&str> = ds.feature_names[..cols].iter().map(String::as_str).collect();
-        let _ = writeln!(o, "  {}{more} | {}", names.join("\t"), ds.target_name);
+        let label = |r: Option<usize>| match (&ds.row_labels, r) {
+            (None, _) => String::new(),
+            (Some(l), None) => format!("[{}]\t", l.column),
+            (Some(l), Some(r)) => format!("[{}]\t", data::clip(&l.labels[r])),
+        };
+        let _ = writeln!(o, "  {}{}{more} | {}", label(None), names.join("\t"), ds.target_name);
         for r in 0..shown {
             let row: Vec<String> = ds.features.row(r).iter().take(cols).map(|v| format!("{v}")).collect();
-            let _ = writeln!(o, "  {}{more} | {}", row.join("\t"), ds.target_text(r));
+            let _ = writeln!(o, "  {}{}{more} | {}", label(Some(r)), row.join("\t"), ds.target_text(r));
         }
     }
     o

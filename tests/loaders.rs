@@ -162,7 +162,7 @@ fn odd_files_load_correctly() {
     assert_eq!(ds.features.row(1).to_vec(), vec![0.0, 1.0, 0.0, 2.0]);
     assert!(matches!(&ds.columns[0].kind, Some(ColumnKind::Categorical { levels }) if levels.len() == 3));
 
-    let roles = ColumnRoles { target: None, ignore: vec!["id".into()], sheet: None };
+    let roles = ColumnRoles { ignore: vec!["id".into()], ..ColumnRoles::default() };
     let ds = data::load_file(&corpus("id_column.csv"), &roles, None).unwrap();
     assert_eq!(ds.feature_names, ["a", "b"]);
     assert_eq!(ds.target_name, "target");
