@@ -27,6 +27,9 @@ pub struct DataSpec {
     /// The sheet of a spreadsheet (default: the first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// Words that mean "no value" in every column besides "", ? and NA (e.g. "none").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub na: Vec<String>,
     pub task: Option<TaskKind>,
     pub validation: f64,
     pub test: f64,
@@ -44,6 +47,7 @@ impl Default for DataSpec {
             target: None,
             ignore: Vec::new(),
             sheet: None,
+            na: Vec::new(),
             task: p.task,
             validation: p.validation,
             test: p.test,
@@ -65,7 +69,13 @@ impl DataSpec {
     }
 
     pub fn roles(&self) -> ColumnRoles {
-        ColumnRoles { target: self.target.clone(), ignore: self.ignore.clone(), sheet: self.sheet.clone() }
+        ColumnRoles {
+            target: self.target.clone(),
+            ignore: self.ignore.clone(),
+            sheet: self.sheet.clone(),
+            na: self.na.clone(),
+            ..ColumnRoles::default()
+        }
     }
 
     /// Sets the source from its command-line form: a file path,

@@ -404,3 +404,32 @@ fn repeats_write_every_seeds_rows_and_compare_the_runs_across_seeds() {
     let mean = d.iter().sum::<f64>() / 3.0;
     assert!(line.contains(&format!("mean difference {mean:+.4}")), "{line} vs {mean}");
 }
+
+#[test]
+fn data_says_what_it_did_with_an_orange_table_and_a_name_column() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workshop");
+    let out = reglab(&["data", dir.join("houses.tab").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "format:   Orange table (names, types and flags rows), fields separated by tabs (recognised by its header rows)",
+        "note:     Orange table: column 'price' is the class (continuous), the target of a regression",
+        "note:     Orange table: column 'weights' holds row weights, which reglab does not use; set aside",
+        "note:     Orange table: column 'listing' is meta, set aside",
+        "task:     regression (as the file declares",
+    ] {
+        assert!(text.contains(needle), "expected '{needle}' in:\n{text}");
+    }
+    let out = reglab(&["data", dir.join("states_names.csv").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("note:     column 'state' holds a different text in almost every row"), "{text}");
+    assert!(text.contains("[state]") && text.contains("[Alabama]"), "{text}");
+    // A class called "none" is a class; --na makes it missing.
+    let out = reglab(&["data", dir.join("european.csv").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("none: 14"), "{text}");
+    let out = reglab(&["data", dir.join("european.csv").to_str().unwrap(), "--na", "none"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rows:     26") && !text.contains("none: 14"), "{text}");
+}

@@ -59,6 +59,10 @@ pub struct TrainArgs {
     /// The sheet of a spreadsheet (.xlsx, .ods; default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
+    /// Words that mean a missing value in every column, comma-separated (e.g. none);
+    /// "", ? and NA always do, and in numeric columns NaN, null, None and - too.
+    #[arg(long, value_delimiter = ',', value_name = "WORDS")]
+    pub na: Option<Vec<String>>,
     /// regression | binary | multiclass (inferred from the target when absent).
     #[arg(long)]
     pub task: Option<TaskKind>,
@@ -157,6 +161,10 @@ pub struct DataArgs {
     /// The sheet of a spreadsheet (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
+    /// Words that mean a missing value in every column, comma-separated (e.g. none);
+    /// "", ? and NA always do, and in numeric columns NaN, null, None and - too.
+    #[arg(long, value_delimiter = ',', value_name = "WORDS")]
+    pub na: Option<Vec<String>>,
     /// Rows to show.
     #[arg(long, default_value_t = 5)]
     pub head: usize,
@@ -188,6 +196,9 @@ fn data_from_args(a: &TrainArgs, exp: &mut Experiment) -> Result<(), CliError> {
     }
     if a.sheet.is_some() {
         d.sheet = a.sheet.clone();
+    }
+    if let Some(na) = &a.na {
+        d.na = na.clone();
     }
     if let Some(t) = a.task {
         d.task = Some(t);

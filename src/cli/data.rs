@@ -13,6 +13,7 @@ pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
     spec.target = a.target.clone();
     spec.ignore = a.ignore.clone().unwrap_or_default();
     spec.sheet = a.sheet.clone();
+    spec.na = a.na.clone().unwrap_or_default();
     let ds = spec.load(None).map_err(failure)?;
     print!("{}", describe_dataset(&ds, a.head));
     Ok(())
@@ -56,8 +57,12 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         let _ =
             writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
     }
+    for note in &ds.notes {
+        let _ = writeln!(o, "note:     {note}");
+    }
     let task = ds.infer_task();
-    let _ = writeln!(o, "task:     {task} (inferred; override with --task)");
+    let how = if ds.task_hint.is_some() { "as the file declares" } else { "inferred" };
+    let _ = writeln!(o, "task:     {task} ({how}; override with --task)");
     match ds.class_counts(task) {
         Some(counts) => {
             let parts: Vec<String> = counts.iter().map(|(l, c)| format!("{l}: {c}")).collect();
@@ -108,10 +113,15 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         let cols = ds.feature_count().min(12);
         let more = if ds.feature_count() > cols { "\t…" } else { "" };
         let names: Vec<&str> = ds.feature_names[..cols].iter().map(String::as_str).collect();
-        let _ = writeln!(o, "  {}{more} | {}", names.join("\t"), ds.target_name);
+        let label = |r: Option<usize>| match (&ds.row_labels, r) {
+            (None, _) => String::new(),
+            (Some(l), None) => format!("[{}]\t", l.column),
+            (Some(l), Some(r)) => format!("[{}]\t", data::clip(&l.labels[r])),
+        };
+        let _ = writeln!(o, "  {}{}{more} | {}", label(None), names.join("\t"), ds.target_name);
         for r in 0..shown {
             let row: Vec<String> = ds.features.row(r).iter().take(cols).map(|v| format!("{v}")).collect();
-            let _ = writeln!(o, "  {}{more} | {}", row.join("\t"), ds.target_text(r));
+            let _ = writeln!(o, "  {}{}{more} | {}", label(Some(r)), row.join("\t"), ds.target_text(r));
         }
     }
     o

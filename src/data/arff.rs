@@ -5,7 +5,10 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use super::table::{ColumnRoles, Declared, TableBuilder};
+use super::error::clip;
+use super::guard::io_error;
+use super::roles::{ColumnRoles, ColumnSpec, Declared, FileRole};
+use super::table::TableBuilder;
 use super::{DataError, Dataset, LoadProgress};
 
 /// Splits on `sep` outside single or double quotes, trimming and unquoting
@@ -65,6 +68,104 @@ fn attribute(rest: &str) -> Option<(String, String)> {
     Some((name, tail.trim().to_string()))
 }
 
+/// The type of an `@attribute` line.
+fn attribute_kind(name: &str, kind: &str) -> Result<Declared, String> {
+    let lower = kind.to_ascii_lowercase();
+    let name = clip(name);
+    if kind.starts_with('{') {
+        let inner = kind
+            .strip_prefix('{')
+            .and_then(|k| k.trim_end().strip_suffix('}'))
+            .ok_or_else(|| format!("attribute '{name}': the value list has no closing '}}'"))?;
+        let levels =
+            split_quoted(inner, ',').ok_or_else(|| format!("attribute '{name}': a quote is not closed"))?;
+        Ok(Declared::Nominal(levels.into_iter().filter(|l| !l.is_empty()).collect()))
+    } else if ["numeric", "real", "integer"].iter().any(|k| lower.starts_with(k)) {
+        Ok(Declared::Numeric)
+    } else if lower.starts_with("string") {
+        Ok(Declared::Auto)
+    } else if lower.starts_with("date") {
+        Err(format!(
+            "attribute '{name}': dates are not supported; convert the column to numbers (for example days since a start) or delete it"
+        ))
+    } else if lower.starts_with("relational") {
+        Err(format!(
+            "attribute '{name}': relational (multi-instance) attributes are not supported; flatten them into plain columns"
+        ))
+    } else {
+        Err(format!("attribute '{name}': unknown type '{}'", clip(kind)))
+    }
+}
+
+/// Takes one header line; returns the table when it is `@data`.
+fn header_line(
+    shown: &str,
+    line: u64,
+    text: &str,
+    specs: &mut Vec<ColumnSpec>,
+    roles: &ColumnRoles,
+) -> Result<Option<TableBuilder>, DataError> {
+    let syntax = |message: String| DataError::Syntax { path: shown.to_string(), line, message };
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("@relation") {
+        return Ok(None);
+    }
+    if lower.starts_with("@attribute") {
+        let (name, kind) = attribute(&text["@attribute".len()..])
+            .ok_or_else(|| syntax("expected '@attribute NAME TYPE'".into()))?;
+        let declared = attribute_kind(&name, &kind).map_err(syntax)?;
+        specs.push(ColumnSpec { name, declared, role: FileRole::None });
+        return Ok(None);
+    }
+    if lower.starts_with("@data") {
+        if specs.is_empty() {
+            return Err(syntax("@data before any @attribute".into()));
+        }
+        // Weka's convention: the class is the last attribute.
+        let last = specs.len() - 1;
+        return TableBuilder::with_specs(shown, std::mem::take(specs), roles, Some(last), "ARFF", &[])
+            .map(Some);
+    }
+    Err(syntax(format!("expected @relation, @attribute or @data, found '{}'", clip(text))))
+}
+
+/// The cells of a data row, dense or sparse (`{index value, …}`).
+fn data_cells(
+    shown: &str,
+    line: u64,
+    text: &str,
+    t: &TableBuilder,
+    cells: &mut Vec<String>,
+) -> Result<(), DataError> {
+    let syntax = |message: String| DataError::Syntax { path: shown.to_string(), line, message };
+    let columns = t.columns();
+    cells.clear();
+    let Some(inner) = text.strip_prefix('{') else {
+        cells.extend(split_quoted(text, ',').ok_or_else(|| syntax("a quote is not closed".into()))?);
+        return Ok(());
+    };
+    // Sparse row: absent numeric values are 0, absent nominal ones the first value.
+    let inner =
+        inner.trim_end().strip_suffix('}').ok_or_else(|| syntax("a sparse row has no closing '}'".into()))?;
+    cells.extend((0..columns).map(|c| match t.declared(c) {
+        Declared::Nominal(levels) => levels.first().cloned().unwrap_or_default(),
+        _ => "0".to_string(),
+    }));
+    for part in split_quoted(inner, ',').ok_or_else(|| syntax("a quote is not closed".into()))? {
+        if part.is_empty() {
+            continue;
+        }
+        let (i, v) = part
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| syntax(format!("expected 'index value', found '{}'", clip(&part))))?;
+        let i: usize = i.parse().ok().filter(|&i| i < columns).ok_or_else(|| {
+            syntax(format!("'{}' is not an attribute index (0 to {})", clip(i), columns - 1))
+        })?;
+        cells[i] = v.trim().trim_matches(|c| c == '\'' || c == '"').to_string();
+    }
+    Ok(())
+}
+
 /// Reads an ARFF file.
 pub fn read_arff(
     shown: &str,
@@ -73,139 +174,40 @@ pub fn read_arff(
     progress: Option<&LoadProgress>,
 ) -> Result<Dataset, DataError> {
     let reader = BufReader::with_capacity(64 * 1024, reader);
-    let syntax = |line: u64, message: String| DataError::Syntax { path: shown.to_string(), line, message };
-    let mut names: Vec<String> = Vec::new();
-    let mut declared: Vec<Declared> = Vec::new();
+    let mut specs: Vec<ColumnSpec> = Vec::new();
+    let mut declared_any = false;
     let mut table: Option<TableBuilder> = None;
-    let mut in_data = false;
     let mut cells: Vec<String> = Vec::new();
     for (n, line) in reader.split(b'\n').enumerate() {
         let line_no = n as u64 + 1;
-        let bytes = line.map_err(|source| DataError::Io { path: shown.to_string(), source })?;
+        let bytes = line.map_err(|e| io_error(shown, e))?;
         let text = super::table::text_line(shown, line_no, &bytes)?;
         let text = text.trim_start_matches('\u{feff}').trim();
         if text.is_empty() || text.starts_with('%') {
             continue;
         }
-        if !in_data {
-            let lower = text.to_ascii_lowercase();
-            if lower.starts_with("@relation") {
-                continue;
-            }
-            if lower.starts_with("@attribute") {
-                let (name, kind) = attribute(&text["@attribute".len()..])
-                    .ok_or_else(|| syntax(line_no, "expected '@attribute NAME TYPE'".into()))?;
-                let lower_kind = kind.to_ascii_lowercase();
-                let d = if kind.starts_with('{') {
-                    let inner = kind
-                        .strip_prefix('{')
-                        .and_then(|k| k.trim_end().strip_suffix('}'))
-                        .ok_or_else(|| {
-                            syntax(line_no, format!("attribute '{name}': the value list has no closing '}}'"))
-                        })?;
-                    let levels = split_quoted(inner, ',').ok_or_else(|| {
-                        syntax(line_no, format!("attribute '{name}': a quote is not closed"))
-                    })?;
-                    Declared::Nominal(levels.into_iter().filter(|l| !l.is_empty()).collect())
-                } else if ["numeric", "real", "integer"].iter().any(|k| lower_kind.starts_with(k)) {
-                    Declared::Numeric
-                } else if lower_kind.starts_with("string") {
-                    Declared::Auto
-                } else if lower_kind.starts_with("date") {
-                    return Err(syntax(
-                        line_no,
-                        format!(
-                            "attribute '{name}': dates are not supported; convert the column to numbers (for example days since a start) or delete it"
-                        ),
-                    ));
-                } else if lower_kind.starts_with("relational") {
-                    return Err(syntax(
-                        line_no,
-                        format!(
-                            "attribute '{name}': relational (multi-instance) attributes are not supported; flatten them into plain columns"
-                        ),
-                    ));
-                } else {
-                    return Err(syntax(line_no, format!("attribute '{name}': unknown type '{kind}'")));
-                };
-                names.push(name);
-                declared.push(d);
-                continue;
-            }
-            if lower.starts_with("@data") {
-                if names.is_empty() {
-                    return Err(syntax(line_no, "@data before any @attribute".into()));
-                }
-                in_data = true;
-                // Weka's convention: the class is the last attribute.
-                let last = names.len() - 1;
-                table = Some(TableBuilder::new(shown, names.clone(), declared.clone(), roles, Some(last))?);
-                continue;
-            }
-            return Err(syntax(
-                line_no,
-                format!("expected @relation, @attribute or @data, found '{}'", clip(text)),
-            ));
-        }
-        let Some(t) = table.as_mut() else { break };
-        let columns = t.columns();
-        cells.clear();
-        if let Some(inner) = text.strip_prefix('{') {
-            // Sparse row: absent numeric values are 0, absent nominal ones the first value.
-            let inner = inner
-                .trim_end()
-                .strip_suffix('}')
-                .ok_or_else(|| syntax(line_no, "a sparse row has no closing '}'".into()))?;
-            cells.extend(declared.iter().map(|d| match d {
-                Declared::Nominal(levels) => levels.first().cloned().unwrap_or_default(),
-                _ => "0".to_string(),
-            }));
-            for part in
-                split_quoted(inner, ',').ok_or_else(|| syntax(line_no, "a quote is not closed".into()))?
-            {
-                if part.is_empty() {
-                    continue;
-                }
-                let (i, v) = part.split_once(char::is_whitespace).ok_or_else(|| {
-                    syntax(line_no, format!("expected 'index value', found '{}'", clip(&part)))
-                })?;
-                let i: usize = i.parse().ok().filter(|&i| i < columns).ok_or_else(|| {
-                    syntax(line_no, format!("'{i}' is not an attribute index (0 to {})", columns - 1))
-                })?;
-                cells[i] = v.trim().trim_matches(|c| c == '\'' || c == '"').to_string();
-            }
-        } else {
-            cells.extend(
-                split_quoted(text, ',').ok_or_else(|| syntax(line_no, "a quote is not closed".into()))?,
-            );
-        }
-        if cells.len() != columns {
+        let Some(t) = table.as_mut() else {
+            table = header_line(shown, line_no, text, &mut specs, roles)?;
+            declared_any |= !specs.is_empty() || table.is_some();
+            continue;
+        };
+        data_cells(shown, line_no, text, t, &mut cells)?;
+        if cells.len() != t.columns() {
             return Err(DataError::Ragged {
                 path: shown.to_string(),
                 line: line_no,
-                expected: columns,
+                expected: t.columns(),
                 found: cells.len(),
             });
         }
         t.push_row(line_no, |c| cells[c].as_str())?;
-        if t.rows() % 4096 == 0
-            && let Some(p) = progress
-            && p.is_cancelled()
-        {
+        if t.rows() % 4096 == 0 && progress.is_some_and(LoadProgress::is_cancelled) {
             return Err(DataError::Cancelled { path: shown.to_string() });
         }
     }
     match table {
         Some(t) => t.finish(),
-        None if names.is_empty() => Err(DataError::Empty { path: shown.to_string() }),
+        None if !declared_any => Err(DataError::Empty { path: shown.to_string() }),
         None => Err(DataError::NoRows { path: shown.to_string() }),
-    }
-}
-
-fn clip(s: &str) -> String {
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.to_string()
     }
 }

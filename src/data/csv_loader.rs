@@ -1,136 +1,35 @@
-//! Delimited text (CSV, TSV, semicolon or pipe separated), read as a stream
-//! so that a large file costs little more memory than its float32 matrix.
+//! Delimited text (CSV, TSV, semicolon or pipe separated, runs of spaces,
+//! Orange tables), read as a stream so that a large file costs little more
+//! memory than its float32 matrix. The first rows decide what the header
+//! is: one row of names, Orange's three rows or prefixed names, R's row
+//! names under an empty first name, or no header at all; rows that look
+//! like the header of another tool are never read as data.
 
 use std::io::{Cursor, Read};
 
-use super::table::{ColumnRoles, Declared, TableBuilder};
-use super::{DataError, Dataset, LoadProgress};
+use super::error::clip;
+use super::orange::{self, Style};
+use super::roles::{ColumnSpec, Declared, FileRole};
+use super::sniff::{Dialect, WhitespaceToTab, is_number};
+use super::table::TableBuilder;
+use super::{ColumnRoles, DataError, Dataset, LoadProgress, TaskKind, is_missing};
 
 /// How much of the start of a file is looked at to guess its delimiter.
 const HEAD_BYTES: usize = 64 * 1024;
 
-/// Rows between two looks at the cancel flag.
-const CANCEL_EVERY: usize = 1024;
+/// Cells between two looks at the cancel flag.
+const CANCEL_EVERY_CELLS: usize = 1 << 16;
 
 /// Reads the first bytes of `reader` (up to `limit`).
 pub(crate) fn read_head(reader: &mut dyn Read, limit: usize, shown: &str) -> Result<Vec<u8>, DataError> {
     let mut head = Vec::with_capacity(limit.min(HEAD_BYTES));
-    reader
-        .take(limit as u64)
-        .read_to_end(&mut head)
-        .map_err(|source| DataError::Io { path: shown.to_string(), source })?;
+    reader.take(limit as u64).read_to_end(&mut head).map_err(|e| super::guard::io_error(shown, e))?;
     Ok(head)
-}
-
-/// Counts the fields of the first complete lines under each candidate
-/// delimiter (quotes respected) and picks the one that splits every line
-/// into the same number of fields, the most fields winning.
-fn sniff_delimiter(head: &[u8]) -> u8 {
-    let complete = match head.iter().rposition(|&b| b == b'\n') {
-        Some(p) => &head[..=p],
-        None => head,
-    };
-    let mut best = (b',', 0usize, false);
-    for d in [b',', b';', b'\t', b'|'] {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(d)
-            .has_headers(false)
-            .flexible(true)
-            .comment(Some(b'#'))
-            .from_reader(complete);
-        let counts: Vec<usize> =
-            reader.byte_records().take(20).map_while(Result::ok).map(|r| r.len()).collect();
-        let Some(&first) = counts.first() else { continue };
-        let consistent = counts.iter().all(|&c| c == first);
-        let better = match (consistent, best.2) {
-            (true, false) => first > 1,
-            (true, true) | (false, false) => first > best.1,
-            (false, true) => false,
-        };
-        if better {
-            best = (d, first, consistent && first > 1);
-        }
-    }
-    best.0
-}
-
-/// True when no delimiter splits the first lines into the same number of
-/// fields (at least two) but runs of spaces or tabs do: a table as many
-/// numeric tools write it.
-fn splits_on_whitespace_only(head: &[u8], sniffed: u8) -> bool {
-    let complete = match head.iter().rposition(|&b| b == b'\n') {
-        Some(p) => &head[..=p],
-        None => head,
-    };
-    let text = String::from_utf8_lossy(complete);
-    let lines: Vec<&str> =
-        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).take(20).collect();
-    if lines.len() < 2 {
-        return false;
-    }
-    let by = |f: &dyn Fn(&str) -> usize| -> Option<usize> {
-        let first = f(lines[0]);
-        lines.iter().all(|l| f(l) == first).then_some(first)
-    };
-    let sniffed_fields = by(&|l: &str| l.split(sniffed as char).count());
-    if sniffed_fields.is_some_and(|n| n > 1) {
-        return false;
-    }
-    by(&|l: &str| l.split_whitespace().count()).is_some_and(|n| n > 1)
-}
-
-/// A reader that turns every run of spaces and tabs in a line into one tab
-/// (leading and trailing ones dropped), streaming.
-struct WhitespaceToTab<R> {
-    inner: std::io::BufReader<R>,
-    line: Vec<u8>,
-    out: Vec<u8>,
-    at: usize,
-}
-
-impl<R: Read> WhitespaceToTab<R> {
-    fn new(inner: R) -> Self {
-        WhitespaceToTab { inner: std::io::BufReader::new(inner), line: Vec::new(), out: Vec::new(), at: 0 }
-    }
-}
-
-impl<R: Read> Read for WhitespaceToTab<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        use std::io::BufRead;
-        while self.at >= self.out.len() {
-            self.line.clear();
-            self.out.clear();
-            self.at = 0;
-            if self.inner.read_until(b'\n', &mut self.line)? == 0 {
-                return Ok(0);
-            }
-            let ends_line = self.line.last() == Some(&b'\n');
-            let mut first = true;
-            for field in self.line.split(|b| b.is_ascii_whitespace()).filter(|f| !f.is_empty()) {
-                if !first {
-                    self.out.push(b'\t');
-                }
-                self.out.extend_from_slice(field);
-                first = false;
-            }
-            if ends_line {
-                self.out.push(b'\n');
-            }
-        }
-        let n = buf.len().min(self.out.len() - self.at);
-        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
 }
 
 /// A CSV field, quoted when it needs to be.
 pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-}
-
-fn is_number(s: &str) -> bool {
-    s.parse::<f64>().or_else(|_| s.replace(',', ".").parse::<f64>()).is_ok_and(f64::is_finite)
 }
 
 /// Parses CSV text already in memory; `shown` names it in errors.
@@ -147,6 +46,69 @@ pub fn read_csv(
     progress: Option<&LoadProgress>,
     size_hint: Option<u64>,
 ) -> Result<Dataset, DataError> {
+    read_delimited(shown, reader, roles, progress, size_hint).map(|(ds, _)| ds)
+}
+
+/// Non-blank records, with errors that name the line.
+struct Records<'r> {
+    csv: csv::Reader<Box<dyn Read + 'r>>,
+    shown: &'r str,
+}
+
+impl Records<'_> {
+    fn next_into(&mut self, record: &mut csv::StringRecord) -> Result<bool, DataError> {
+        loop {
+            if !self.csv.read_record(record).map_err(|e| csv_error(self.shown, e))? {
+                return Ok(false);
+            }
+            if !(record.len() == 1 && record[0].is_empty()) {
+                return Ok(true);
+            }
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<csv::StringRecord>, DataError> {
+        let mut r = csv::StringRecord::new();
+        Ok(self.next_into(&mut r)?.then_some(r))
+    }
+}
+
+fn csv_error(shown: &str, e: csv::Error) -> DataError {
+    let line = e.position().map_or(0, |p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "column {}: the text is not valid UTF-8 (is this a binary file, or text in another encoding? save it as UTF-8)",
+            err.field() + 1
+        ),
+        csv::ErrorKind::Io(_) => {
+            let csv::ErrorKind::Io(io) = e.into_kind() else { return DataError::Invalid(shown.to_string()) };
+            return match super::guard::io_error(shown, io) {
+                DataError::Io { path, source } => {
+                    DataError::Syntax { path, line, message: format!("cannot read further: {source}") }
+                }
+                DataError::LineTooLong { path, limit, .. } => {
+                    DataError::LineTooLong { path, line: line + 1, limit }
+                }
+                other => other,
+            };
+        }
+        _ => clip(&e.to_string()),
+    };
+    DataError::Syntax { path: shown.to_string(), line, message }
+}
+
+fn line_of(record: &csv::StringRecord) -> u64 {
+    record.position().map_or(0, |p| p.line())
+}
+
+/// Reads delimited text; says which Orange header it had, if any.
+pub(crate) fn read_delimited(
+    shown: &str,
+    reader: &mut dyn Read,
+    roles: &ColumnRoles,
+    progress: Option<&LoadProgress>,
+    size_hint: Option<u64>,
+) -> Result<(Dataset, Option<Style>), DataError> {
     let mut head = read_head(reader, HEAD_BYTES, shown)?;
     if head.starts_with(b"\xEF\xBB\xBF") {
         head.drain(..3);
@@ -154,103 +116,56 @@ pub fn read_csv(
     if head.iter().all(u8::is_ascii_whitespace) {
         return Err(DataError::Empty { path: shown.to_string() });
     }
-    let mut delimiter = sniff_delimiter(&head);
-    let whitespace = splits_on_whitespace_only(&head, delimiter);
-    let source: Box<dyn Read + '_> = if whitespace {
-        // Fields separated by runs of spaces: each run becomes one tab.
-        delimiter = b'\t';
+    let dialect = Dialect::of(&head);
+    let source: Box<dyn Read + '_> = if dialect.whitespace {
         Box::new(WhitespaceToTab::new(Cursor::new(head).chain(reader)))
     } else {
         Box::new(Cursor::new(head).chain(reader))
     };
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
+    let csv = csv::ReaderBuilder::new()
+        .delimiter(dialect.delimiter)
+        .quote(dialect.quote)
         .has_headers(false)
         .flexible(true)
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .buffer_capacity(64 * 1024)
         .from_reader(source);
-    let syntax = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line());
-        match e.kind() {
-            csv::ErrorKind::Utf8 { err, .. } => DataError::Syntax {
-                path: shown.to_string(),
-                line,
-                message: format!(
-                    "column {}: the text is not valid UTF-8 (is this a binary file, or text in another encoding? save it as UTF-8)",
-                    err.field() + 1
-                ),
-            },
-            csv::ErrorKind::Io(io) => DataError::Syntax {
-                path: shown.to_string(),
-                line,
-                message: format!("cannot read further: {io}"),
-            },
-            _ => DataError::Syntax { path: shown.to_string(), line, message: e.to_string() },
+    let mut records = Records { csv, shown };
+    let first = records.next()?.ok_or_else(|| DataError::Empty { path: shown.to_string() })?;
+    let header = decide_header(shown, &mut records, first)?;
+    let style = header.orange;
+    let mut table = match style {
+        Some(_) => {
+            TableBuilder::with_specs(shown, header.specs, roles, None, "Orange table", &orange::MARKERS)?
         }
+        None => TableBuilder::with_specs(shown, header.specs, roles, None, "", &[])?,
     };
-
-    let mut read_nonblank = |record: &mut csv::StringRecord| -> Result<bool, DataError> {
-        loop {
-            if !csv.read_record(record).map_err(syntax)? {
-                return Ok(false);
-            }
-            if !(record.len() == 1 && record[0].is_empty()) {
-                return Ok(true);
-            }
-        }
-    };
-    let mut first = csv::StringRecord::new();
-    if !read_nonblank(&mut first)? {
-        return Err(DataError::Empty { path: shown.to_string() });
+    table.decimal_comma = dialect.delimiter == b';';
+    if style.is_some() {
+        note_orange_target(&mut table);
     }
-    let mut record = csv::StringRecord::new();
-    let has_second = read_nonblank(&mut record)?;
-    // A first line is data when it has numbers and its text cells sit where
-    // the next line has text too (a label column); otherwise it names columns.
-    let has_header = !(first.iter().any(is_number)
-        && first
-            .iter()
-            .enumerate()
-            .all(|(c, h)| is_number(h) || (has_second && record.get(c).is_some_and(|v| !is_number(v)))));
-    let columns = first.len();
-    let names: Vec<String> = if has_header {
-        first
-            .iter()
-            .enumerate()
-            .map(|(c, h)| if h.is_empty() { format!("column{}", c + 1) } else { h.to_string() })
-            .collect()
-    } else {
-        (0..columns).map(|c| if c + 1 == columns { "y".to_string() } else { format!("x{}", c + 1) }).collect()
-    };
-    let mut table = TableBuilder::new(shown, names, vec![Declared::Auto; columns], roles, None)?;
-    table.decimal_comma = delimiter == b';';
+    let columns = table.columns();
     let push = |table: &mut TableBuilder, record: &csv::StringRecord| {
-        let line = record.position().map_or(0, |p| p.line());
         if record.len() != columns {
             return Err(DataError::Ragged {
                 path: shown.to_string(),
-                line,
+                line: line_of(record),
                 expected: columns,
                 found: record.len(),
             });
         }
-        table.push_row(line, |c| &record[c])
+        table.push_row(line_of(record), |c| &record[c])
     };
-    if !has_header {
-        push(&mut table, &first)?;
+    for record in &header.pending {
+        push(&mut table, record)?;
     }
-    if has_second {
-        push(&mut table, &record)?;
-    }
-    while csv.read_record(&mut record).map_err(syntax)? {
-        if record.len() == 1 && record[0].is_empty() {
-            continue;
-        }
-        let byte = record.position().map_or(0, |p| p.byte());
+    let cancel_rows = (CANCEL_EVERY_CELLS / columns.max(1)).max(1);
+    let mut record = csv::StringRecord::new();
+    while records.next_into(&mut record)? {
         push(&mut table, &record)?;
         let rows = table.rows();
+        let byte = record.position().map_or(0, |p| p.byte());
         if rows == 1000
             && let Some(total) = size_hint
             && byte > 0
@@ -258,25 +173,130 @@ pub fn read_csv(
             let estimate = (total as f64 / byte as f64 * rows as f64 * 1.02) as usize;
             table.reserve_rows(estimate.saturating_sub(rows));
         }
-        if rows % CANCEL_EVERY == 0
-            && let Some(p) = progress
-            && p.is_cancelled()
-        {
+        if rows.is_multiple_of(cancel_rows) && progress.is_some_and(LoadProgress::is_cancelled) {
             return Err(DataError::Cancelled { path: shown.to_string() });
         }
     }
     let mut ds = table.finish()?;
-    ds.format = Some(if whitespace {
-        "fields separated by spaces".to_string()
-    } else {
-        let name = match delimiter {
-            b',' => "commas",
-            b';' => "semicolons (decimal commas)",
-            b'\t' => "tabs",
-            b'|' => "pipes",
-            _ => "another delimiter",
-        };
-        format!("fields separated by {name}")
+    ds.format = Some(match style {
+        Some(s) => format!("Orange table ({}), {}", s.describe(), dialect.describe()),
+        None => format!("delimited text, {}", dialect.describe()),
     });
-    Ok(ds)
+    Ok((ds, style))
+}
+
+/// Says which column an Orange table's class made the target, and makes a
+/// continuous class a regression target as Orange does.
+fn note_orange_target(table: &mut TableBuilder) {
+    let (c, spec) = table.target_spec();
+    let name = clip(&spec.name);
+    let regression = matches!(spec.declared, Declared::Numeric | Declared::Time);
+    let note = match (spec.role == FileRole::Class, regression) {
+        (true, true) => {
+            format!("Orange table: column '{name}' is the class (continuous), the target of a regression")
+        }
+        (true, false) => format!("Orange table: column '{name}' is the class, the target"),
+        (false, _) => format!("Orange table: no class column; the target is column {} ('{name}')", c + 1),
+    };
+    if spec.role == FileRole::Class && regression {
+        table.task_hint = Some(TaskKind::Regression);
+    }
+    table.notes.insert(0, note);
+}
+
+/// The columns the first rows declare, and the rows read past the header.
+struct Header {
+    specs: Vec<ColumnSpec>,
+    pending: Vec<csv::StringRecord>,
+    orange: Option<Style>,
+}
+
+/// Reads what is needed of the first three rows to decide the header.
+fn decide_header(shown: &str, records: &mut Records, first: csv::StringRecord) -> Result<Header, DataError> {
+    let second = records.next()?;
+    let third = if second.is_some() { records.next()? } else { None };
+    let names = header_names(&first);
+    if let (Some(s), Some(t)) = (&second, &third) {
+        let (types, flags): (Vec<&str>, Vec<&str>) = (s.iter().collect(), t.iter().collect());
+        if orange::is_three_row_header(&types, &flags) {
+            let specs = orange::three_row_specs(&names, &types, &flags);
+            return Ok(Header { specs, pending: Vec::new(), orange: Some(Style::ThreeRows) });
+        }
+        if orange::looks_like_types_row(&types) {
+            return Err(DataError::Syntax {
+                path: shown.to_string(),
+                line: line_of(s),
+                message: "this row looks like the types row of an Orange table ('continuous', 'discrete', …), but the next is not a flags row (class, meta, ignore or empty cells); correct the header rows or delete them".into(),
+            });
+        }
+    }
+    let mut pending: Vec<csv::StringRecord> = second.into_iter().chain(third).collect();
+    if let Some(specs) = orange::prefixed_specs(&names) {
+        return Ok(Header { specs, pending, orange: Some(Style::Prefixes) });
+    }
+    if !first_row_is_header(&first, pending.first()) {
+        let n = first.len();
+        let specs = (0..n)
+            .map(|c| ColumnSpec::auto(if c + 1 == n { "y".to_string() } else { format!("x{}", c + 1) }))
+            .collect();
+        pending.insert(0, first);
+        return Ok(Header { specs, pending, orange: None });
+    }
+    check_second_header_row(shown, &names, &pending)?;
+    let mut specs: Vec<ColumnSpec> = names.into_iter().map(ColumnSpec::auto).collect();
+    if first.len() >= 2 && first[0].is_empty() && first.iter().skip(1).all(|h| !h.is_empty()) {
+        specs[0].role = FileRole::RowNames;
+    }
+    Ok(Header { specs, pending, orange: None })
+}
+
+/// Names from a header row: single quotes around a name dropped, an empty
+/// name made `columnN`.
+fn header_names(first: &csv::StringRecord) -> Vec<String> {
+    first
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let h = h.strip_prefix('\'').and_then(|h| h.strip_suffix('\'')).unwrap_or(h).trim();
+            if h.is_empty() { format!("column{}", c + 1) } else { h.to_string() }
+        })
+        .collect()
+}
+
+/// A first line is data when it has numbers and its text cells sit where
+/// the next line has text too (a label column); otherwise it names columns.
+fn first_row_is_header(first: &csv::StringRecord, second: Option<&csv::StringRecord>) -> bool {
+    !(first.iter().any(is_number)
+        && first
+            .iter()
+            .enumerate()
+            .all(|(c, h)| is_number(h) || second.is_some_and(|r| r.get(c).is_some_and(|v| !is_number(v)))))
+}
+
+/// Refuses a second header row (units, types): a row without numbers that
+/// has text in at least two columns where the row below it has numbers.
+fn check_second_header_row(
+    shown: &str,
+    names: &[String],
+    pending: &[csv::StringRecord],
+) -> Result<(), DataError> {
+    let (Some(second), Some(third)) = (pending.first(), pending.get(1)) else { return Ok(()) };
+    if second.iter().any(is_number) {
+        return Ok(());
+    }
+    let numeric: Vec<usize> = (0..third.len()).filter(|&c| is_number(&third[c])).collect();
+    let text_above = |c: &usize| second.get(*c).is_some_and(|v| !is_missing(v));
+    if numeric.len() < 2 || !numeric.iter().all(text_above) {
+        return Ok(());
+    }
+    let c = numeric[0];
+    Err(DataError::Syntax {
+        path: shown.to_string(),
+        line: line_of(second),
+        message: format!(
+            "this row looks like a second header row (units or types, such as '{}' above the numbers of column '{}'), not data; delete it, or keep a single header row",
+            clip(&second[c]),
+            clip(names.get(c).map_or("", String::as_str))
+        ),
+    })
 }

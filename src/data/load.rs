@@ -1,6 +1,7 @@
 //! Opening a data file: gzip is recognised by its magic bytes, the format by
 //! the extension and then by the content; progress is counted in bytes of
-//! the file as stored and loading can be cancelled.
+//! the file as stored and loading can be cancelled, even while a FIFO waits
+//! for its writer. Cells pasted from a spreadsheet load the same way.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
@@ -9,9 +10,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use super::csv_loader::{read_csv, read_head};
-use super::table::ColumnRoles;
-use super::{DataError, Dataset, arff, libsvm};
+use super::csv_loader::{read_delimited, read_head};
+use super::guard::{Guard, io_error, open_stream};
+use super::roles::ColumnRoles;
+use super::{DataError, Dataset, arff, libsvm, not_a_text_table};
+
+/// The name of a dataset pasted as text, as its messages say it.
+pub const PASTED: &str = "pasted";
 
 /// Shared between a loading thread and whoever watches it.
 #[derive(Debug, Default)]
@@ -85,42 +90,50 @@ impl Format {
     }
 }
 
-/// Reads a data file of any supported format, plain or gzip-compressed.
+/// Reads a data file of any supported format, plain or gzip-compressed,
+/// or a stream (a FIFO, `/dev/stdin`) with the same rules.
 pub fn load_file(
     path: &Path,
     roles: &ColumnRoles,
     progress: Option<&LoadProgress>,
 ) -> Result<Dataset, DataError> {
     let shown = path.display().to_string();
-    if super::is_spreadsheet_name(path) && path.is_file() {
-        return super::read_spreadsheet(path, roles);
-    }
-    let io = |source: std::io::Error| DataError::Io { path: shown.clone(), source };
-    let file = File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
+    let io = |e: std::io::Error| io_error(&shown, e);
+    // A stat never blocks, where opening a FIFO waits for its writer.
+    let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return Err(DataError::Invalid(format!("{shown}: is a folder, not a data file")));
     }
+    if meta.is_file() && super::is_spreadsheet_name(path) {
+        return super::spreadsheet::read_workbook(path, roles, progress);
+    }
     if let Some(p) = progress {
-        p.total_bytes.store(meta.len(), Ordering::Relaxed);
+        p.total_bytes.store(if meta.is_file() { meta.len() } else { 0 }, Ordering::Relaxed);
         p.bytes_read.store(0, Ordering::Relaxed);
     }
-    let mut buffered = BufReader::with_capacity(64 * 1024, Counting { inner: file, progress });
+    let source: Box<dyn Read + '_> = if meta.is_file() {
+        Box::new(File::open(path).map_err(io)?)
+    } else {
+        Box::new(open_stream(path, progress).map_err(io)?)
+    };
+    let mut buffered = BufReader::with_capacity(64 * 1024, Counting { inner: source, progress });
     let head = buffered.fill_buf().map_err(io)?;
     // A workbook under another name is still read as one.
-    if head.starts_with(b"PK\x03\x04")
+    if meta.is_file()
+        && head.starts_with(b"PK\x03\x04")
         && not_a_text_table(head).is_some_and(|w| w.contains("spreadsheet") || w.contains("workbook"))
     {
-        return super::read_spreadsheet(path, roles);
+        return super::spreadsheet::read_workbook(path, roles, progress);
     }
     let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let size = meta.is_file().then_some(meta.len());
     let mut ds = if gzip {
         let mut decoder = flate2::bufread::MultiGzDecoder::new(buffered);
         let mut ds = read_any(&shown, &mut decoder, roles, progress, None)?;
         ds.format = ds.format.map(|f| format!("gzip-compressed {f}"));
         ds
     } else {
-        read_any(&shown, &mut buffered, roles, progress, Some(meta.len()))?
+        read_any(&shown, &mut buffered, roles, progress, size)?
     };
     ds.source = Some(path.to_path_buf());
     Ok(ds)
@@ -136,6 +149,40 @@ pub fn load_bytes(shown: &str, bytes: &[u8], roles: &ColumnRoles) -> Result<Data
     }
 }
 
+/// Loads cells copied from a spreadsheet or a web table (tab-separated
+/// rows, names in the first) as a dataset named [`PASTED`], with the rules,
+/// roles and messages of a file.
+pub fn load_pasted(text: &str, roles: &ColumnRoles) -> Result<Dataset, DataError> {
+    if let Some(what) = not_a_text_table(text.as_bytes()) {
+        return Err(DataError::Invalid(format!("{PASTED}: {what}")));
+    }
+    let (mut ds, _) =
+        read_delimited(PASTED, &mut Cursor::new(text.as_bytes()), roles, None, Some(text.len() as u64))?;
+    ds.name = PASTED.to_string();
+    ds.format = ds.format.map(|f| match f.strip_prefix("delimited text") {
+        Some(rest) => format!("pasted cells{rest}"),
+        None => format!("pasted cells: {f}"),
+    });
+    Ok(ds)
+}
+
+/// The format from the name, else from the first bytes.
+fn format_of(shown: &str, head: &[u8]) -> (Format, &'static str) {
+    if let Some(f) = Format::from_name(shown) {
+        return (f, "from the file's extension");
+    }
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let first = lower.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%'));
+    let format = if first.is_some_and(|l| l.starts_with("@relation") || l.starts_with("@attribute")) {
+        Format::Arff
+    } else if libsvm::looks_like_libsvm(head) {
+        Format::Libsvm
+    } else {
+        Format::Csv
+    };
+    (format, "from the content")
+}
+
 fn read_any(
     shown: &str,
     reader: &mut dyn Read,
@@ -143,97 +190,40 @@ fn read_any(
     progress: Option<&LoadProgress>,
     size_hint: Option<u64>,
 ) -> Result<Dataset, DataError> {
-    let head = read_head(reader, 4096, shown)?;
+    let mut guarded = Guard::new(reader, progress);
+    let head = read_head(&mut guarded, 4096, shown)?;
     if let Some(what) = not_a_text_table(&head) {
         return Err(DataError::Invalid(format!("{shown}: {what}")));
     }
-    let by_name = Format::from_name(shown);
-    let why = if by_name.is_some() { "from the file's extension" } else { "from the content" };
-    let format = by_name.unwrap_or_else(|| {
-        let lower = String::from_utf8_lossy(&head).to_ascii_lowercase();
-        let first = lower.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%'));
-        if first.is_some_and(|l| l.starts_with("@relation") || l.starts_with("@attribute")) {
-            Format::Arff
-        } else if libsvm::looks_like_libsvm(&head) {
-            Format::Libsvm
-        } else {
-            Format::Csv
-        }
-    });
-    let mut whole = Cursor::new(head).chain(reader);
+    let (format, mut why) = format_of(shown, &head);
+    let mut whole = Cursor::new(head).chain(guarded);
     let mut ds = match format {
-        Format::Csv => read_csv(shown, &mut whole, roles, progress, size_hint),
+        Format::Csv => {
+            let (ds, orange) = read_delimited(shown, &mut whole, roles, progress, size_hint)?;
+            if orange.is_some() {
+                why = "recognised by its header rows";
+            }
+            ds
+        }
         Format::Libsvm => {
             if roles.target.as_deref().is_some_and(|t| t != "label") || !roles.ignore.is_empty() {
                 return Err(DataError::Invalid(format!(
                     "{shown}: a LIBSVM file has no column names; its target is always the label"
                 )));
             }
-            libsvm::read_libsvm(shown, &mut whole, progress)
+            libsvm::read_libsvm(shown, &mut whole, progress)?
         }
-        Format::Arff => arff::read_arff(shown, &mut whole, roles, progress),
-    }?;
+        Format::Arff => arff::read_arff(shown, &mut whole, roles, progress)?,
+    };
     let kind = match format {
-        Format::Csv => "delimited text",
+        Format::Csv => "",
         Format::Libsvm => "LIBSVM",
         Format::Arff => "ARFF",
     };
-    ds.format = Some(match ds.format.take() {
-        Some(detail) => format!("{kind}, {detail} ({why})"),
-        None => format!("{kind} ({why})"),
+    ds.format = Some(match (ds.format.take(), kind) {
+        (Some(detail), "") => format!("{detail} ({why})"),
+        (Some(detail), kind) => format!("{kind}, {detail} ({why})"),
+        (None, kind) => format!("{kind} ({why})"),
     });
     Ok(ds)
-}
-
-/// What the first bytes say a file is when it is not a text table (an
-/// archive, a spreadsheet, a document, UTF-16 text, other binary data),
-/// named in words that say what to do; the bytes themselves are never shown.
-pub fn not_a_text_table(head: &[u8]) -> Option<String> {
-    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-        return Some(if has(b"opendocument.spreadsheet") {
-            "an OpenDocument spreadsheet (.ods, a ZIP archive), not a text table: save the sheet as CSV"
-                .into()
-        } else if has(b"xl/") || has(b"[Content_Types].xml") {
-            "an Excel workbook (.xlsx, a ZIP archive), not a text table: save the sheet as CSV".into()
-        } else {
-            "a ZIP archive, not a text table: unpack it and open the data file inside".into()
-        });
-    }
-    if head.len() >= 262 && &head[257..262] == b"ustar" {
-        return Some("a tar archive, not a text table: unpack it and open the data file inside".into());
-    }
-    if head.starts_with(b"%PDF") {
-        return Some("a PDF document, not a text table: export its table as CSV".into());
-    }
-    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Some("an old Office document (.xls), not a text table: save the sheet as CSV".into());
-    }
-    for (magic, what) in [
-        (&b"\x7fELF"[..], "a program"),
-        (&b"MZ"[..], "a program"),
-        (&b"\x89PNG"[..], "a PNG image"),
-        (&b"\xFF\xD8\xFF"[..], "a JPEG image"),
-        (&b"GIF8"[..], "a GIF image"),
-        (&b"BZh"[..], "a bzip2 archive"),
-        (&b"\xFD7zXZ"[..], "an xz archive"),
-        (&b"7z\xBC\xAF"[..], "a 7-Zip archive"),
-    ] {
-        if head.starts_with(magic) {
-            return Some(format!("{what}, not a text table"));
-        }
-    }
-    let utf16_bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    let sample = &head[..head.len().min(512)];
-    let zeros_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
-    let half = sample.len() / 2;
-    if utf16_bom || (half >= 8 && (zeros_at(0) * 10 >= half * 9 || zeros_at(1) * 10 >= half * 9)) {
-        return Some("text in UTF-16, not UTF-8: save it as UTF-8 (in a spreadsheet: CSV UTF-8)".into());
-    }
-    // Text has no NUL and few control characters.
-    let control = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
-    if sample.contains(&0) || control * 20 > sample.len().max(1) {
-        return Some("binary data, not a text table (is it the right file?)".into());
-    }
-    None
 }

@@ -3,10 +3,18 @@
 
 mod arff;
 pub mod builtin;
+mod cells;
 mod csv_loader;
+mod error;
+mod finish;
+mod guard;
 mod libsvm;
 mod load;
+mod magic;
+mod orange;
 mod prepare;
+mod roles;
+mod sniff;
 mod spreadsheet;
 pub mod synthetic;
 mod table;
@@ -17,13 +25,19 @@ use ndarray::Array2;
 
 pub use arff::read_arff;
 pub use builtin::Builtin;
+pub use cells::{ALWAYS_MISSING, MISSING_TOKENS, is_missing};
 pub use csv_loader::{csv_field, parse_csv, read_csv};
+pub use error::{DataError, QUOTE_CHARS, clip};
+pub use finish::is_identifier;
+pub use guard::memory_budget_bytes;
 pub use libsvm::{MAX_CELLS, MAX_COLUMNS, read_libsvm};
-pub use load::{Format, LoadProgress, load_bytes, load_file};
+pub use load::{Format, LoadProgress, PASTED, load_bytes, load_file, load_pasted};
+pub use magic::not_a_text_table;
 pub use prepare::{MissingPolicy, Preparation, Prepared, STANDARDIZE_WHY, Scaler, prepare};
+pub use roles::{ColumnRoles, TARGET_NAMES};
 pub use spreadsheet::{is_spreadsheet_name, read_spreadsheet};
 pub use synthetic::{SyntheticKind, SyntheticSpec};
-pub use table::{ColumnRoles, MAX_CLASSES, MAX_ONE_HOT_LEVELS, MISSING_TOKENS, TARGET_NAMES, is_missing};
+pub use table::{MAX_CLASSES, MAX_ONE_HOT_LEVELS};
 
 use crate::text::text_enum;
 
@@ -43,7 +57,14 @@ pub enum TargetValues {
 pub enum Role {
     Feature,
     Target,
+    /// Left out: by the user, or by the file's own `ignore` flag.
     Ignored,
+    /// Set aside by the file (Orange's `meta`, a string column, row
+    /// weights, a further class) or as a second identifier; not used.
+    Meta,
+    /// The rows' labels: an identifier column or R's row names. Naming it
+    /// in [`ColumnRoles::features`] makes it a feature instead.
+    Labels,
 }
 
 impl Role {
@@ -52,8 +73,19 @@ impl Role {
             Role::Feature => "feature",
             Role::Target => "target",
             Role::Ignored => "ignored",
+            Role::Meta => "meta",
+            Role::Labels => "labels",
         }
     }
+}
+
+/// The rows' labels (names of animals, patients, R's row names), one per
+/// row of the dataset.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowLabels {
+    /// The column they come from.
+    pub column: String,
+    pub labels: Vec<String>,
 }
 
 /// What a column of the source holds.
@@ -73,7 +105,7 @@ pub struct ColumnInfo {
     pub role: Role,
     /// `None` for ignored columns, which are not parsed.
     pub kind: Option<ColumnKind>,
-    /// Cells with no value (`""`, NA, NaN, ?, null).
+    /// Cells with no value (`""`, NA, ?; in a numeric column also NaN, null, None, -).
     pub missing: usize,
 }
 
@@ -98,6 +130,15 @@ pub struct Dataset {
     pub columns: Vec<ColumnInfo>,
     /// Rows left out because their target was missing.
     pub dropped_rows: usize,
+    /// What the loader did that a reader should know, one line each
+    /// ("Orange table: column 'name' is meta, set aside"), for `reglab
+    /// data` and the Data panel.
+    pub notes: Vec<String>,
+    /// The rows' labels, when a column holds them (not a feature).
+    pub row_labels: Option<RowLabels>,
+    /// The task the file declares (an Orange table's continuous class is a
+    /// regression target); [`Dataset::infer_task`] returns it.
+    pub task_hint: Option<TaskKind>,
 }
 
 text_enum!(
@@ -108,53 +149,6 @@ text_enum!(
         Multiclass => "multiclass" | "multi-class",
     }
 );
-
-/// A dataset that cannot be read or used, with where the problem is.
-#[derive(Debug, thiserror::Error)]
-pub enum DataError {
-    #[error("{path}: cannot read the file: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{path}: the file is empty")]
-    Empty { path: String },
-    #[error("{path}: there is a header but no data rows")]
-    NoRows { path: String },
-    #[error("{path}: line {line}: expected {expected} fields as in the header, found {found}")]
-    Ragged { path: String, line: u64, expected: usize, found: usize },
-    #[error("{path}: line {line}, column {column} ('{name}'): expected a number, found '{value}'")]
-    NotANumber { path: String, line: u64, column: usize, name: String, value: String },
-    #[error("{path}: line {line}, column {column} ('{name}'): the value {value} is not finite")]
-    NotFinite { path: String, line: u64, column: usize, name: String, value: String },
-    #[error("{path}: line {line}: {message}")]
-    Syntax { path: String, line: u64, message: String },
-    #[error("{path}: no column named '{name}'; the columns are: {available}")]
-    MissingColumn { path: String, name: String, available: String },
-    #[error(
-        "{path}: line 1: the column name '{name}' appears twice (columns {first} and {second}); names must differ"
-    )]
-    DuplicateColumn { path: String, name: String, first: usize, second: usize },
-    #[error("{path}: needs at least one feature column besides the target '{target}'")]
-    NoFeatures { path: String, target: String },
-    #[error("{what}: the target has {found} distinct value(s); {expected}")]
-    BadTarget { what: String, found: usize, expected: String },
-    #[error("{what}: a {task} task needs a numeric target, found text labels such as '{example}'")]
-    TextTargetForRegression { what: String, task: TaskKind, example: String },
-    #[error(
-        "{path}: line {line}, column {column} ('{name}'): '{value}' is not one of the declared values {{{declared}}}"
-    )]
-    NotDeclared { path: String, line: u64, column: usize, name: String, value: String, declared: String },
-    #[error(
-        "{path}: column {column} ('{name}') holds text such as '{example}' with more than {max} distinct values, too many to one-hot encode (an id or free text?); set it aside with --ignore {name} (in the window: ignore the column)"
-    )]
-    TooManyLevels { path: String, column: usize, name: String, max: usize, example: String },
-    #[error(
-        "{path}: line {line}: the target '{name}' has more than {max} distinct text values, too many classes; is it the right target column?"
-    )]
-    TooManyClasses { path: String, name: String, max: usize, line: u64 },
-    #[error("{path}: loading was cancelled")]
-    Cancelled { path: String },
-    #[error("{0}")]
-    Invalid(String),
-}
 
 /// At most this many distinct integer values make a numeric target a class label.
 pub const MAX_INFERRED_CLASSES: usize = 10;
@@ -200,6 +194,9 @@ impl Dataset {
             informative,
             columns,
             dropped_rows: 0,
+            notes: Vec::new(),
+            row_labels: None,
+            task_hint: None,
         }
     }
 
@@ -263,6 +260,9 @@ impl Dataset {
     /// Text labels or a few distinct integers mean classification; anything
     /// else regression.
     pub fn infer_task(&self) -> TaskKind {
+        if let Some(task) = self.task_hint {
+            return task;
+        }
         match &self.target {
             TargetValues::Labels { labels, .. } => {
                 if labels.len() <= 2 {

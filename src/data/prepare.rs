@@ -1,3 +1,6 @@
+//! From a dataset to training, validation and test matrices: missing
+//! values dropped or filled, a seeded split, target encoding, standardisation.
+
 use ndarray::{Array2, Axis};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -124,9 +127,7 @@ impl Prepared {
 pub const STANDARDIZE_WHY: &str = "Penalties act on the size of weights, and a weight's size depends on its \
 feature's scale: standardising gives every feature the same footing.";
 
-/// Drops or fills missing values, splits (seeded, stratified for classes),
-/// encodes and standardises, fitting everything on the training rows only.
-pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, DataError> {
+fn check_fractions(prep: &Preparation) -> Result<(), DataError> {
     for (what, f) in [("validation", prep.validation), ("test", prep.test)] {
         if !(0.0..1.0).contains(&f) {
             return Err(DataError::Invalid(format!("the {what} fraction must be in [0, 1), found {f}")));
@@ -138,6 +139,79 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
             prep.validation, prep.test
         )));
     }
+    Ok(())
+}
+
+/// Per row: 0 = train, 1 = validation, 2 = test; seeded, stratified by
+/// class for classification.
+fn split_parts(
+    prep: &Preparation,
+    usable: &[usize],
+    n: usize,
+    codes: &[f64],
+    classes: Option<usize>,
+    seed: u64,
+) -> Vec<u8> {
+    let mut part = vec![0u8; n];
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_5B11);
+    if prep.validation <= 0.0 && prep.test <= 0.0 {
+        return part;
+    }
+    let groups: Vec<Vec<usize>> = match classes {
+        Some(k) => {
+            let mut g = vec![Vec::new(); k];
+            for &i in usable {
+                g[codes[i] as usize].push(i);
+            }
+            g
+        }
+        None => vec![usable.to_vec()],
+    };
+    for mut g in groups {
+        g.shuffle(&mut rng);
+        let len = g.len();
+        let take = |f: f64| (len as f64 * f).round() as usize;
+        let n_test = take(prep.test).min(len.saturating_sub(1));
+        let n_val = take(prep.validation).min(len.saturating_sub(1 + n_test));
+        for &i in &g[..n_test] {
+            part[i] = 2;
+        }
+        for &i in &g[n_test..n_test + n_val] {
+            part[i] = 1;
+        }
+    }
+    part
+}
+
+/// Fills missing cells with the training rows' means; returns how many.
+fn fill_means(x_train: &mut Array2<f32>, others: [&mut Array2<f32>; 2]) -> usize {
+    let means: Vec<f32> = x_train
+        .axis_iter(Axis(1))
+        .map(|col| {
+            let (sum, count) =
+                col.iter().filter(|v| !v.is_nan()).fold((0.0f64, 0usize), |(s, c), &v| (s + v as f64, c + 1));
+            if count > 0 { (sum / count as f64) as f32 } else { 0.0 }
+        })
+        .collect();
+    let mut filled = 0;
+    let [a, b] = others;
+    for x in [x_train, a, b] {
+        for mut row in x.axis_iter_mut(Axis(0)) {
+            for (v, m) in row.iter_mut().zip(&means) {
+                if v.is_nan() {
+                    *v = *m;
+                    filled += 1;
+                }
+            }
+        }
+    }
+    filled
+}
+
+/// Drops or fills missing values, splits (seeded, stratified for classes),
+/// encodes and standardises, fitting everything on the training rows only.
+pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, DataError> {
+    check_fractions(prep)?;
     let kind = prep.task.unwrap_or_else(|| ds.infer_task());
     let (codes, classes) = ds.encoded_target(kind)?;
     let task = match kind {
@@ -160,34 +234,7 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
         )));
     }
     let dropped_rows = ds.dropped_rows + (n - usable.len());
-
-    // 0 = train, 1 = validation, 2 = test.
-    let mut part = vec![0u8; n];
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_5B11);
-    if prep.validation > 0.0 || prep.test > 0.0 {
-        let groups: Vec<Vec<usize>> = if task.is_classification() {
-            let mut g = vec![Vec::new(); classes.len()];
-            for &i in &usable {
-                g[codes[i] as usize].push(i);
-            }
-            g
-        } else {
-            vec![usable.clone()]
-        };
-        for mut g in groups {
-            g.shuffle(&mut rng);
-            let len = g.len();
-            let take = |f: f64| (len as f64 * f).round() as usize;
-            let n_test = take(prep.test).min(len.saturating_sub(1));
-            let n_val = take(prep.validation).min(len.saturating_sub(1 + n_test));
-            for &i in &g[..n_test] {
-                part[i] = 2;
-            }
-            for &i in &g[n_test..n_test + n_val] {
-                part[i] = 1;
-            }
-        }
-    }
+    let part = split_parts(prep, &usable, n, &codes, task.is_classification().then_some(classes.len()), seed);
     let pick = |p: u8| -> Vec<usize> { usable.iter().copied().filter(|&i| part[i] == p).collect() };
     let (train_idx, val_idx, test_idx) = (pick(0), pick(1), pick(2));
     let outputs = task.outputs();
@@ -204,29 +251,10 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
     let mut x_train = ds.features.select(Axis(0), &train_idx);
     let mut x_val = ds.features.select(Axis(0), &val_idx);
     let mut x_test = ds.features.select(Axis(0), &test_idx);
-    let mut filled_cells = 0;
-    if prep.missing == MissingPolicy::FillMean {
-        let means: Vec<f32> = x_train
-            .axis_iter(Axis(1))
-            .map(|col| {
-                let (sum, count) = col
-                    .iter()
-                    .filter(|v| !v.is_nan())
-                    .fold((0.0f64, 0usize), |(s, c), &v| (s + v as f64, c + 1));
-                if count > 0 { (sum / count as f64) as f32 } else { 0.0 }
-            })
-            .collect();
-        for x in [&mut x_train, &mut x_val, &mut x_test] {
-            for mut row in x.axis_iter_mut(Axis(0)) {
-                for (v, m) in row.iter_mut().zip(&means) {
-                    if v.is_nan() {
-                        *v = *m;
-                        filled_cells += 1;
-                    }
-                }
-            }
-        }
-    }
+    let filled_cells = match prep.missing {
+        MissingPolicy::FillMean => fill_means(&mut x_train, [&mut x_val, &mut x_test]),
+        MissingPolicy::Drop => 0,
+    };
     let scaler = prep.standardize.then(|| Scaler::fit(&x_train));
     if let Some(s) = &scaler {
         s.apply(&mut x_train);

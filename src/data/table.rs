@@ -1,191 +1,147 @@
-//! Turns rows of text cells (from CSV or ARFF) into a [`Dataset`]: decides
-//! each column's kind (text when most of its cells are not numbers; in a
-//! mostly numeric column a text cell is reported as a mistake), one-hot
-//! encodes text features, keeps missing values
-//! as NaN for the preparation step, and drops rows whose target is missing.
+//! Turns rows of text cells (from CSV, ARFF, Orange tables, spreadsheets)
+//! into a [`Dataset`]: keeps each cell as a number or as a coded text value
+//! until every row is in, then [`finish`](super::finish) decides each
+//! column's kind.
 //!
 //! Values are stored row-major as they arrive, so that memory stays near the
-//! size of the final float32 matrix.
+//! size of the final float32 matrix; what is held is checked against the
+//! memory reglab may use, for a file and a stream alike.
 
-use std::collections::HashMap;
+use super::cells::{Cell, MissingRules, TextCells};
+use super::error::{clip, format_bytes};
+use super::roles::{ColumnRoles, ColumnSpec, Declared, Plan, Slot, plan};
+use super::{DataError, TaskKind};
 
-use ndarray::Array2;
-
-use super::{ColumnInfo, ColumnKind, DataError, Dataset, Role, TargetValues, format_number};
-
-/// Cells that mean "no value".
-pub const MISSING_TOKENS: [&str; 8] = ["", "NA", "N/A", "NaN", "?", "null", "None", "-"];
-
-/// A text feature with more distinct values than this is refused: one-hot
-/// encoding it would add a column per value.
+/// A text feature with more distinct values than this is refused (unless
+/// it is an identifier): one-hot encoding it would add a column per value.
 pub const MAX_ONE_HOT_LEVELS: usize = 50;
 
 /// A classification target with more classes than this is refused.
 pub const MAX_CLASSES: usize = 100;
 
-pub fn is_missing(cell: &str) -> bool {
-    MISSING_TOKENS.iter().any(|t| cell.eq_ignore_ascii_case(t))
-}
-
-/// What a file format says a column holds, where it says.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Declared {
-    /// Decide from the values.
-    Auto,
-    /// Numbers only (ARFF `numeric`).
-    Numeric,
-    /// One of these values (ARFF nominal `{a,b,c}`), in this order.
-    Nominal(Vec<String>),
-}
-
-/// Non-numeric cells of one column, interned.
-#[derive(Debug, Default)]
-struct TextCells {
-    cells: Vec<(u32, u32)>,
-    levels: Vec<String>,
-    index: HashMap<String, u32>,
-    /// More distinct values arrived than are kept.
-    overflow: bool,
-    first: Option<(u64, String)>,
-}
-
-impl TextCells {
-    fn with_levels(levels: &[String]) -> TextCells {
-        let mut t = TextCells::default();
-        for l in levels {
-            t.intern(l, usize::MAX);
-        }
-        t
-    }
-
-    fn intern(&mut self, cell: &str, cap: usize) -> Option<u32> {
-        if let Some(&c) = self.index.get(cell) {
-            return Some(c);
-        }
-        if self.levels.len() >= cap {
-            self.overflow = true;
-            return None;
-        }
-        let c = self.levels.len() as u32;
-        self.levels.push(cell.to_string());
-        self.index.insert(cell.to_string(), c);
-        Some(c)
-    }
-}
+/// Rows between two looks at the memory held.
+const MEMORY_CHECK_ROWS: usize = 4096;
 
 /// Accumulates rows; see the module docs.
 pub struct TableBuilder {
-    shown: String,
-    names: Vec<String>,
-    declared: Vec<Declared>,
-    feature_cols: Vec<usize>,
-    target_col: usize,
-    ignored: Vec<usize>,
-    values: Vec<f32>,
-    target: Vec<f64>,
-    text: Vec<TextCells>,
-    target_text: TextCells,
-    missing: Vec<usize>,
-    rows: usize,
+    pub(super) shown: String,
+    pub(super) specs: Vec<ColumnSpec>,
+    pub(super) plan: Plan,
+    pub(super) rules: MissingRules,
+    /// Feature cells, row-major; NaN for missing and text cells.
+    pub(super) values: Vec<f32>,
+    pub(super) target: Vec<f64>,
+    pub(super) text: Vec<TextCells>,
+    pub(super) target_text: TextCells,
+    /// Every cell of the labels column (R's row names), as text.
+    pub(super) labels: Option<TextCells>,
+    labels_col: usize,
+    pub(super) missing: Vec<usize>,
+    pub(super) rows: usize,
     /// `1,5` means 1.5 (files that separate fields with ';').
     pub decimal_comma: bool,
+    /// What the file's format says of the task (Orange: a continuous class is regression).
+    pub task_hint: Option<TaskKind>,
+    /// Lines for `reglab data` and the Data panel, in the order they arose.
+    pub notes: Vec<String>,
+    pub(super) roles: ColumnRoles,
+    budget_bytes: u64,
 }
-
-/// Which columns play which role.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ColumnRoles {
-    /// The target column; default: a column named y/target/label/class, else the last.
-    pub target: Option<String>,
-    /// Columns to leave out (an id, a date).
-    pub ignore: Vec<String>,
-    /// The sheet of a spreadsheet; default: the first.
-    pub sheet: Option<String>,
-}
-
-/// Column names that are taken as the target when none is named.
-pub const TARGET_NAMES: [&str; 4] = ["y", "target", "label", "class"];
 
 impl TableBuilder {
-    pub fn new(
+    /// A table whose format declares kinds and roles. `origin` names the
+    /// format in notes; `markers` are its own missing-value cells.
+    pub fn with_specs(
         shown: &str,
-        names: Vec<String>,
-        declared: Vec<Declared>,
+        specs: Vec<ColumnSpec>,
         roles: &ColumnRoles,
         default_target: Option<usize>,
+        origin: &str,
+        markers: &[&'static str],
     ) -> Result<TableBuilder, DataError> {
-        if names.is_empty() {
-            return Err(DataError::Empty { path: shown.to_string() });
-        }
-        for (c, name) in names.iter().enumerate() {
-            if let Some(first) = names[..c].iter().position(|h| h == name) {
-                return Err(DataError::DuplicateColumn {
-                    path: shown.to_string(),
-                    name: name.clone(),
-                    first: first + 1,
-                    second: c + 1,
-                });
-            }
-        }
-        let find = |name: &str| {
-            names.iter().position(|h| h == name).ok_or_else(|| DataError::MissingColumn {
-                path: shown.to_string(),
-                name: name.to_string(),
-                available: names.join(", "),
-            })
-        };
-        let target_col = match &roles.target {
-            Some(name) => find(name)?,
-            None => TARGET_NAMES
-                .iter()
-                .find_map(|t| names.iter().position(|h| h.eq_ignore_ascii_case(t)))
-                .or(default_target)
-                .unwrap_or(names.len() - 1),
-        };
-        let mut ignored = Vec::new();
-        for name in &roles.ignore {
-            let c = find(name)?;
-            if c != target_col {
-                ignored.push(c);
-            }
-        }
-        let feature_cols: Vec<usize> =
-            (0..names.len()).filter(|&c| c != target_col && !ignored.contains(&c)).collect();
-        if feature_cols.is_empty() {
-            return Err(DataError::NoFeatures { path: shown.to_string(), target: names[target_col].clone() });
-        }
-        let text_for = |c: usize| match &declared[c] {
+        let plan = plan(shown, &specs, roles, default_target, origin)?;
+        let text_for = |c: usize| match &specs[c].declared {
             Declared::Nominal(levels) => TextCells::with_levels(levels),
             _ => TextCells::default(),
         };
+        let labels_col = plan.slots.iter().position(|s| *s == Slot::Labels);
+        let labels = labels_col.map(|_| TextCells::default());
         Ok(TableBuilder {
             shown: shown.to_string(),
-            text: feature_cols.iter().map(|&c| text_for(c)).collect(),
-            target_text: text_for(target_col),
-            missing: vec![0; feature_cols.len()],
-            names,
-            declared,
-            feature_cols,
-            target_col,
-            ignored,
+            text: plan.features.iter().map(|&c| text_for(c)).collect(),
+            target_text: text_for(plan.target),
+            missing: vec![0; plan.features.len()],
+            labels,
+            labels_col: labels_col.unwrap_or(0),
+            notes: plan.notes.clone(),
+            specs,
+            plan,
+            rules: MissingRules::new(markers, &roles.na),
             values: Vec::new(),
             target: Vec::new(),
             rows: 0,
             decimal_comma: false,
+            task_hint: None,
+            roles: roles.clone(),
+            budget_bytes: super::guard::memory_budget_bytes(),
         })
     }
 
     pub fn columns(&self) -> usize {
-        self.names.len()
+        self.specs.len()
     }
 
     pub fn rows(&self) -> usize {
         self.rows
     }
 
-    /// Makes room for about this many more rows.
+    /// The target column and how the file declares it.
+    pub fn target_spec(&self) -> (usize, ColumnSpec) {
+        (self.plan.target, self.specs[self.plan.target].clone())
+    }
+
+    /// The declared kind of every column (for sparse ARFF rows).
+    pub fn declared(&self, c: usize) -> &Declared {
+        &self.specs[c].declared
+    }
+
+    /// Makes room for about this many more rows, within the memory budget.
     pub fn reserve_rows(&mut self, rows: usize) {
-        self.values.reserve(rows.saturating_mul(self.feature_cols.len()));
+        let per_row = 4 * self.plan.features.len() as u64 + 8;
+        let room = (self.budget_bytes / 2).saturating_sub(self.held_bytes()) / per_row.max(1);
+        let rows = rows.min(room as usize);
+        self.values.reserve(rows.saturating_mul(self.plan.features.len()));
         self.target.reserve(rows);
+    }
+
+    /// Sets a smaller memory budget (tests).
+    #[cfg(test)]
+    pub(crate) fn set_budget(&mut self, bytes: u64) {
+        self.budget_bytes = bytes;
+    }
+
+    fn held_bytes(&self) -> u64 {
+        let text: usize = self
+            .text
+            .iter()
+            .chain(self.labels.iter())
+            .chain([&self.target_text])
+            .map(|t| t.bytes + 8 * t.cells.len())
+            .sum();
+        (4 * self.values.capacity() + 8 * self.target.capacity() + text) as u64
+    }
+
+    /// Refuses to hold more than the memory budget.
+    pub fn check_memory(&self) -> Result<(), DataError> {
+        let held = self.held_bytes();
+        if held > self.budget_bytes {
+            return Err(DataError::TooLarge {
+                path: self.shown.clone(),
+                what: format!("its first {} rows of {} columns", self.rows, self.specs.len()),
+                limit: format_bytes(self.budget_bytes),
+            });
+        }
+        Ok(())
     }
 
     /// Adds one row; `cell(c)` is the trimmed text of column `c`.
@@ -194,123 +150,145 @@ impl TableBuilder {
             return Err(DataError::Invalid(format!("{}: more than {} rows", self.shown, u32::MAX)));
         }
         let row = self.rows as u32;
-        for k in 0..self.feature_cols.len() {
-            let c = self.feature_cols[k];
-            let s = cell(c);
-            let v = if is_missing(s) {
-                self.missing[k] += 1;
-                f32::NAN
-            } else {
-                self.cell_value(line, c, s, k, row)?
-            };
+        for k in 0..self.plan.features.len() {
+            let c = self.plan.features[k];
+            let v = self.feature_cell(line, c, k, row, cell(c))?;
             self.values.push(v);
         }
-        let s = cell(self.target_col);
-        let t = if is_missing(s) {
-            f64::NAN
-        } else {
-            let parsed = match s.parse::<f64>() {
-                Err(_) if self.decimal_comma && s.contains(',') => s.replace(',', ".").parse::<f64>(),
-                p => p,
-            };
-            match (&self.declared[self.target_col], parsed) {
-                (Declared::Nominal(_), _) | (_, Err(_)) => {
-                    self.target_nominal(line, s)?;
-                    f64::NAN
-                }
-                (_, Ok(v)) if !v.is_finite() => {
-                    return Err(self.not_finite(line, self.target_col, s));
-                }
-                (_, Ok(v)) => v,
+        if let Some(labels) = &mut self.labels {
+            let s = cell(self.labels_col);
+            if self.rules.classify(s) != Cell::Missing {
+                let code = labels.intern(s);
+                labels.cells.push((row, code));
             }
-        };
+        }
+        let t = self.target_cell(line, cell(self.plan.target))?;
         self.target.push(t);
         self.rows += 1;
+        if self.rows.is_multiple_of(MEMORY_CHECK_ROWS) {
+            self.check_memory()?;
+        }
         Ok(())
     }
 
-    fn cell_value(&mut self, line: u64, c: usize, s: &str, k: usize, row: u32) -> Result<f32, DataError> {
-        if let Declared::Nominal(levels) = &self.declared[c] {
-            let Some(&code) = self.text[k].index.get(s) else {
-                return Err(DataError::NotDeclared {
-                    path: self.shown.clone(),
-                    line,
-                    column: c + 1,
-                    name: self.names[c].clone(),
-                    value: s.to_string(),
-                    declared: levels.join(", "),
-                });
-            };
-            self.text[k].cells.push((row, code));
+    fn feature_cell(&mut self, line: u64, c: usize, k: usize, row: u32, s: &str) -> Result<f32, DataError> {
+        let kind = self.rules.classify(s);
+        let numeric = matches!(self.specs[c].declared, Declared::Numeric | Declared::Time);
+        if kind == Cell::Missing || (kind == Cell::MissingIfNumeric && numeric) {
+            self.missing[k] += 1;
             return Ok(f32::NAN);
         }
-        let parsed = match s.parse::<f32>() {
-            Err(_) if self.decimal_comma && s.contains(',') => s.replace(',', ".").parse::<f32>(),
-            p => p,
-        };
-        match parsed {
-            Ok(v) if v.is_finite() => Ok(v),
-            Ok(_) => Err(self.not_finite(line, c, s)),
-            Err(_) if self.declared[c] == Declared::Numeric => Err(DataError::NotANumber {
-                path: self.shown.clone(),
-                line,
-                column: c + 1,
-                name: self.names[c].clone(),
-                value: s.to_string(),
-            }),
-            Err(_) => {
-                let t = &mut self.text[k];
-                if t.first.is_none() {
-                    t.first = Some((line, s.to_string()));
-                }
-                // Past the cap the level is not kept, but the cell still counts.
-                let code = t.intern(s, MAX_ONE_HOT_LEVELS + 1).unwrap_or(u32::MAX);
-                t.cells.push((row, code));
+        match &self.specs[c].declared {
+            Declared::Nominal(_) => {
+                let code = self.declared_code(line, c, &self.text[k], s)?;
+                self.text[k].cells.push((row, code));
+                return Ok(f32::NAN);
+            }
+            Declared::Discrete | Declared::Text => {
+                self.text[k].push(row, line, s, Cell::Value);
+                return Ok(f32::NAN);
+            }
+            Declared::Time => {
+                return super::orange::parse_time(s)
+                    .map(|v| v as f32)
+                    .ok_or_else(|| self.not_a_time(line, c, s));
+            }
+            Declared::Auto | Declared::Numeric => {}
+        }
+        if kind == Cell::MissingIfNumeric {
+            // Missing if the column is numeric, a value if it is text.
+            self.text[k].push(row, line, s, kind);
+            return Ok(f32::NAN);
+        }
+        match self.parse_f32(s) {
+            Some(v) if v.is_finite() => Ok(v),
+            Some(_) => Err(self.not_finite(line, c, s)),
+            None if self.specs[c].declared == Declared::Numeric => Err(self.not_a_number(line, c, s)),
+            None => {
+                self.text[k].push(row, line, s, kind);
                 Ok(f32::NAN)
             }
         }
     }
 
-    fn target_nominal(&mut self, line: u64, s: &str) -> Result<(), DataError> {
+    fn target_cell(&mut self, line: u64, s: &str) -> Result<f64, DataError> {
+        let c = self.plan.target;
+        let kind = self.rules.classify(s);
+        let numeric = matches!(self.specs[c].declared, Declared::Numeric | Declared::Time);
+        if kind == Cell::Missing || (kind == Cell::MissingIfNumeric && numeric) {
+            return Ok(f64::NAN);
+        }
         let row = self.rows as u32;
-        if let Declared::Nominal(levels) = &self.declared[self.target_col] {
-            let Some(&code) = self.target_text.index.get(s) else {
-                return Err(DataError::NotDeclared {
-                    path: self.shown.clone(),
-                    line,
-                    column: self.target_col + 1,
-                    name: self.names[self.target_col].clone(),
-                    value: s.to_string(),
-                    declared: levels.join(", "),
-                });
-            };
-            self.target_text.cells.push((row, code));
-            return Ok(());
-        }
-        if self.declared[self.target_col] == Declared::Numeric {
-            return Err(DataError::NotANumber {
-                path: self.shown.clone(),
-                line,
-                column: self.target_col + 1,
-                name: self.names[self.target_col].clone(),
-                value: s.to_string(),
-            });
-        }
-        let t = &mut self.target_text;
-        if t.first.is_none() {
-            t.first = Some((line, s.to_string()));
-        }
-        match t.intern(s, MAX_CLASSES) {
-            Some(code) => {
-                t.cells.push((row, code));
-                Ok(())
+        let code = match &self.specs[c].declared {
+            Declared::Nominal(_) => Some(self.declared_code(line, c, &self.target_text, s)?),
+            Declared::Time => {
+                return super::orange::parse_time(s).ok_or_else(|| self.not_a_time(line, c, s));
             }
-            None => Err(DataError::TooManyClasses {
-                path: self.shown.clone(),
-                name: self.names[self.target_col].clone(),
-                max: MAX_CLASSES,
-                line,
-            }),
+            Declared::Discrete | Declared::Text => None,
+            Declared::Auto if kind == Cell::MissingIfNumeric => None,
+            Declared::Auto | Declared::Numeric => match self.parse_number(s) {
+                Some(v) if v.is_finite() => return Ok(v),
+                Some(_) => return Err(self.not_finite(line, c, s)),
+                None if self.specs[c].declared == Declared::Numeric => {
+                    return Err(self.not_a_number(line, c, s));
+                }
+                None => None,
+            },
+        };
+        let t = &mut self.target_text;
+        match code {
+            Some(code) => t.cells.push((row, code)),
+            None => {
+                let known = t.code(s).is_some();
+                if !known && t.levels.len() >= MAX_CLASSES {
+                    return Err(DataError::TooManyClasses {
+                        path: self.shown.clone(),
+                        name: clip(&self.specs[c].name),
+                        max: MAX_CLASSES,
+                        line,
+                    });
+                }
+                t.push(row, line, s, kind);
+            }
+        }
+        Ok(f64::NAN)
+    }
+
+    fn parse_number(&self, s: &str) -> Option<f64> {
+        match s.parse::<f64>() {
+            Err(_) if self.decimal_comma && s.contains(',') => s.replace(',', ".").parse::<f64>().ok(),
+            p => p.ok(),
+        }
+    }
+
+    fn parse_f32(&self, s: &str) -> Option<f32> {
+        match s.parse::<f32>() {
+            Err(_) if self.decimal_comma && s.contains(',') => s.replace(',', ".").parse::<f32>().ok(),
+            p => p.ok(),
+        }
+    }
+
+    fn declared_code(&self, line: u64, c: usize, t: &TextCells, s: &str) -> Result<u32, DataError> {
+        let Declared::Nominal(levels) = &self.specs[c].declared else {
+            return Ok(t.code(s).unwrap_or(u32::MAX));
+        };
+        t.code(s).ok_or_else(|| DataError::NotDeclared {
+            path: self.shown.clone(),
+            line,
+            column: c + 1,
+            name: clip(&self.specs[c].name),
+            value: clip(s),
+            declared: clip(&levels.join(", ")),
+        })
+    }
+
+    pub(super) fn not_a_number(&self, line: u64, c: usize, s: &str) -> DataError {
+        DataError::NotANumber {
+            path: self.shown.clone(),
+            line,
+            column: c + 1,
+            name: clip(&self.specs[c].name),
+            value: clip(s),
         }
     }
 
@@ -319,269 +297,22 @@ impl TableBuilder {
             path: self.shown.clone(),
             line,
             column: c + 1,
-            name: self.names[c].clone(),
-            value: s.to_string(),
+            name: clip(&self.specs[c].name),
+            value: clip(s),
         }
     }
 
-    /// Decides the column kinds and builds the dataset.
-    #[allow(clippy::needless_range_loop)] // rows and columns index several arrays at once
-    pub fn finish(mut self) -> Result<Dataset, DataError> {
-        let shown = self.shown.clone();
-        if self.rows == 0 {
-            return Err(DataError::NoRows { path: shown });
+    fn not_a_time(&self, line: u64, c: usize, s: &str) -> DataError {
+        DataError::Syntax {
+            path: self.shown.clone(),
+            line,
+            message: format!(
+                "column {} ('{}'): expected a date or time such as 2024-01-31 or 2024-01-31 12:00:00, found '{}'",
+                c + 1,
+                clip(&self.specs[c].name),
+                clip(s)
+            ),
         }
-        let d = self.feature_cols.len();
-        // Decide each feature column's kind.
-        let mut kinds: Vec<ColumnKind> = Vec::with_capacity(d);
-        for k in 0..d {
-            let c = self.feature_cols[k];
-            let t = &self.text[k];
-            let nominal = matches!(self.declared[c], Declared::Nominal(_));
-            if t.cells.is_empty() && !nominal {
-                kinds.push(ColumnKind::Numeric);
-                continue;
-            }
-            let present = self.rows - self.missing[k];
-            let numbers = present - t.cells.len();
-            if !nominal && numbers * 2 >= present {
-                let (line, value) = t.first.clone().unwrap_or_default();
-                return Err(DataError::NotANumber {
-                    path: shown,
-                    line,
-                    column: c + 1,
-                    name: self.names[c].clone(),
-                    value,
-                });
-            }
-            // Numbers in a text column become levels too.
-            let mut levels = t.levels.clone();
-            if !nominal {
-                let mut seen: HashMap<String, ()> = levels.iter().map(|l| (l.clone(), ())).collect();
-                for r in 0..self.rows {
-                    let v = self.values[r * d + k];
-                    if !v.is_nan() {
-                        let name = format_number(v as f64);
-                        if seen.insert(name.clone(), ()).is_none() {
-                            levels.push(name);
-                        }
-                    }
-                    if levels.len() > MAX_ONE_HOT_LEVELS {
-                        break;
-                    }
-                }
-            }
-            if t.overflow || levels.len() > MAX_ONE_HOT_LEVELS {
-                return Err(DataError::TooManyLevels {
-                    path: shown,
-                    column: c + 1,
-                    name: self.names[c].clone(),
-                    max: MAX_ONE_HOT_LEVELS,
-                    // Never an empty example: a text cell, else a level.
-                    example: t
-                        .first
-                        .clone()
-                        .map(|f| f.1)
-                        .filter(|e| !e.is_empty())
-                        .or_else(|| levels.iter().find(|l| !l.is_empty()).cloned())
-                        .unwrap_or_else(|| "?".into()),
-                });
-            }
-            kinds.push(ColumnKind::Categorical { levels });
-        }
-
-        // Rows whose target is missing are dropped.
-        let mut target_missing = vec![false; self.rows];
-        let text_target = !self.target_text.cells.is_empty()
-            || matches!(self.declared[self.target_col], Declared::Nominal(_));
-        let mut target_codes: Vec<u32> = Vec::new();
-        let mut labels: Vec<String> = Vec::new();
-        if text_target {
-            labels = self.target_text.levels.clone();
-            let mut code_of = vec![u32::MAX; self.rows];
-            for &(r, code) in &self.target_text.cells {
-                code_of[r as usize] = code;
-            }
-            for r in 0..self.rows {
-                if code_of[r] == u32::MAX {
-                    let v = self.target[r];
-                    if v.is_nan() {
-                        target_missing[r] = true;
-                        continue;
-                    }
-                    // A number among text labels is one more label.
-                    let name = format_number(v);
-                    let code = match labels.iter().position(|l| *l == name) {
-                        Some(p) => p as u32,
-                        None => {
-                            if labels.len() >= MAX_CLASSES {
-                                return Err(DataError::TooManyClasses {
-                                    path: shown,
-                                    name: self.names[self.target_col].clone(),
-                                    max: MAX_CLASSES,
-                                    line: 0,
-                                });
-                            }
-                            labels.push(name);
-                            (labels.len() - 1) as u32
-                        }
-                    };
-                    code_of[r] = code;
-                }
-            }
-            target_codes = code_of;
-        } else {
-            for (r, m) in target_missing.iter_mut().enumerate() {
-                *m = self.target[r].is_nan();
-            }
-        }
-        let missing_target = target_missing.iter().filter(|&&m| m).count();
-        if missing_target == self.rows {
-            return Err(DataError::Invalid(format!(
-                "{shown}: every row's target '{}' is missing",
-                self.names[self.target_col]
-            )));
-        }
-
-        // Codes of categorical features, per kept row.
-        let one_hot_width: Vec<usize> = kinds
-            .iter()
-            .map(|k| match k {
-                ColumnKind::Numeric => 1,
-                ColumnKind::Categorical { levels } => levels.len(),
-            })
-            .collect();
-        let width: usize = one_hot_width.iter().sum();
-        let keep_rows = self.rows - missing_target;
-        let any_categorical = kinds.iter().any(|k| matches!(k, ColumnKind::Categorical { .. }));
-
-        let features = if !any_categorical {
-            // Compact in place: drop rows without a target.
-            let mut w = 0;
-            for r in 0..self.rows {
-                if target_missing[r] {
-                    continue;
-                }
-                if w != r {
-                    self.values.copy_within(r * d..(r + 1) * d, w * d);
-                }
-                w += 1;
-            }
-            self.values.truncate(keep_rows * d);
-            self.values.shrink_to_fit();
-            Array2::from_shape_vec((keep_rows, d), std::mem::take(&mut self.values))
-                .map_err(|e| DataError::Invalid(format!("{shown}: {e}")))?
-        } else {
-            let mut codes: Vec<Vec<u32>> = Vec::with_capacity(d);
-            for k in 0..d {
-                let ColumnKind::Categorical { levels } = &kinds[k] else {
-                    codes.push(Vec::new());
-                    continue;
-                };
-                let mut code_of = vec![u32::MAX; self.rows];
-                for &(r, code) in &self.text[k].cells {
-                    code_of[r as usize] = code;
-                }
-                for r in 0..self.rows {
-                    let v = self.values[r * d + k];
-                    if code_of[r] == u32::MAX && !v.is_nan() {
-                        let name = format_number(v as f64);
-                        code_of[r] = levels.iter().position(|l| *l == name).map_or(u32::MAX, |p| p as u32);
-                    }
-                }
-                codes.push(code_of);
-            }
-            let mut x = Array2::<f32>::zeros((keep_rows, width));
-            let mut w = 0;
-            for r in 0..self.rows {
-                if target_missing[r] {
-                    continue;
-                }
-                let mut off = 0;
-                for k in 0..d {
-                    match &kinds[k] {
-                        ColumnKind::Numeric => x[[w, off]] = self.values[r * d + k],
-                        ColumnKind::Categorical { .. } => {
-                            let code = codes[k][r];
-                            for l in 0..one_hot_width[k] {
-                                // A missing category leaves every indicator missing.
-                                x[[w, off + l]] = if code == u32::MAX {
-                                    f32::NAN
-                                } else {
-                                    (code as usize == l) as u8 as f32
-                                };
-                            }
-                        }
-                    }
-                    off += one_hot_width[k];
-                }
-                w += 1;
-            }
-            x
-        };
-
-        let mut feature_names = Vec::with_capacity(width);
-        for (k, kind) in kinds.iter().enumerate() {
-            let name = &self.names[self.feature_cols[k]];
-            match kind {
-                ColumnKind::Numeric => feature_names.push(name.clone()),
-                ColumnKind::Categorical { levels } => {
-                    feature_names.extend(levels.iter().map(|l| format!("{name}={l}")));
-                }
-            }
-        }
-        let target = if text_target {
-            TargetValues::Labels {
-                codes: target_codes.into_iter().filter(|&c| c != u32::MAX).collect(),
-                labels,
-            }
-        } else {
-            TargetValues::Numeric(self.target.iter().copied().filter(|v| !v.is_nan()).collect())
-        };
-        let mut columns: Vec<ColumnInfo> = Vec::with_capacity(self.names.len());
-        for (c, name) in self.names.iter().enumerate() {
-            let info = if c == self.target_col {
-                ColumnInfo {
-                    name: name.clone(),
-                    role: Role::Target,
-                    kind: Some(if text_target {
-                        ColumnKind::Categorical {
-                            levels: match &target {
-                                TargetValues::Labels { labels, .. } => labels.clone(),
-                                TargetValues::Numeric(_) => Vec::new(),
-                            },
-                        }
-                    } else {
-                        ColumnKind::Numeric
-                    }),
-                    missing: missing_target,
-                }
-            } else if let Some(k) = self.feature_cols.iter().position(|&f| f == c) {
-                ColumnInfo {
-                    name: name.clone(),
-                    role: Role::Feature,
-                    kind: Some(kinds[k].clone()),
-                    missing: self.missing[k],
-                }
-            } else {
-                debug_assert!(self.ignored.contains(&c));
-                ColumnInfo { name: name.clone(), role: Role::Ignored, kind: None, missing: 0 }
-            };
-            columns.push(info);
-        }
-        Ok(Dataset {
-            name: dataset_name(&shown),
-            source: None,
-            format: None,
-            sheets: Vec::new(),
-            features,
-            feature_names,
-            target_name: self.names[self.target_col].clone(),
-            target,
-            informative: None,
-            columns,
-            dropped_rows: missing_target,
-        })
     }
 }
 
@@ -600,4 +331,22 @@ pub(crate) fn text_line<'a>(shown: &str, line: u64, bytes: &'a [u8]) -> Result<&
         line,
         message: format!("byte {}: the text is not valid UTF-8", e.valid_up_to() + 1),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows that keep coming (text piped on stdin) stop at the memory budget.
+    #[test]
+    fn a_stream_without_end_stops_at_the_memory_budget() {
+        let specs = vec![ColumnSpec::auto("a".into()), ColumnSpec::auto("y".into())];
+        let mut t = TableBuilder::with_specs("stdin", specs, &ColumnRoles::default(), None, "", &[]).unwrap();
+        t.set_budget(1 << 20);
+        let err =
+            (0..10_000_000u64).try_for_each(|i| t.push_row(i + 2, |c| if c == 0 { "1.5" } else { "0" }));
+        let err = err.unwrap_err();
+        assert!(matches!(err, DataError::TooLarge { .. }), "{err}");
+        assert!(t.rows() < 200_000, "{} rows held", t.rows());
+    }
 }
