@@ -36,27 +36,7 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         ds.feature_count(),
         ds.target_name
     );
-    let width = ds.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(4).clamp(4, 32);
-    for (i, c) in ds.columns.iter().enumerate() {
-        let kind = match &c.kind {
-            None => "-".to_string(),
-            Some(ColumnKind::Numeric) => "numeric".to_string(),
-            Some(ColumnKind::Categorical { levels }) => {
-                let shown: Vec<&str> = levels.iter().take(6).map(String::as_str).collect();
-                let more = if levels.len() > 6 { ", …" } else { "" };
-                format!("text, {} values ({}{more})", levels.len(), shown.join(", "))
-            }
-        };
-        let missing = if c.missing > 0 { format!("  {} missing", c.missing) } else { String::new() };
-        let one_hot = match (&c.kind, c.role) {
-            (Some(ColumnKind::Categorical { levels }), data::Role::Feature) => {
-                format!("  → {} one-hot columns", levels.len())
-            }
-            _ => String::new(),
-        };
-        let _ =
-            writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
-    }
+    columns_text(ds, &mut o);
     for note in &ds.notes {
         let _ = writeln!(o, "note:     {note}");
     }
@@ -125,4 +105,30 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         }
     }
     o
+}
+
+/// One line per column of the source: its role, kind, encoding and missing values.
+fn columns_text(ds: &Dataset, o: &mut String) {
+    use std::fmt::Write as _;
+    let width = ds.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(4).clamp(4, 32);
+    for (i, c) in ds.columns.iter().enumerate() {
+        let kind = match &c.kind {
+            None => "-".to_string(),
+            Some(ColumnKind::Numeric) => "numeric".to_string(),
+            Some(ColumnKind::Categorical { levels }) => {
+                let shown: Vec<&str> = levels.iter().take(6).map(String::as_str).collect();
+                let more = if levels.len() > 6 { ", …" } else { "" };
+                format!("text, {} values ({}{more})", levels.len(), shown.join(", "))
+            }
+        };
+        let missing = if c.missing > 0 { format!("  {} missing", c.missing) } else { String::new() };
+        let one_hot = match (&c.kind, c.role) {
+            (Some(ColumnKind::Categorical { levels }), data::Role::Feature) => {
+                format!("  → {} one-hot columns", levels.len())
+            }
+            _ => String::new(),
+        };
+        let _ =
+            writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
+    }
 }
