@@ -421,13 +421,13 @@ fn the_formula_panel_shows_the_chosen_runs_rule_and_numbers() {
     harness.run_steps(2);
     harness.get_by_label_contains("E = E₀ + (λ/n)·Σ|w|");
     harness.get_by_label_contains("max(|v| − η·(λ/n), 0)");
-    harness.get_by_label_contains("λ = 0.1,  n = 32 (the batch size),  λ/n = 3.1e-3");
+    harness.get_by_label_contains("λ = 0.1,  n = 32 (the batch size),  λ/n = 0.00313");
     // The L2 run: the error with ½ and the note on the book's printed formula.
     harness.state_mut().view.formula_run = 2;
     harness.run_steps(2);
     harness.get_by_label_contains("E = E₀ + (λ/2n)·Σw²");
     harness.get_by_label_contains("The book prints E₀ + (λ/n)·Σw²");
-    // A live λ change shows at once.
+    // A live λ change.
     harness
         .get_all_by_role_and_label(egui::accesskit::Role::Slider, "λ")
         .nth(1)
@@ -435,6 +435,9 @@ fn the_formula_panel_shows_the_chosen_runs_rule_and_numbers() {
         .set_value_accesskit(0.5);
     harness.run_steps(3);
     assert_eq!(harness.state().wb.settings.experiment.runs[2].lambda, 0.5);
+    // The formula shows what the run trains with: λ once the trainer has made the change.
+    wait_for(&mut harness, "the change made", |app| app.wb.screen.runs[2].pending.is_empty());
+    harness.run_steps(2);
     harness.get_by_label_contains("λ = 0.5,  n = 32");
 }
 

@@ -13,7 +13,7 @@ use super::dashboard::Dashboard;
 use super::dialogs::Dialogs;
 use super::shortcuts::{
     SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_MAXIMISE, SHORTCUT_OPEN, SHORTCUT_PRESENT,
-    SHORTCUT_RESET, SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STEP_ARROW, SHORTCUT_STOP, SHORTCUT_TRAIN,
+    SHORTCUT_RESET, SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STEP_ARROW, SHORTCUT_TRAIN,
 };
 use super::view::ViewSettings;
 use super::{panels, views};
@@ -156,7 +156,6 @@ impl ReglabApp {
                 (SHORTCUT_STEP, Action::Step),
                 (SHORTCUT_STEP_ARROW, Action::Step),
                 (SHORTCUT_RESET, Action::Reset),
-                (SHORTCUT_STOP, Action::Stop),
                 (SHORTCUT_OPEN, Action::OpenDataDialog),
             ];
             for (shortcut, action) in commands {
@@ -213,6 +212,10 @@ impl ReglabApp {
         self.dropped_files(&ctx);
         if self.window.applied_theme != Some(self.view.theme) {
             ctx.set_visuals(self.view.theme.visuals());
+            // Nothing smaller than 12 px at 100%: it is read from the back of a room.
+            ctx.all_styles_mut(|s| {
+                s.text_styles.insert(egui::TextStyle::Small, egui::FontId::proportional(12.0));
+            });
             self.window.applied_theme = Some(self.view.theme);
         }
         let mut out = Vec::new();

@@ -10,24 +10,43 @@ use egui::{RichText, Ui};
 use egui_tiles::{Container, LinearDir, SimplificationOptions, Tile, TileId, Tiles, Tree, UiResponse};
 
 use super::view::ViewSettings;
-use super::views::chrome::{Chrome, run_colors};
+use super::views::chrome::{Chrome, PlotDrawn, run_colors};
 use super::views::{self, Textures};
 use crate::experiment::{Layout, ViewKind};
 use crate::workbench::{Action, Workbench};
+
+/// Where a view was drawn in the last frame: its tile, the extent of all
+/// it drew (the same as the tile unless something spilled over), its plots,
+/// and its panels per run.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    pub view: ViewKind,
+    pub tile: egui::Rect,
+    pub content: egui::Rect,
+    pub plots: Vec<PlotDrawn>,
+    pub panels: Vec<egui::Rect>,
+}
 
 pub struct Dashboard {
     tree: Tree<ViewKind>,
     /// The view shown alone, if any.
     pub maximized: Option<ViewKind>,
     /// Where each view was drawn in the last frame.
-    pub drawn: Vec<(ViewKind, egui::Rect)>,
+    pub drawn: Vec<Drawn>,
     /// The view under the pointer in the last frame.
     hovered: Option<ViewKind>,
+    /// The view shown when the area is too small for the layout.
+    compact: Option<ViewKind>,
+}
+
+/// Below this size (in points) the views are shown one at a time.
+fn is_compact(area: egui::Vec2) -> bool {
+    area.x < 800.0 || area.y < 420.0
 }
 
 impl Dashboard {
     pub fn new(layout: &Layout) -> Dashboard {
-        Dashboard { tree: tree_of(layout), maximized: None, drawn: Vec::new(), hovered: None }
+        Dashboard { tree: tree_of(layout), maximized: None, drawn: Vec::new(), hovered: None, compact: None }
     }
 
     /// The arrangement as a file holds it.
@@ -45,7 +64,23 @@ impl Dashboard {
 
     /// Where view `kind` was drawn in the last frame.
     pub fn rect_of(&self, kind: ViewKind) -> Option<egui::Rect> {
-        self.drawn.iter().find(|(k, _)| *k == kind).map(|(_, r)| *r)
+        self.drawn.iter().find(|d| d.view == kind).map(|d| d.tile)
+    }
+
+    /// The tabs of compact mode, the experiment's key views first; the view chosen.
+    fn compact_tabs_ui(&mut self, ui: &mut Ui) -> ViewKind {
+        let mut views = self.layout().views();
+        let current =
+            self.compact.filter(|v| views.contains(v)).or(views.first().copied()).unwrap_or(ViewKind::Error);
+        views.dedup();
+        ui.horizontal_wrapped(|ui| {
+            for v in views {
+                if ui.selectable_label(v == current, v.title()).clicked() {
+                    self.compact = Some(v);
+                }
+            }
+        });
+        self.compact.filter(|v| *v != current).unwrap_or(current)
     }
 
     /// Maximises the view under the pointer, or restores the layout.
@@ -74,8 +109,16 @@ impl Dashboard {
             });
             return;
         }
-        note_ui(wb, ui, out);
+        let compact = is_compact(ui.available_size());
+        note_ui(wb, compact, ui, out);
         key_ui(wb, ui);
+        // A small area (a zoomed projector, a small window) shows one view at
+        // a time, chosen by its tab, rather than views too small to read.
+        let shown = match self.maximized {
+            Some(kind) => Some(kind),
+            None if compact => Some(self.compact_tabs_ui(ui)),
+            None => None,
+        };
         let mut behavior = TileBehavior {
             wb,
             view,
@@ -86,9 +129,9 @@ impl Dashboard {
             hovered: None,
             maximized: None,
         };
-        match self.maximized {
+        match shown {
             Some(kind) => {
-                behavior.maximized = Some(kind);
+                behavior.maximized = self.maximized;
                 let rect = ui.available_rect_before_wrap();
                 let mut child =
                     ui.new_child(egui::UiBuilder::new().max_rect(rect).id_salt(("maximized", kind.id())));
@@ -105,14 +148,20 @@ impl Dashboard {
     }
 }
 
-/// The preset's (or named session's) explanation, compact.
-fn note_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
+/// The preset's (or named session's) explanation; on one line, the rest on
+/// hover, when the area is small.
+fn note_ui(wb: &Workbench, compact: bool, ui: &mut Ui, out: &mut Vec<Action>) {
     let Some(note) = &wb.screen.note else { return };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(&note.name).strong().size(16.0));
-        ui.label(RichText::new(&note.description).size(14.0));
         if ui.small_button("Close").on_hover_text("Hide this explanation").clicked() {
             out.push(Action::ClosePresetNote);
+        }
+        ui.label(RichText::new(&note.name).strong().size(16.0));
+        let text = RichText::new(&note.description).size(14.0);
+        if compact {
+            ui.add(egui::Label::new(text).truncate()).on_hover_text(&note.description);
+        } else {
+            ui.label(text);
         }
     });
 }
@@ -137,7 +186,7 @@ struct TileBehavior<'a> {
     view: &'a mut ViewSettings,
     textures: &'a mut Textures,
     out: &'a mut Vec<Action>,
-    drawn: Vec<(ViewKind, egui::Rect)>,
+    drawn: Vec<Drawn>,
     toggle: Option<ViewKind>,
     hovered: Option<ViewKind>,
     maximized: Option<ViewKind>,
@@ -147,19 +196,28 @@ impl TileBehavior<'_> {
     /// Draws one view in `ui`'s space; `true` when its title is being dragged.
     fn draw(&mut self, ui: &mut Ui, kind: ViewKind) -> bool {
         let rect = ui.max_rect();
-        self.drawn.push((kind, rect));
         if ui.rect_contains_pointer(rect) {
             self.hovered = Some(kind);
         }
-        let mut chrome = Chrome { maximized: self.maximized.is_some(), ..Chrome::default() };
-        egui::Frame::new().inner_margin(4).show(ui, |ui| {
+        // Nothing of a view is painted outside its tile.
+        ui.set_clip_rect(rect.intersect(ui.clip_rect()));
+        let mut chrome = Chrome::new(rect, self.maximized.is_some());
+        let frame = egui::Frame::new().inner_margin(4).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             views::view_ui(kind, self.wb, self.view, self.textures, &mut chrome, ui, self.out);
         });
         if chrome.toggle {
             self.toggle = Some(kind);
         }
-        chrome.drag_started
+        let drag = chrome.drag_started;
+        self.drawn.push(Drawn {
+            view: kind,
+            tile: rect,
+            content: frame.response.rect,
+            plots: chrome.plots,
+            panels: chrome.panels,
+        });
+        drag
     }
 }
 

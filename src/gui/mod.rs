@@ -7,7 +7,7 @@
 
 mod app;
 mod capture;
-mod dashboard;
+pub mod dashboard;
 mod dialogs;
 mod panels;
 pub mod shortcuts;

@@ -5,7 +5,6 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 pub const SHORTCUT_TRAIN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Space);
 pub const SHORTCUT_STEP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::S);
 pub const SHORTCUT_RESET: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::R);
-pub const SHORTCUT_STOP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
 pub const SHORTCUT_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 pub const SHORTCUT_SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 pub const SHORTCUT_EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);

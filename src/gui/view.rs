@@ -51,6 +51,8 @@ pub fn color(c: [u8; 3]) -> Color32 {
 pub struct ViewSettings {
     pub error: ErrorOptions,
     pub histograms: HistogramOptions,
+    /// Input importance as Σ|w| on one scale, instead of each run's shares.
+    pub importance_raw: bool,
     /// Index into [`crate::train::EPSILON_GRID`].
     pub epsilon_index: usize,
     /// The run whose formula is shown.
@@ -156,6 +158,7 @@ impl Default for ViewSettings {
         ViewSettings {
             error: ErrorOptions::default(),
             histograms: HistogramOptions::default(),
+            importance_raw: false,
             epsilon_index: 12,
             formula_run: 1,
             theme: Theme::Dark,

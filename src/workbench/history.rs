@@ -1,8 +1,8 @@
 //! Bounded histories of what the trainer reported, ready to plot.
 //!
-//! A series keeps its newest points as they came and halves the resolution
-//! of older ones when it is full, keeping the minimum and the maximum of each
-//! group so that a spike stays visible. Histogram snapshots are kept at
+//! A series keeps every value until it is full, then halves its resolution
+//! over its whole length, keeping the minimum and the maximum of each group
+//! so that a spike stays visible. Histogram snapshots are kept at
 //! epochs that are multiples of a stride, doubled when they are too many.
 //! Both depend only on the epochs recorded, never on the clock: the same
 //! session gives the same histories. Memory and drawing time are bounded
@@ -33,9 +33,37 @@ pub const PATH_POINTS: usize = 4000;
 /// Histogram snapshots kept for the history heat map.
 pub const HISTOGRAM_SNAPSHOTS: usize = 240;
 
-#[derive(Debug, Clone, Default)]
+/// A series over the epochs at one resolution from its first point to its
+/// last: values are taken in buckets of `stride` values, each kept as its
+/// minimum and maximum in the order they came (one point when they are the
+/// same), so that a spike stays visible. When the series is full, every two
+/// neighbouring buckets become one and the stride doubles, so the whole
+/// history, old and new, stays evenly thinned and in epoch order.
+#[derive(Debug, Clone)]
 pub struct Series {
+    /// The points of the closed buckets, then the open bucket's and the newest value.
     points: Vec<Point>,
+    /// Points of each closed bucket (1 or 2).
+    sizes: Vec<u8>,
+    /// The bucket being filled: its lowest and highest point, and how many values it took.
+    open: Option<(Point, Point, usize)>,
+    /// Points at the end that belong to no closed bucket (written anew at each value).
+    tail: usize,
+    /// Values per bucket.
+    stride: usize,
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Series { points: Vec::new(), sizes: Vec::new(), open: None, tail: 0, stride: 1 }
+    }
+}
+
+/// A bucket's lowest and highest point, in the order they came.
+fn extremes(points: &[Point]) -> (Point, Point) {
+    let lo = points.iter().copied().fold(points[0], |a, p| if p.y < a.y { p } else { a });
+    let hi = points.iter().copied().fold(points[0], |a, p| if p.y > a.y { p } else { a });
+    if lo.x <= hi.x { (lo, hi) } else { (hi, lo) }
 }
 
 impl Series {
@@ -43,36 +71,55 @@ impl Series {
         if !y.is_finite() {
             return;
         }
-        self.points.push(Point::new(x, y));
-        if self.points.len() >= SERIES_CAPACITY {
-            self.compact();
+        let p = Point::new(x, y);
+        self.points.truncate(self.points.len() - self.tail);
+        self.tail = 0;
+        let (lo, hi, n) = match self.open.take() {
+            None => (p, p, 1),
+            Some((lo, hi, n)) => (if p.y < lo.y { p } else { lo }, if p.y > hi.y { p } else { hi }, n + 1),
+        };
+        let (a, b) = if lo.x <= hi.x { (lo, hi) } else { (hi, lo) };
+        let mut tail = vec![a];
+        if b != a {
+            tail.push(b);
+        }
+        if n >= self.stride {
+            self.sizes.push(tail.len() as u8);
+            self.points.extend(tail);
+            if self.points.len() >= SERIES_CAPACITY {
+                self.halve();
+            }
+        } else {
+            self.open = Some((lo, hi, n));
+            self.tail = tail.len();
+            self.points.extend(tail);
+        }
+        // The curve always reaches the newest value.
+        if self.points.last() != Some(&p) {
+            self.points.push(p);
+            self.tail += 1;
         }
     }
 
-    /// Halves the older three quarters: each group of four points becomes
-    /// its minimum and maximum, in the order they came.
-    fn compact(&mut self) {
-        let keep_recent = SERIES_CAPACITY / 4;
-        let old_len = self.points.len() - keep_recent;
-        let mut out: Vec<Point> = Vec::with_capacity(SERIES_CAPACITY);
-        for group in self.points[..old_len].chunks(4) {
-            let (mut lo, mut hi) = (0, 0);
-            for (k, p) in group.iter().enumerate() {
-                if p.y < group[lo].y {
-                    lo = k;
-                }
-                if p.y > group[hi].y {
-                    hi = k;
-                }
-            }
-            let (a, b) = if lo <= hi { (lo, hi) } else { (hi, lo) };
-            out.push(group[a]);
+    /// Every two neighbouring closed buckets become one: half the points,
+    /// twice the stride.
+    fn halve(&mut self) {
+        let mut points = Vec::with_capacity(SERIES_CAPACITY / 2 + 2);
+        let mut sizes = Vec::with_capacity(self.sizes.len() / 2 + 1);
+        let mut at = 0;
+        for pair in self.sizes.chunks(2) {
+            let n: usize = pair.iter().map(|&k| k as usize).sum();
+            let (a, b) = extremes(&self.points[at..at + n]);
+            at += n;
+            points.push(a);
             if b != a {
-                out.push(group[b]);
+                points.push(b);
             }
+            sizes.push(if b != a { 2 } else { 1 });
         }
-        out.extend_from_slice(&self.points[old_len..]);
-        self.points = out;
+        self.points = points;
+        self.sizes = sizes;
+        self.stride *= 2;
     }
 
     pub fn points(&self) -> &[Point] {
@@ -91,8 +138,9 @@ impl Series {
         self.points.is_empty()
     }
 
-    pub fn clear(&mut self) {
-        self.points.clear();
+    /// Values per point pair: 1 until the series first filled up.
+    pub fn stride(&self) -> usize {
+        self.stride
     }
 }
 
@@ -355,5 +403,35 @@ mod tests {
         assert!(s.points().iter().any(|p| p.y == -1e6));
         assert_eq!(s.last().map(|p| p.x), Some(99_999.0), "the newest point is kept");
         assert!(s.points().windows(2).all(|w| w[0].x < w[1].x), "still in order");
+        // Even resolution over the whole history: no long straight segment
+        // through thinned old epochs beside dense new ones.
+        assert!(evenly_thinned(s.points()), "a long straight segment through thinned epochs");
+        assert!(s.len() > SERIES_CAPACITY / 4, "{} points", s.len());
+    }
+
+    /// No gap between neighbouring points is more than four times the
+    /// average: the old epochs are as dense as the new ones.
+    fn evenly_thinned(p: &[Point]) -> bool {
+        let span = p[p.len() - 1].x - p[0].x;
+        let widest = p.windows(2).map(|w| w[1].x - w[0].x).fold(0.0, f64::max);
+        widest <= 4.0 * span / p.len() as f64
+    }
+
+    #[test]
+    fn a_series_that_goes_on_stays_even_and_in_order() {
+        // A session of 2000 epochs gone on to 4000, then to 8000 (Go on).
+        let mut s = Series::default();
+        let mut checked = 0;
+        for end in [2000, 4000, 8000] {
+            while checked <= end {
+                s.push(checked as f64, 1.0 / (1.0 + checked as f64) + 0.01 * ((checked % 7) as f64));
+                checked += 1;
+            }
+            let p = s.points();
+            assert!(p.windows(2).all(|w| w[0].x < w[1].x), "in epoch order at {end}");
+            assert_eq!(p[0].x, 0.0, "epoch 0 is kept");
+            assert_eq!(s.last().map(|q| q.x), Some(end as f64));
+            assert!(evenly_thinned(p), "a long straight segment through thinned epochs at {end}");
+        }
     }
 }

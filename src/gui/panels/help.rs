@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use super::shortcut_text;
 use crate::gui::shortcuts::{
     SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_OPEN, SHORTCUT_PRESENT, SHORTCUT_RESET,
-    SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN,
+    SHORTCUT_SAVE, SHORTCUT_STEP, SHORTCUT_TRAIN,
 };
 
 /// The keyboard shortcuts, over the plots.
@@ -28,7 +28,6 @@ pub(super) fn shortcuts_grid(ui: &mut Ui) {
             (SHORTCUT_TRAIN, "Train / Pause / Resume"),
             (SHORTCUT_STEP, "Step one epoch (also the right arrow)"),
             (SHORTCUT_RESET, "Reset to epoch 0"),
-            (SHORTCUT_STOP, "Stop"),
             (SHORTCUT_OPEN, "Open a file"),
             (SHORTCUT_SAVE, "Save the session"),
             (SHORTCUT_EXPORT, "Export all: plots, metrics, weights, session"),

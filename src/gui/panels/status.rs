@@ -71,24 +71,34 @@ pub fn status_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
             }
         });
     }
-    let mut dismiss = false;
+    notices_ui(wb, ui, out);
+}
+
+/// The newest message on one line; the earlier ones on hover, and a button
+/// that clears them.
+fn notices_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
+    let Some(newest) = wb.notices.list.last() else { return };
     ui.horizontal(|ui| {
-        ui.vertical(|ui| {
-            for n in wb.notices.list.iter().rev().take(3) {
-                let color = if n.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-                let icon = if n.error { "Error: " } else { "" };
-                ui.label(RichText::new(format!("{icon}{}", n.text)).color(color));
-            }
-        });
+        let color = if newest.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+        let prefix = if newest.error { "Error: " } else { "" };
+        let earlier = wb.notices.list.len() - 1;
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if !wb.notices.list.is_empty() && ui.small_button("Clear messages").clicked() {
-                dismiss = true;
+            if ui.small_button("Clear").on_hover_text("Clear the messages").clicked() {
+                out.push(Action::DismissNotices);
             }
+            if earlier > 0 {
+                let all: Vec<String> = wb.notices.list.iter().rev().skip(1).map(|n| n.text.clone()).collect();
+                ui.label(RichText::new(format!("{earlier} earlier")).weak()).on_hover_text(all.join("\n\n"));
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(format!("{prefix}{}", newest.text)).color(color))
+                        .truncate(),
+                )
+                .on_hover_text(&newest.text);
+            });
         });
     });
-    if dismiss {
-        out.push(Action::DismissNotices);
-    }
 }
 
 /// Shown while a file is dragged over the window.

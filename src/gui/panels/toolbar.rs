@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use super::shortcut_text;
 use crate::gui::shortcuts::{
     SHORTCUT_EXPORT, SHORTCUT_FULLSCREEN, SHORTCUT_HELP, SHORTCUT_PRESENT, SHORTCUT_RESET, SHORTCUT_SAVE,
-    SHORTCUT_STEP, SHORTCUT_STOP, SHORTCUT_TRAIN,
+    SHORTCUT_STEP, SHORTCUT_TRAIN,
 };
 use crate::gui::view::ViewSettings;
 use crate::train::live::TrainerState;
@@ -25,6 +25,23 @@ pub fn toolbar_ui(
     ui: &mut Ui,
     out: &mut Vec<Action>,
 ) {
+    if view.presentation {
+        // Presenting: the views, and only what drives them.
+        ui.horizontal_wrapped(|ui| {
+            play_ui(wb, ui, out);
+            ui.separator();
+            epoch_ui(wb, ui);
+            ui.separator();
+            if ui
+                .button("Leave presentation")
+                .on_hover_text(format!("The controls again ({})", shortcut_text(ui, &SHORTCUT_PRESENT)))
+                .clicked()
+            {
+                view.presentation = false;
+            }
+        });
+        return;
+    }
     ui.horizontal_wrapped(|ui| {
         ui.heading("reglab");
         presets_ui(wb, ui, out);
@@ -91,7 +108,7 @@ fn play_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
     let can_stop = matches!(wb.screen.trainer_state, TrainerState::Running | TrainerState::Paused);
     if ui
         .add_enabled(can_stop, egui::Button::new("Stop"))
-        .on_hover_text(format!("End every run now ({})", shortcut_text(ui, &SHORTCUT_STOP)))
+        .on_hover_text("End every run now (Train then starts new runs; Pause keeps them)")
         .clicked()
     {
         out.push(Action::Stop);
@@ -147,9 +164,8 @@ fn window_ui(view: &mut ViewSettings, controls_shown: bool, ui: &mut Ui) {
     {
         view.show_controls = Some(!controls_shown);
     }
-    let present = if view.presentation { "Show controls" } else { "Present" };
     if ui
-        .button(present)
+        .button("Present")
         .on_hover_text(format!(
             "Views only, for a projector ({}); full screen with {}",
             shortcut_text(ui, &SHORTCUT_PRESENT),
@@ -157,7 +173,7 @@ fn window_ui(view: &mut ViewSettings, controls_shown: bool, ui: &mut Ui) {
         ))
         .clicked()
     {
-        view.presentation = !view.presentation;
+        view.presentation = true;
     }
 }
 

@@ -3,8 +3,8 @@
 use egui::Ui;
 use egui_plot::{Line, LineStyle};
 
-use super::chrome::{Chrome, fill, run_colors};
-use super::plot::{change_markers, epoch_plot, points};
+use super::chrome::{Chrome, run_colors};
+use super::plot::{change_markers, epoch_plot, points, series_extent};
 use crate::gui::view::ViewSettings;
 use crate::workbench::Workbench;
 
@@ -21,26 +21,28 @@ pub fn accuracy_ui(wb: &Workbench, view: &ViewSettings, chrome: &mut Chrome, ui:
         ui.label("Accuracy is for classification; this is a regression task (see the error plot).");
         return;
     }
-    let (width, height) = fill(ui);
-    epoch_plot("accuracy-plot", width, height, "accuracy").include_y(1.0).show(ui, |plot| {
-        for (i, h) in wb.screen.runs.iter().enumerate() {
-            let c = colors[i];
-            plot.line(
-                Line::new(format!("{} train", h.name), points(&h.history.curves.train_accuracy, false))
-                    .color(c)
-                    .width(2.0),
-            );
-            if view.error.validation && !h.history.curves.val_accuracy.is_empty() {
+    let validation = view.error.validation;
+    let curves = wb.screen.runs.iter().map(|r| &r.history.curves);
+    let data = series_extent(
+        curves.flat_map(|c| [&c.train_accuracy].into_iter().chain(validation.then_some(&c.val_accuracy))),
+        false,
+    );
+    let (width, height) = chrome.fill(ui);
+    let response = epoch_plot("accuracy-plot", width, height, "accuracy").include_y(1.0).show(ui, |plot| {
+        for (run, &c) in wb.screen.runs.iter().zip(&colors) {
+            let curves = &run.history.curves;
+            let train = points(&curves.train_accuracy, false);
+            plot.line(Line::new(format!("{} train", run.name), train).color(c).width(2.0));
+            if validation && !curves.val_accuracy.is_empty() {
+                let val = points(&curves.val_accuracy, false);
                 plot.line(
-                    Line::new(
-                        format!("{} validation", h.name),
-                        points(&h.history.curves.val_accuracy, false),
-                    )
-                    .color(c)
-                    .style(LineStyle::dashed_loose()),
+                    Line::new(format!("{} validation", run.name), val)
+                        .color(c)
+                        .style(LineStyle::dashed_loose()),
                 );
             }
         }
         change_markers(wb, &colors, plot);
     });
+    chrome.plot("accuracy", &response, data);
 }

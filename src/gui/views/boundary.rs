@@ -4,7 +4,7 @@
 use egui::{Color32, ColorImage, RichText, TextureHandle, Ui};
 use egui_plot::{Plot, PlotImage, PlotPoint, PlotPoints, Points};
 
-use super::chrome::{Chrome, run_colors};
+use super::chrome::{Chrome, Extent, grid as grid_cells, run_colors, shorten};
 use crate::train::live::BoundaryGrid;
 use crate::workbench::Workbench;
 
@@ -47,7 +47,7 @@ impl BoundaryTextures {
 }
 
 /// Class colours of the decision boundary plots: purple, olive and browns,
-/// apart from every run colour of [`crate::workbench::PALETTE`].
+/// apart from every run colour of [`crate::workbench::colors`].
 pub const CLASS_COLORS: [[u8; 3]; 6] = [
     [0x76, 0x2A, 0x83],
     [0x80, 0x80, 0x00],
@@ -101,11 +101,6 @@ pub fn boundary_ui(wb: &Workbench, textures: &mut BoundaryTextures, chrome: &mut
         ui.label("Shown for classification with exactly two input features (try a generated set such as circle or xor).");
         return;
     };
-    let n = wb.screen.runs.len().max(1);
-    let spacing = ui.spacing().item_spacing.x;
-    let size = ((ui.available_width() - spacing * n as f32) / n as f32)
-        .min(ui.available_height() - ui.spacing().interact_size.y - 8.0)
-        .max(80.0);
     let by_class = &wb.data.boundary_points;
     let center = PlotPoint::new(
         ((grid.x_range.0 + grid.x_range.1) / 2.0) as f64,
@@ -113,40 +108,34 @@ pub fn boundary_ui(wb: &Workbench, textures: &mut BoundaryTextures, chrome: &mut
     );
     let extent = egui::vec2(grid.x_range.1 - grid.x_range.0, grid.y_range.1 - grid.y_range.0);
     let link = egui::Id::unique("boundary-axes");
-    ui.horizontal_top(|ui| {
-        for (i, h) in wb.screen.runs.iter().enumerate() {
-            ui.vertical(|ui| {
-                let epoch = h.pictures.boundary.as_ref().map_or(0, |b| b.0);
-                ui.label(RichText::new(format!("{} · epoch {epoch}", h.name)).color(colors[i]));
-                Plot::new(("boundary", i))
-                    .allow_scroll(false)
-                    .width(size)
-                    .height(size)
-                    .data_aspect(1.0)
-                    .link_axis(link, [true, true])
-                    .show_axes([false, false])
-                    .show(ui, |plot| {
-                        if let Some(tex) = textures.get(i) {
-                            plot.add(PlotImage::new(
-                                format!("{} prediction", h.name),
-                                tex.id(),
-                                center,
-                                extent,
-                            ));
-                        }
-                        for (k, pts) in by_class.iter().enumerate() {
-                            let label = prepared.classes.get(k).cloned().unwrap_or_else(|| k.to_string());
-                            plot.points(
-                                Points::new(
-                                    format!("class {label}"),
-                                    PlotPoints::Owned(pts.iter().map(|p| PlotPoint::new(p.x, p.y)).collect()),
-                                )
-                                .color(class_color(k))
-                                .radius(2.0),
-                            );
-                        }
-                    });
+    let label_height = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let cells = grid_cells(chrome.rest(ui), wb.screen.runs.len(), 1.0, 8.0);
+    chrome.panels(ui, &cells, |ui, i, chrome| {
+        let run = &wb.screen.runs[i];
+        let cell = ui.max_rect();
+        let epoch = run.pictures.boundary.as_ref().map_or(0, |b| b.0);
+        let chars = ((cell.width() / 7.0) as usize).max(8);
+        ui.label(RichText::new(shorten(&format!("{} · epoch {epoch}", run.name), chars)).color(colors[i]));
+        let side = cell.width().min(cell.height() - label_height).max(16.0);
+        let mut data = Extent::default();
+        let response = Plot::new(("boundary", i))
+            .allow_scroll(false)
+            .width(side)
+            .height(side)
+            .data_aspect(1.0)
+            .link_axis(link, [true, true])
+            .show_axes([false, false])
+            .show(ui, |plot| {
+                if let Some(tex) = textures.get(i) {
+                    plot.add(PlotImage::new(format!("{} prediction", run.name), tex.id(), center, extent));
+                }
+                for (k, pts) in by_class.iter().enumerate() {
+                    let label = prepared.classes.get(k).cloned().unwrap_or_else(|| k.to_string());
+                    data.add_all(pts.iter().map(|p| [p.x, p.y]));
+                    let pts = PlotPoints::Owned(pts.iter().map(|p| PlotPoint::new(p.x, p.y)).collect());
+                    plot.points(Points::new(format!("class {label}"), pts).color(class_color(k)).radius(2.0));
+                }
             });
-        }
+        chrome.plot(&format!("boundary {}", run.name), &response, data);
     });
 }

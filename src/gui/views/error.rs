@@ -4,12 +4,13 @@
 //! runs over several seeds as a mean with a band of ± one spread.
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Line, LineStyle, PlotUi, Points};
+use egui_plot::{FilledArea, Line, LineStyle, PlotUi, Points};
 
-use super::chrome::{Chrome, fill, run_colors};
-use super::plot::{change_markers, compact, decade_marks, epoch_plot, points, smoothed};
-use crate::gui::view::ViewSettings;
-use crate::workbench::{Action, ScreenRun, Workbench};
+use super::chrome::{Chrome, Extent, run_colors};
+use super::plot::{change_markers, compact, decade_marks, epoch_plot, points, series_extent, smoothed};
+use crate::gui::view::{ErrorOptions, ViewSettings};
+use crate::train::seeds::{self, SeedStudy, mean_spread};
+use crate::workbench::{Action, ScreenRun, Series, Workbench};
 
 pub fn error_ui(
     wb: &Workbench,
@@ -24,26 +25,41 @@ pub fn error_ui(
             "Error",
             "Data error E₀ per run: training (solid), validation (dashed); the penalty term R(w) dotted, apart from it",
         );
-        controls_ui(wb, view, ui, out);
+        controls_ui(wb, &mut view.error, ui, out);
     });
-    if let Some(study) = &wb.studies.seeds {
-        let which = if study.validation { "validation" } else { "training" };
-        for line in crate::train::seeds::comparisons(&study.runs, &study.finals()) {
-            ui.label(RichText::new(format!("{line} (final {which} error)")).small());
-        }
-    }
     let colors = run_colors(ui, wb);
-    plot_ui(wb, view, &colors, ui);
+    if let Some(study) = &wb.studies.seeds {
+        seed_summary_ui(study, &colors, ui);
+    }
+    plot_ui(wb, &view.error, &colors, chrome, ui);
 }
 
-/// Scale, which lines, smoothing, and the runs over seeds.
-fn controls_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, out: &mut Vec<Action>) {
-    ui.checkbox(&mut view.error.log, "log scale");
-    ui.checkbox(&mut view.error.validation, "validation");
-    ui.checkbox(&mut view.error.penalty, "penalty");
-    ui.spacing_mut().slider_width = 70.0;
-    ui.add(egui::Slider::new(&mut view.error.smoothing, 0.0..=0.99).text("smoothing").max_decimals(2))
-        .on_hover_text("An exponential moving average over the epochs, as TensorBoard's; 0 is off. The exact values stay, faint, and show on hover");
+/// In one line, how often each run ended below the first over the seeds;
+/// the full comparison (mean difference and spread) on hover.
+fn seed_summary_ui(study: &SeedStudy, colors: &[Color32], ui: &mut Ui) {
+    let finals = study.finals();
+    let which = if study.validation { "validation" } else { "training" };
+    let Some(first) = study.runs.first() else { return };
+    let details = seeds::comparisons(&study.runs, &finals).join("\n");
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("Final {which} error below {first}, over {} seeds:", study.seeds.len()))
+            .on_hover_text(&details);
+        for (i, name) in study.runs.iter().enumerate().skip(1) {
+            let d: Vec<f64> = finals.iter().filter_map(|f| Some(f[i]? - f[0]?)).collect();
+            let lower = d.iter().filter(|v| **v < 0.0).count();
+            let c = colors.get(i).copied().unwrap_or(ui.visuals().text_color());
+            ui.label(RichText::new(format!("{name} {lower}/{}", d.len())).strong().color(c))
+                .on_hover_text(&details);
+        }
+    });
+}
+
+/// Scale, which lines, and the runs over seeds; smoothing and the number of
+/// seeds in a menu, so that the row fits a narrow tile.
+fn controls_ui(wb: &Workbench, options: &mut ErrorOptions, ui: &mut Ui, out: &mut Vec<Action>) {
+    ui.checkbox(&mut options.log, "log");
+    ui.checkbox(&mut options.validation, "validation");
+    ui.checkbox(&mut options.penalty, "penalty");
     match wb.seeds_progress() {
         Some((done, total)) => {
             ui.add(
@@ -56,22 +72,27 @@ fn controls_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui, out: &mut V
             }
         }
         None => {
-            let l = ui.label("seeds");
-            ui.add(egui::DragValue::new(&mut view.error.seeds).range(2..=20)).labelled_by(l.id);
             if ui
-                .small_button("Repeat")
-                .on_hover_text("Train these runs again with this many seeds (initial weights, split and batch order) and draw each run's mean with a band of ± one standard deviation, to tell an effect from noise")
+                .small_button(format!("Repeat ×{}", options.seeds))
+                .on_hover_text("Train these runs again with more seeds (initial weights, split and batch order) and draw each run's mean with a band of ± one standard deviation, to tell an effect from noise")
                 .clicked()
             {
-                out.push(Action::RunSeeds { count: view.error.seeds });
+                out.push(Action::RunSeeds { count: options.seeds });
             }
         }
     }
+    ui.menu_button("more", |ui| {
+        ui.add(egui::Slider::new(&mut options.smoothing, 0.0..=0.99).text("smoothing").max_decimals(2))
+            .on_hover_text("An exponential moving average over the epochs, as TensorBoard's; 0 is off. The exact values stay, faint, and show on hover");
+        ui.add(egui::Slider::new(&mut options.seeds, 2..=20).text("seeds for Repeat"));
+    })
+    .response
+    .on_hover_text("Smoothing, and how many seeds Repeat trains");
 }
 
-fn plot_ui(wb: &Workbench, view: &ViewSettings, colors: &[Color32], ui: &mut Ui) {
-    let log = view.error.log;
-    let (width, height) = fill(ui);
+fn plot_ui(wb: &Workbench, options: &ErrorOptions, colors: &[Color32], chrome: &mut Chrome, ui: &mut Ui) {
+    let log = options.log;
+    let (width, height) = chrome.fill(ui);
     let plot = epoch_plot("error-plot", width, height, if log { "error (log scale)" } else { "error" })
         .y_axis_formatter(move |m, _| compact(if log { 10f64.powf(m.value) } else { m.value }))
         .label_formatter(move |hover| {
@@ -89,85 +110,99 @@ fn plot_ui(wb: &Workbench, view: &ViewSettings, colors: &[Color32], ui: &mut Ui)
             })
         });
     let plot = if log { plot.y_grid_spacer(decade_marks) } else { plot };
-    let smoothing = view.error.smoothing.clamp(0.0, 0.99) as f64;
-    plot.show(ui, |plot| {
+    let smoothing = options.smoothing.clamp(0.0, 0.99) as f64;
+    let mut data = Extent::default();
+    let response = plot.show(ui, |plot| {
         for (run, &c) in wb.screen.runs.iter().zip(colors) {
-            run_lines(plot, run, c, view, smoothing);
+            data = data.union(run_lines(plot, run, c, options, smoothing));
         }
-        seed_bands(wb, colors, log, plot);
-        if view.error.validation {
+        data = data.union(seed_bands(wb, colors, log, plot));
+        if options.validation {
             best_epochs(wb, colors, log, plot);
         }
         change_markers(wb, colors, plot);
     });
+    chrome.plot("error", &response, data);
 }
 
 /// One run's training, validation and penalty lines; smoothed, with the
-/// exact curve kept faint beneath.
-fn run_lines(plot: &mut PlotUi<'_>, run: &ScreenRun, c: Color32, view: &ViewSettings, smoothing: f64) {
-    let log = view.error.log;
+/// exact curve kept faint beneath. Returns the range of what it drew.
+fn run_lines(
+    plot: &mut PlotUi<'_>,
+    run: &ScreenRun,
+    c: Color32,
+    options: &ErrorOptions,
+    smoothing: f64,
+) -> Extent {
+    let log = options.log;
     let curves = &run.history.curves;
-    let line = |plot: &mut PlotUi<'_>,
-                what: &str,
-                s: &crate::workbench::Series,
-                width: f32,
-                style: LineStyle| {
+    let line = |plot: &mut PlotUi<'_>, what: &str, s: &Series, width: f32, style: LineStyle| {
+        let name = format!("{} {what}", run.name);
         if smoothing > 0.0 {
-            plot.line(
-                Line::new(format!("{} {what}", run.name), points(s, log))
-                    .color(c.gamma_multiply(0.3))
-                    .width(1.0),
-            );
-            plot.line(
-                Line::new(format!("{} {what} (smoothed)", run.name), smoothed(s, smoothing, log))
-                    .color(c)
-                    .width(width)
-                    .style(style),
-            );
+            plot.line(Line::new(name.clone(), points(s, log)).color(c.gamma_multiply(0.3)).width(1.0));
+            let name = format!("{name} (smoothed)");
+            plot.line(Line::new(name, smoothed(s, smoothing, log)).color(c).width(width).style(style));
         } else {
-            plot.line(
-                Line::new(format!("{} {what}", run.name), points(s, log)).color(c).width(width).style(style),
-            );
+            plot.line(Line::new(name, points(s, log)).color(c).width(width).style(style));
         }
     };
+    let mut drawn = vec![&curves.train_error];
     line(plot, "train", &curves.train_error, 2.0, LineStyle::Solid);
-    if view.error.validation && !curves.val_error.is_empty() {
+    if options.validation && !curves.val_error.is_empty() {
         line(plot, "validation", &curves.val_error, 1.5, LineStyle::dashed_loose());
+        drawn.push(&curves.val_error);
     }
-    if view.error.penalty && curves.penalty.points().iter().any(|p| p.y > 0.0) {
+    if options.penalty && curves.penalty.points().iter().any(|p| p.y > 0.0) {
         plot.line(
             Line::new(format!("{} penalty R(w)", run.name), points(&curves.penalty, log))
                 .color(c)
                 .width(1.5)
                 .style(LineStyle::dotted_dense()),
         );
+        drawn.push(&curves.penalty);
     }
+    series_extent(drawn, log)
 }
 
-/// The runs over seeds: each run's mean, with a band of ± one spread.
-fn seed_bands(wb: &Workbench, colors: &[Color32], log: bool, plot: &mut PlotUi<'_>) {
-    let Some(study) = &wb.studies.seeds else { return };
-    let tf = |v: f64| if log { v.max(1e-12).log10() } else { v };
+/// The runs over seeds: each run's mean, with a band of ± one spread
+/// between two lines (a filled area, never a polygon, which is filled as a
+/// fan and streaks when concave). On the log scale the mean and spread are
+/// those of log₁₀ of the error (a geometric mean, and a band by a factor),
+/// which the scale shows evenly.
+fn seed_bands(wb: &Workbench, colors: &[Color32], log: bool, plot: &mut PlotUi<'_>) -> Extent {
+    let mut extent = Extent::default();
+    let Some(study) = &wb.studies.seeds else { return extent };
     for (i, name) in study.runs.iter().enumerate() {
         let Some(&c) = colors.get(i) else { continue };
-        let b = study.band(i);
-        let mut poly: Vec<[f64; 2]> = b.iter().map(|(e, m, s)| [*e as f64, tf(m + s)]).collect();
-        poly.extend(b.iter().rev().map(|(e, m, s)| [*e as f64, tf((m - s).max(1e-12))]));
-        plot.polygon(
-            egui_plot::Polygon::new(format!("{name}: ± one spread over {} seeds", study.seeds.len()), poly)
-                .fill_color(c.gamma_multiply(0.18))
-                .stroke(egui::Stroke::NONE),
+        let xs: Vec<f64> = study.epochs.iter().map(|&e| e as f64).collect();
+        let (mut lo, mut mid, mut hi) = (Vec::new(), Vec::new(), Vec::new());
+        for v in &study.values[i] {
+            let (m, s) = if log {
+                let logs: Vec<f64> = v.iter().map(|e| e.max(1e-12).log10()).collect();
+                mean_spread(&logs)
+            } else {
+                mean_spread(v)
+            };
+            lo.push(m - s);
+            mid.push(m);
+            hi.push(m + s);
+        }
+        extent.add_all(xs.iter().zip(&lo).map(|(x, y)| [*x, *y]));
+        extent.add_all(xs.iter().zip(&hi).map(|(x, y)| [*x, *y]));
+        let seeds = study.seeds.len();
+        plot.add(
+            FilledArea::new(format!("{name}: ± one spread over {seeds} seeds"), &xs, &lo, &hi)
+                .fill_color(c.gamma_multiply(0.16)),
         );
+        let mean: Vec<[f64; 2]> = xs.iter().zip(&mid).map(|(x, y)| [*x, *y]).collect();
         plot.line(
-            Line::new(
-                format!("{name}: mean over {} seeds", study.seeds.len()),
-                b.iter().map(|(e, m, _)| [*e as f64, tf(*m)]).collect::<Vec<_>>(),
-            )
-            .color(c)
-            .width(1.0)
-            .style(LineStyle::dashed_dense()),
+            Line::new(format!("{name}: mean over {seeds} seeds"), mean)
+                .color(c)
+                .width(1.0)
+                .style(LineStyle::dashed_dense()),
         );
     }
+    extent
 }
 
 /// Each run's lowest validation error: where early stopping, keeping the

@@ -5,7 +5,7 @@
 use egui::{Color32, ColorImage, RichText, TextureHandle, Ui};
 use egui_plot::{Bar, BarChart, Plot, PlotImage, PlotPoint};
 
-use super::chrome::{Chrome, run_colors};
+use super::chrome::{Chrome, Extent, grid, run_colors, shorten};
 use super::plot::{nice_marks, tick_label};
 use crate::gui::view::{ViewSettings, legible};
 use crate::train::Histogram;
@@ -49,39 +49,35 @@ pub fn histograms_ui(
         chrome.title(
             ui,
             "Weight histograms",
-            "How the weights are distributed, one plot per run with the same axes; the dark bar counts weights exactly 0",
+            "How the weights are distributed (weight value across, count up), one plot per run with the same bins and axes; the outlined bar counts the weights exactly 0, apart from the small ones around 0",
         );
         controls_ui(wb, view, ui);
     });
-    let n = wb.screen.runs.len().max(1);
-    let spacing = ui.spacing().item_spacing.x;
-    let width = ((ui.available_width() - spacing * n as f32) / n as f32).max(100.0);
-    let height = (ui.available_height() - ui.spacing().interact_size.y - 8.0).max(80.0);
     if view.histograms.history {
         update_history_textures(wb, view, textures, ui.ctx());
     }
     let axes = Axes::shared(wb, view);
-    ui.horizontal_top(|ui| {
-        for (i, run) in wb.screen.runs.iter().enumerate() {
-            ui.vertical(|ui| {
-                ui.set_width(width);
-                let zero = run.history.latest.as_ref().map_or(0.0, |m| m.weights.zero_frac);
-                ui.label(
-                    RichText::new(format!("{}: {:.1}% exactly 0", run.name, 100.0 * zero)).color(colors[i]),
-                )
-                .on_hover_text(format!("{} at epoch {}", run.name, run.epoch()));
-                if view.histograms.history {
-                    history_plot(
-                        run,
-                        textures.entries.get(i).and_then(Option::as_ref),
-                        ui,
-                        i,
-                        [width, height],
-                    );
-                } else {
-                    histogram_plot(run, view, &axes, colors[i], ui, i, [width, height]);
-                }
-            });
+    let label_height = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let cells = grid(chrome.rest(ui), wb.screen.runs.len(), 1.3, 6.0);
+    let left = cells.first().map_or(0.0, |c| c.left());
+    chrome.panels(ui, &cells, |ui, i, chrome| {
+        let run = &wb.screen.runs[i];
+        let cell = ui.max_rect();
+        let zero = run.history.latest.as_ref().map_or(0.0, |m| m.weights.zero_frac);
+        let chars = (cell.width() / 7.0) as usize;
+        let text = shorten(&format!("{}: {:.1}% exactly 0", run.name, 100.0 * zero), chars.max(8));
+        ui.label(RichText::new(text).color(colors[i])).on_hover_text(format!(
+            "{}: {:.1}% of its weights exactly 0 at epoch {}",
+            run.name,
+            100.0 * zero,
+            run.epoch()
+        ));
+        let size = [cell.width(), (cell.height() - label_height).max(16.0)];
+        if view.histograms.history {
+            history_plot(run, textures.entries.get(i).and_then(Option::as_ref), ui, i, size);
+        } else {
+            let first_column = cell.left() - left < 1.0;
+            histogram_plot(run, view, &axes, colors[i], ui, (i, first_column), size, chrome);
         }
     });
 }
@@ -90,29 +86,36 @@ pub fn histograms_ui(
 fn controls_ui(wb: &Workbench, view: &mut ViewSettings, ui: &mut Ui) {
     let layers =
         wb.screen.runs.first().and_then(|r| r.history.latest.as_ref()).map_or(0, |m| m.histograms.len());
-    if view.histograms.layer.is_some_and(|l| l >= layers) {
-        view.histograms.layer = None;
+    let options = &mut view.histograms;
+    if options.layer.is_some_and(|l| l >= layers) {
+        options.layer = None;
     }
     let name = |l: Option<usize>| match l {
         None => "all layers".to_string(),
-        Some(l) if l + 1 == layers => format!("layer {} (to the output)", l + 1),
+        Some(l) if l + 1 == layers => format!("layer {} (output)", l + 1),
         Some(l) => format!("layer {}", l + 1),
     };
-    egui::ComboBox::from_label("weights of").selected_text(name(view.histograms.layer)).show_ui(ui, |ui| {
-        ui.selectable_value(&mut view.histograms.layer, None, name(None));
-        for l in 0..layers {
-            ui.selectable_value(&mut view.histograms.layer, Some(l), name(Some(l)));
-        }
-    });
-    ui.checkbox(&mut view.histograms.log_counts, "log counts")
-        .on_hover_text("Counts on a log scale: log₁₀(1 + count)");
-    ui.checkbox(&mut view.histograms.history, "history (heat map)").on_hover_text(
-        "The histogram over epochs: time to the right, weight value up, darker = more weights",
-    );
+    egui::ComboBox::from_id_salt("histogram-layer")
+        .selected_text(name(options.layer))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut options.layer, None, name(None));
+            for l in 0..layers {
+                ui.selectable_value(&mut options.layer, Some(l), name(Some(l)));
+            }
+        })
+        .response
+        .on_hover_text("The weights of all layers, or of one layer (1: from the inputs)");
+    ui.checkbox(&mut options.log_counts, "log").on_hover_text("Counts on a log scale: log₁₀(1 + count)");
+    ui.checkbox(&mut options.history, "over epochs")
+        .on_hover_text("The histogram over epochs as a heat map: time to the right, weight value up, stronger colour = more weights");
 }
 
-/// One weight range and one count range for every run, so that widths and
-/// heights compare.
+/// Bins every run's histogram shares, so that a run whose weights sit in a
+/// narrow range shows as a bar as wide as another run's.
+const SHARED_BINS: usize = 41;
+
+/// One weight range, one set of bins and one count range for every run, so
+/// that widths and heights compare.
 struct Axes {
     x_max: f64,
     y_max: f64,
@@ -125,12 +128,28 @@ impl Axes {
         let shown: Vec<&Histogram> =
             wb.screen.runs.iter().filter_map(|r| chosen_histogram(r, view.histograms.layer)).collect();
         let x_max = shown.iter().map(|h| h.hi.abs().max(h.lo.abs()) as f64).fold(1e-6, f64::max) * 1.05;
-        let y_max = shown
-            .iter()
-            .map(|h| h.counts.iter().copied().chain([h.zeros]).map(|c| scale(c, log)).fold(0.0, f64::max))
-            .fold(1.0, f64::max)
-            * 1.05;
-        Axes { x_max, y_max, log }
+        let mut axes = Axes { x_max, y_max: 1.0, log };
+        // The tallest bin of non-zero weights sets the scale; a bar of exact
+        // zeros taller than that is cut at the top, with its count written.
+        let tallest = shown.iter().flat_map(|h| axes.rebin(h)).fold(0u32, u32::max);
+        axes.y_max = scale(tallest.max(1), log) * 1.2;
+        axes
+    }
+
+    /// `h`'s non-zero counts in the shared bins over `[−x_max, x_max]`.
+    fn rebin(&self, h: &Histogram) -> Vec<u32> {
+        let mut out = vec![0u32; SHARED_BINS];
+        let bin = (h.hi - h.lo) as f64 / h.counts.len().max(1) as f64;
+        for (k, &c) in h.counts.iter().enumerate() {
+            let x = h.lo as f64 + (k as f64 + 0.5) * bin;
+            let j = ((x + self.x_max) / (2.0 * self.x_max) * SHARED_BINS as f64).floor();
+            out[(j.max(0.0) as usize).min(SHARED_BINS - 1)] += c;
+        }
+        out
+    }
+
+    fn bin_width(&self) -> f64 {
+        2.0 * self.x_max / SHARED_BINS as f64
     }
 }
 
@@ -138,57 +157,85 @@ fn scale(count: u32, log: bool) -> f64 {
     if log { (1.0 + count as f64).log10() } else { count as f64 }
 }
 
-/// Run `i`'s histogram of the chosen layer, with the bar of exact zeros.
+/// Run `i`'s histogram of the chosen layer in the shared bins, with the
+/// weights exactly 0 as an outlined bar of their own.
+#[allow(clippy::too_many_arguments)]
 fn histogram_plot(
     run: &ScreenRun,
     view: &ViewSettings,
     axes: &Axes,
     color: Color32,
     ui: &mut Ui,
-    i: usize,
+    (i, first_column): (usize, bool),
     [width, height]: [f32; 2],
+    chrome: &mut Chrome,
 ) {
     let Some(hist) = chosen_histogram(run, view.histograms.layer) else {
         ui.allocate_space(egui::vec2(width, height));
         return;
     };
-    let log = axes.log;
-    let bin = (hist.hi - hist.lo) as f64 / hist.counts.len() as f64;
-    let bars: Vec<Bar> = hist
-        .counts
+    let (log, bin) = (axes.log, axes.bin_width());
+    let mut data = Extent::default();
+    let bars: Vec<Bar> = axes
+        .rebin(hist)
         .iter()
         .enumerate()
         .map(|(k, &c)| {
-            let x = hist.lo as f64 + (k as f64 + 0.5) * bin;
-            Bar::new(x, scale(c, log)).name(format!("{:.3} to {:.3}: {c}", x - bin / 2.0, x + bin / 2.0))
+            let x = -axes.x_max + (k as f64 + 0.5) * bin;
+            data.add(x, scale(c, log));
+            Bar::new(x, scale(c, log)).name(format!(
+                "{:.3} to {:.3}: {c} weights, not 0",
+                x - bin / 2.0,
+                x + bin / 2.0
+            ))
         })
         .collect();
-    let zero_bar = Bar::new(0.0, scale(hist.zeros, log)).name(format!("exactly 0: {}", hist.zeros));
-    let zero_color = ui.visuals().strong_text_color();
-    let y_label = match (i, log) {
-        (0, true) => "log₁₀(1+count)",
-        (0, false) => "count",
+    let zeros = scale(hist.zeros, log);
+    let cut = zeros > axes.y_max;
+    let zero_bar = Bar::new(0.0, zeros.min(axes.y_max))
+        .name(format!("exactly 0: {} weights", hist.zeros))
+        .fill(ui.visuals().extreme_bg_color)
+        .stroke(egui::Stroke::new(2.0, ui.visuals().strong_text_color()));
+    let strong = ui.visuals().strong_text_color();
+    let y_label = match (first_column, log) {
+        (true, true) => "log₁₀(1+count)",
+        (true, false) => "count",
         _ => "",
     };
-    Plot::new(("histogram", i))
+    let response = Plot::new(("histogram", i))
         .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
         .width(width)
         .height(height)
         .x_grid_spacer(nice_marks)
         .x_axis_formatter(|m, _| tick_label(m.value))
         .y_grid_spacer(nice_marks)
         .y_axis_formatter(|m, _| tick_label(m.value))
-        .x_axis_label("weight")
         .y_axis_label(y_label)
-        .show_axes([true, i == 0])
+        .show_axes([true, first_column])
         .show(ui, |plot| {
             plot.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
                 [-axes.x_max, 0.0],
                 [axes.x_max, axes.y_max],
             ));
             plot.bar_chart(BarChart::new(format!("{} weights", run.name), bars).color(color).width(bin));
-            plot.bar_chart(BarChart::new("exactly 0", vec![zero_bar]).color(zero_color).width(bin * 0.5));
+            if hist.zeros > 0 {
+                plot.bar_chart(BarChart::new("exactly 0", vec![zero_bar]).width(bin * 0.6));
+                let at = if cut {
+                    PlotPoint::new(bin * 0.4, axes.y_max * 0.92)
+                } else {
+                    PlotPoint::new(0.0, zeros)
+                };
+                let text = format!("{} exactly 0", hist.zeros);
+                plot.text(
+                    egui_plot::Text::new("exactly 0", at, RichText::new(text).strong())
+                        .anchor(if cut { egui::Align2::LEFT_CENTER } else { egui::Align2::CENTER_BOTTOM })
+                        .color(strong),
+                );
+            }
         });
+    chrome.plot(&format!("histogram {}", run.name), &response, data);
 }
 
 fn update_history_textures(

@@ -54,7 +54,7 @@ pub fn view_ui(
         ViewKind::Histograms => histograms::histograms_ui(wb, view, &mut textures.history, chrome, ui),
         ViewKind::Sparsity => sparsity::sparsity_ui(wb, view, chrome, ui),
         ViewKind::Norms => norms::norms_ui(wb, chrome, ui),
-        ViewKind::Importance => importance::importance_ui(wb, chrome, ui),
+        ViewKind::Importance => importance::importance_ui(wb, view, chrome, ui),
         ViewKind::Boundary => boundary::boundary_ui(wb, &mut textures.boundary, chrome, ui),
         ViewKind::Path => path::path_ui(wb, view, chrome, ui, out),
         ViewKind::Network => network::network_ui(wb, chrome, ui),

@@ -7,7 +7,7 @@
 
 use egui::{Color32, Pos2, RichText, Stroke, Ui, pos2, vec2};
 
-use super::chrome::{Chrome, run_colors, shorten};
+use super::chrome::{Chrome, grid, run_colors, shorten};
 use crate::workbench::Workbench;
 use crate::workbench::network::{Edge, Picture};
 
@@ -25,35 +25,24 @@ pub fn network_ui(wb: &Workbench, chrome: &mut Chrome, ui: &mut Ui) {
     );
     let names: &[String] = wb.data.prepared.as_ref().map_or(&[], |p| &p.feature_names);
     let informative = wb.data.prepared.as_ref().and_then(|p| p.informative.as_deref());
-    let n = wb.screen.runs.len().max(1);
-    let spacing = ui.spacing().item_spacing.x;
-    let width = ((ui.available_width() - spacing * (n as f32 - 1.0)) / n as f32).max(120.0);
-    let height = (ui.available_height() - ui.spacing().interact_size.y - 6.0).max(100.0);
-    ui.horizontal_top(|ui| {
-        for (i, h) in wb.screen.runs.iter().enumerate() {
-            ui.vertical(|ui| {
-                ui.set_width(width);
-                let Some(picture) = &h.pictures.network else {
-                    ui.label(RichText::new(&h.name).color(colors[i]));
-                    return;
-                };
-                let shown = if picture.edges.len() < picture.nonzero {
-                    format!(" · strongest {} drawn", picture.edges.len())
-                } else {
-                    String::new()
-                };
-                ui.label(
-                    RichText::new(format!(
-                        "{} · {} of {} weights not 0{shown}",
-                        h.name, picture.nonzero, picture.total
-                    ))
-                    .color(colors[i]),
-                )
-                .on_hover_text(format!("{} at epoch {}", h.name, picture.epoch));
-                let (rect, response) = ui.allocate_exact_size(vec2(width, height), egui::Sense::hover());
-                draw(ui, rect, &response, picture, names, informative);
-            });
-        }
+    let cells = grid(chrome.rest(ui), wb.screen.runs.len(), 1.0, 8.0);
+    chrome.panels(ui, &cells, |ui, i, _| {
+        let run = &wb.screen.runs[i];
+        let Some(picture) = &run.pictures.network else {
+            ui.add(egui::Label::new(RichText::new(&run.name).color(colors[i])).wrap());
+            return;
+        };
+        let shown = if picture.edges.len() < picture.nonzero {
+            format!(" · strongest {} drawn", picture.edges.len())
+        } else {
+            String::new()
+        };
+        let text = format!("{}: {} of {} weights not 0{shown}", run.name, picture.nonzero, picture.total);
+        ui.add(egui::Label::new(RichText::new(&text).color(colors[i])).wrap())
+            .on_hover_text(format!("{text}, at epoch {}", picture.epoch));
+        let size = vec2(ui.available_width(), ui.available_height().max(16.0));
+        let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+        draw(ui, rect, &response, picture, names, informative);
     });
 }
 
@@ -76,8 +65,8 @@ fn draw(
     let (sizes, drawn) = (&picture.sizes, &picture.edges);
     let columns = sizes.len();
     // Room on the left for the input names when they can be read.
-    let label_inputs = sizes[0] <= 40 && rect.height() / sizes[0] as f32 >= 9.0;
-    let left = if label_inputs { 46.0 } else { 8.0 };
+    let label_inputs = sizes[0] <= 40 && rect.height() / sizes[0] as f32 >= 13.0 && rect.width() >= 160.0;
+    let left = if label_inputs { 58.0 } else { 8.0 };
     let max = drawn.iter().fold(0.0f32, |m, e| m.max(e.weight.abs())).max(1e-12);
     let pos = |layer: usize, k: usize| unit_pos(rect, layer, columns, k, sizes[layer], left);
     let hover = response.hover_pos();
@@ -108,7 +97,7 @@ fn draw(
                     p - vec2(r + 3.0, 0.0),
                     egui::Align2::RIGHT_CENTER,
                     name,
-                    egui::FontId::proportional(10.0),
+                    egui::FontId::proportional(12.0),
                     if noise { ui.visuals().weak_text_color() } else { text },
                 );
             }

@@ -9,7 +9,7 @@ use crate::gui::view::{ViewSettings, color};
 use crate::train::sweep::{SweepPath, SweepPoint};
 use crate::workbench::{Action, Workbench};
 
-use super::chrome::Chrome;
+use super::chrome::{Chrome, Extent, grid};
 
 pub fn path_ui(
     wb: &Workbench,
@@ -30,30 +30,32 @@ pub fn path_ui(
         ui.label("Press Sweep λ to trace how the weights and the validation error change with λ.");
         return;
     };
-    let n = paths.len().max(1) + 1;
-    let spacing = ui.spacing().item_spacing.x;
-    let width = ((ui.available_width() - spacing * n as f32) / n as f32).max(150.0);
-    let height = (ui.available_height() - 2.0 * ui.spacing().interact_size.y - 8.0).max(80.0);
     let names: &[String] = wb.data.prepared.as_ref().map_or(&[], |p| &p.feature_names);
     let link = egui::Id::unique("path-x");
-    ui.horizontal_top(|ui| {
-        for (path, rgb) in paths {
-            ui.vertical(|ui| weights_ui(path, color(*rgb), names, link, [width, height], ui));
+    let label_height = 2.0 * (ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y);
+    let cells = grid(chrome.rest(ui), paths.len() + 1, 1.2, 8.0);
+    chrome.panels(ui, &cells, |ui, k, chrome| {
+        let cell = ui.max_rect();
+        let size = [cell.width(), (cell.height() - label_height).max(16.0)];
+        match paths.get(k) {
+            Some((path, rgb)) => weights_ui(path, color(*rgb), names, link, size, ui, chrome),
+            None => {
+                ui.label("validation error against log₁₀ λ (± one standard error)");
+                let mut data = Extent::default();
+                let response = Plot::new("path-error")
+                    .allow_scroll(false)
+                    .width(size[0])
+                    .height(size[1])
+                    .link_axis(link, [true, false])
+                    .x_axis_label("log₁₀ λ")
+                    .show(ui, |plot| {
+                        for (path, rgb) in paths {
+                            data = data.union(error_lines(plot, path, color(*rgb)));
+                        }
+                    });
+                chrome.plot("path error", &response, data);
+            }
         }
-        ui.vertical(|ui| {
-            ui.label("validation error against log₁₀ λ (± one standard error)");
-            Plot::new("path-error")
-                .allow_scroll(false)
-                .width(width)
-                .height(height)
-                .link_axis(link, [true, false])
-                .x_axis_label("log₁₀ λ")
-                .show(ui, |plot| {
-                    for (path, rgb) in paths {
-                        error_lines(plot, path, color(*rgb));
-                    }
-                });
-        });
     });
 }
 
@@ -100,6 +102,7 @@ fn weights_ui(
     link: egui::Id,
     size: [f32; 2],
     ui: &mut Ui,
+    chrome: &mut Chrome,
 ) {
     let linear = path.shape.1 == 1;
     let what = if linear { "weights" } else { "input importance" };
@@ -110,7 +113,8 @@ fn weights_ui(
         .iter()
         .flat_map(|p| (0..path.shape.0).map(move |j| value(p, j).abs()))
         .fold(0.0f32, f32::max) as f64;
-    Plot::new(("path-weights", path.name.as_str()))
+    let mut data = Extent::default();
+    let response = Plot::new(("path-weights", path.name.as_str()))
         .allow_scroll(false)
         .width(size[0])
         .height(size[1])
@@ -120,6 +124,7 @@ fn weights_ui(
             for j in 0..path.shape.0.min(60) {
                 let pts: Vec<[f64; 2]> =
                     path.points.iter().map(|p| [p.lambda.log10(), value(p, j) as f64]).collect();
+                data.add_all(pts.iter().copied());
                 let name = names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
                 plot.line(Line::new(name, pts).width(1.5));
             }
@@ -132,14 +137,18 @@ fn weights_ui(
                 VLine::new("λ 1-SE", path.lambda_1se.log10()).color(color).style(LineStyle::dashed_loose()),
             );
         });
-    ui.label(RichText::new("numbers along the top: weights not exactly 0").small().weak());
+    chrome.plot(&format!("path {}", path.name), &response, data);
+    ui.label(RichText::new("numbers along the top: weights not exactly 0").weak());
 }
 
 /// One path's validation error with ± one standard error, λ_min and λ_1SE.
-fn error_lines(plot: &mut PlotUi<'_>, path: &SweepPath, color: Color32) {
+fn error_lines(plot: &mut PlotUi<'_>, path: &SweepPath, color: Color32) -> Extent {
     let pts = |f: &dyn Fn(&SweepPoint) -> f64| -> Vec<[f64; 2]> {
         path.points.iter().map(|p| [p.lambda.log10(), f(p)]).collect()
     };
+    let mut data = Extent::default();
+    data.add_all(pts(&|p| p.val_error + p.val_se));
+    data.add_all(pts(&|p| p.val_error - p.val_se));
     plot.line(Line::new(path.name.clone(), pts(&|p| p.val_error)).color(color).width(2.0));
     let faint = color.gamma_multiply(0.5);
     plot.line(Line::new(format!("{} + SE", path.name), pts(&|p| p.val_error + p.val_se)).color(faint));
@@ -153,4 +162,5 @@ fn error_lines(plot: &mut PlotUi<'_>, path: &SweepPath, color: Color32) {
             .color(color)
             .style(LineStyle::dashed_loose()),
     );
+    data
 }

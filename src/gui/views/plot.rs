@@ -5,6 +5,7 @@
 use egui::Color32;
 use egui_plot::{GridInput, GridMark, LineStyle, Plot, PlotPoint, PlotPoints, VLine};
 
+use super::chrome::Extent;
 use crate::workbench::{Series, Workbench};
 
 /// A plot over the epochs of `width` × `height`: round ticks on both axes,
@@ -106,17 +107,29 @@ pub fn points(s: &Series, log: bool) -> PlotPoints<'static> {
     }
 }
 
-/// A short label for an axis value: 0.25, 3.2e-4, 1.5e3.
+/// A short label for a value: 0.25, 0.001, 3.2e-5, 1500, 2.5e6.
 pub fn compact(y: f64) -> String {
     let a = y.abs();
     if a == 0.0 {
         "0".into()
-    } else if (0.01..1000.0).contains(&a) {
-        let s = format!("{y:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else if (1e-4..1e5).contains(&a) {
+        // Three significant digits, written as by hand.
+        let decimals = (2 - a.log10().floor() as i32).clamp(0, 6) as usize;
+        let s = format!("{y:.decimals$}");
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
     } else {
         format!("{y:.1e}")
     }
+}
+
+/// The range of the points of `series`, as the plot draws them (`log₁₀` of
+/// each value when `log`).
+pub fn series_extent<'a>(series: impl IntoIterator<Item = &'a Series>, log: bool) -> Extent {
+    let mut e = Extent::default();
+    for s in series {
+        e.add_all(s.points().iter().map(|p| [p.x, if log { p.y.max(1e-12).log10() } else { p.y }]));
+    }
+    e
 }
 
 /// A dashed vertical line in the run's colour at every change of its settings.

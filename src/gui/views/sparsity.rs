@@ -4,8 +4,8 @@
 use egui::{RichText, Ui};
 use egui_plot::{Line, LineStyle};
 
-use super::chrome::{Chrome, fill, run_colors};
-use super::plot::{change_markers, epoch_plot, points};
+use super::chrome::{Chrome, run_colors};
+use super::plot::{change_markers, epoch_plot, points, series_extent};
 use crate::gui::view::ViewSettings;
 use crate::train::EPSILON_GRID;
 use crate::workbench::Workbench;
@@ -18,41 +18,35 @@ pub fn sparsity_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome,
             "Sparsity",
             "Share of weights exactly 0 (solid) and with |w| < ε (dashed); ε can be changed for the whole history",
         );
-        let v = &mut *view;
+        ui.spacing_mut().slider_width = 70.0;
+        let last = EPSILON_GRID.len() - 1;
         ui.add(
-            egui::Slider::new(&mut v.epsilon_index, 0..=EPSILON_GRID.len() - 1)
-                .custom_formatter(|x, _| format!("{:.0e}", EPSILON_GRID[(x as usize).min(EPSILON_GRID.len() - 1)]))
+            egui::Slider::new(&mut view.epsilon_index, 0..=last)
+                .custom_formatter(|x, _| format!("{:.0e}", EPSILON_GRID[(x as usize).min(last)]))
                 .custom_parser(|s| {
                     let e: f64 = s.trim().parse().ok()?;
-                    Some(EPSILON_GRID.iter().position(|&g| g >= e * 0.999).unwrap_or(EPSILON_GRID.len() - 1) as f64)
+                    Some(EPSILON_GRID.iter().position(|&g| g >= e * 0.999).unwrap_or(last) as f64)
                 })
                 .text("ε"),
-        );
-        ui.label(RichText::new("solid: exactly 0 · dashed: |w| < ε").small().weak());
+        )
+        .on_hover_text("The threshold of the dashed lines, for the whole history");
+        ui.label(RichText::new("solid: exactly 0 · dashed: |w| < ε").weak());
     });
-
     let k = view.epsilon_index.min(EPSILON_GRID.len() - 1);
-    let (width, height) = fill(ui);
-    epoch_plot("sparsity-plot", width, height, "share of weights").include_y(0.0).include_y(1.0).show(
-        ui,
-        |plot| {
-            for (i, h) in wb.screen.runs.iter().enumerate() {
-                let c = colors[i];
-                plot.line(
-                    Line::new(format!("{} exactly 0", h.name), points(&h.history.curves.zero_frac, false))
-                        .color(c)
-                        .width(2.0),
-                );
-                plot.line(
-                    Line::new(
-                        format!("{} |w| < {:.0e}", h.name, EPSILON_GRID[k]),
-                        points(&h.history.curves.small_frac[k], false),
-                    )
-                    .color(c)
-                    .style(LineStyle::dashed_loose()),
-                );
-            }
-            change_markers(wb, &colors, plot);
-        },
-    );
+    let curves = wb.screen.runs.iter().map(|r| &r.history.curves);
+    let data = series_extent(curves.flat_map(|c| [&c.zero_frac, &c.small_frac[k]]), false);
+    let (width, height) = chrome.fill(ui);
+    let plot = epoch_plot("sparsity-plot", width, height, "share of weights").include_y(0.0).include_y(1.0);
+    let response = plot.show(ui, |plot| {
+        for (run, &c) in wb.screen.runs.iter().zip(&colors) {
+            let curves = &run.history.curves;
+            let zeros = points(&curves.zero_frac, false);
+            plot.line(Line::new(format!("{} exactly 0", run.name), zeros).color(c).width(2.0));
+            let small = points(&curves.small_frac[k], false);
+            let name = format!("{} |w| < {:.0e}", run.name, EPSILON_GRID[k]);
+            plot.line(Line::new(name, small).color(c).style(LineStyle::dashed_loose()));
+        }
+        change_markers(wb, &colors, plot);
+    });
+    chrome.plot("sparsity", &response, data);
 }
