@@ -22,8 +22,16 @@ pub struct DataSpec {
     pub builtin: Option<Builtin>,
     /// A generated dataset (used when there is no path or built-in).
     pub synthetic: Option<SyntheticSpec>,
+    /// Cells pasted from a spreadsheet or a web table (tab-separated, the
+    /// first row names), kept with the session that uses them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pasted: Option<String>,
     pub target: Option<String>,
     pub ignore: Vec<String>,
+    /// Columns used as features that would be set aside otherwise (an
+    /// identifier column, R's row names, an Orange meta column).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// The sheet of a spreadsheet (default: the first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
@@ -44,8 +52,10 @@ impl Default for DataSpec {
             path: None,
             builtin: None,
             synthetic: None,
+            pasted: None,
             target: None,
             ignore: Vec::new(),
+            features: Vec::new(),
             sheet: None,
             na: Vec::new(),
             task: p.task,
@@ -74,7 +84,7 @@ impl DataSpec {
             ignore: self.ignore.clone(),
             sheet: self.sheet.clone(),
             na: self.na.clone(),
-            ..ColumnRoles::default()
+            features: self.features.clone(),
         }
     }
 
@@ -88,27 +98,29 @@ impl DataSpec {
 
     /// The source this spec names, in the order [`DataSpec::load`] takes them.
     pub fn source(&self) -> Option<DataSource> {
-        match (&self.path, self.builtin, &self.synthetic) {
-            (Some(p), _, _) => Some(DataSource::File(p.clone())),
-            (_, Some(b), _) => Some(DataSource::Builtin(b)),
-            (_, _, Some(s)) => Some(DataSource::Synthetic(s.clone())),
+        match (&self.path, self.builtin, &self.synthetic, &self.pasted) {
+            (Some(p), _, _, _) => Some(DataSource::File(p.clone())),
+            (_, Some(b), _, _) => Some(DataSource::Builtin(b)),
+            (_, _, Some(s), _) => Some(DataSource::Synthetic(s.clone())),
+            (_, _, _, Some(t)) => Some(DataSource::Pasted(t.clone())),
             _ => None,
         }
     }
 
     /// Names this source (and no other).
     pub fn set(&mut self, source: DataSource) {
-        (self.path, self.builtin, self.synthetic) = (None, None, None);
+        (self.path, self.builtin, self.synthetic, self.pasted) = (None, None, None, None);
         match source {
             DataSource::Builtin(b) => self.builtin = Some(b),
             DataSource::Synthetic(g) => self.synthetic = Some(g),
             DataSource::File(p) => self.path = Some(p),
+            DataSource::Pasted(t) => self.pasted = Some(t),
         }
     }
 
     /// True when some source of data is named.
     pub fn has_source(&self) -> bool {
-        self.path.is_some() || self.builtin.is_some() || self.synthetic.is_some()
+        self.path.is_some() || self.builtin.is_some() || self.synthetic.is_some() || self.pasted.is_some()
     }
 
     /// Loads the dataset this spec names: a file, else a built-in set, else a
@@ -130,6 +142,8 @@ pub enum DataSource {
     Builtin(Builtin),
     Synthetic(SyntheticSpec),
     File(PathBuf),
+    /// Cells pasted from a spreadsheet or a web table.
+    Pasted(String),
 }
 
 /// A data source named on the command line that cannot be used.
@@ -196,6 +210,7 @@ impl DataSource {
             DataSource::Builtin(b) => b.title().to_string(),
             DataSource::Synthetic(s) => format!("generated: {}", s.name()),
             DataSource::File(p) => p.display().to_string(),
+            DataSource::Pasted(t) => format!("pasted cells ({} lines)", t.lines().count()),
         }
     }
 
@@ -203,6 +218,7 @@ impl DataSource {
     pub fn load(&self, roles: &ColumnRoles, progress: Option<&LoadProgress>) -> Result<Dataset, DataError> {
         match self {
             DataSource::File(path) => crate::data::load_file(path, roles, progress),
+            DataSource::Pasted(text) => crate::data::load_pasted(text, roles),
             DataSource::Builtin(b) => b.load(),
             DataSource::Synthetic(s) => {
                 s.check().map_err(DataError::Invalid)?;
@@ -232,6 +248,11 @@ pub struct Experiment {
     /// How the window's views were arranged (saved with a session).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<Layout>,
+    /// The epoch the runs had reached when the session was saved: opening
+    /// it in the window trains it again to there, as fast as it can, and
+    /// pauses (`reglab train` trains all its epochs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reached: Option<usize>,
 }
 
 /// A view of the window, by what it shows.
@@ -242,6 +263,8 @@ pub enum ViewKind {
     Error,
     Accuracy,
     Histograms,
+    /// The histograms of each layer apart.
+    Layers,
     Sparsity,
     Norms,
     Importance,
@@ -252,11 +275,12 @@ pub enum ViewKind {
 }
 
 impl ViewKind {
-    pub const ALL: [ViewKind; 11] = [
+    pub const ALL: [ViewKind; 12] = [
         ViewKind::Formula,
         ViewKind::Error,
         ViewKind::Accuracy,
         ViewKind::Histograms,
+        ViewKind::Layers,
         ViewKind::Sparsity,
         ViewKind::Norms,
         ViewKind::Importance,
@@ -275,6 +299,7 @@ impl ViewKind {
             ViewKind::Error => "Error",
             ViewKind::Accuracy => "Accuracy",
             ViewKind::Histograms => "Weight histograms",
+            ViewKind::Layers => "Histograms by layer",
             ViewKind::Sparsity => "Sparsity",
             ViewKind::Norms => "Weight norms",
             ViewKind::Importance => "Input importance",
@@ -292,6 +317,7 @@ impl ViewKind {
             ViewKind::Error => "error",
             ViewKind::Accuracy => "accuracy",
             ViewKind::Histograms => "histograms",
+            ViewKind::Layers => "layers",
             ViewKind::Sparsity => "sparsity",
             ViewKind::Norms => "norms",
             ViewKind::Importance => "importance",
@@ -377,6 +403,7 @@ impl Default for Experiment {
             changes: Vec::new(),
             views: Vec::new(),
             layout: None,
+            reached: None,
         }
     }
 }

@@ -509,13 +509,13 @@ fn a_saved_session_reopens_and_retrains_to_the_same_numbers() {
     let mut second = harness_with(restarted, DataSource::Builtin(Builtin::Iris));
     second.get_by_label("Reopen the last session (workshop.toml)").click();
     second.run_steps(2);
-    wait_for(&mut second, "the session's data", |app| {
+    // It was saved at its end: it trains again to there by itself.
+    wait_for(&mut second, "the session trained again to where it was left", |app| {
         app.wb.data.dataset.as_ref().is_some_and(|d| d.name == "wine")
             && app.wb.screen.runs.len() == 3
-            && app.wb.screen.epoch() == 0
+            && app.wb.screen.epoch() == 12
+            && app.wb.screen.trainer_state == TrainerState::Finished
     });
-    second.get_by_label("Train").click();
-    wait_for(&mut second, "training to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
     let (a, b) = (first.state(), second.state());
     for (ra, rb) in a.wb.screen.runs.iter().zip(&b.wb.screen.runs) {
         assert_eq!(ra.name, rb.name);
@@ -918,9 +918,10 @@ fn an_autosaved_session_is_offered_back_after_a_stop_without_closing() {
     let restored = second.state().wb.session_experiment().unwrap();
     assert_eq!(restored.runs, expected.runs);
     assert_eq!(restored.training, expected.training);
-    // The change made while training comes back, to be replayed.
-    second.get_by_label("Train").click();
-    wait_for(&mut second, "the replay", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    // It trains again, by itself, to where it was left, replaying the change made while training.
+    wait_for(&mut second, "the replay", |app| {
+        app.wb.screen.trainer_state == TrainerState::Finished && app.wb.screen.epoch() == 12
+    });
     assert_eq!(second.state().wb.screen.runs[1].changes.len(), 1);
     assert_eq!(second.state().wb.screen.runs[1].history.latest.as_ref().unwrap().lambda, 3.0);
 }
@@ -1178,4 +1179,32 @@ fn a_monkey_cannot_break_the_window() {
         "monkey (seed {seed}): background work failed inside"
     );
     eprintln!("monkey (seed {seed}): {steps} steps {counts:?}, still training");
+}
+
+/// Cells copied from a spreadsheet or a web table and pasted (Ctrl+V) load
+/// as a dataset named "pasted", with the rules of a file: here a column of
+/// names set aside as the rows' labels, a class "none" kept as a class, and
+/// the Data panel saying so; a session saved with them holds the cells.
+#[test]
+fn pasted_cells_load_as_a_dataset() {
+    let mut harness = harness_with(quick_settings(10), DataSource::Builtin(Builtin::Iris));
+    let mut text = String::from("name\tlength\twidth\tkind\n");
+    for k in 0..24 {
+        let kind = ["none", "small", "large"][k % 3];
+        text += &format!("animal {k}\t{}.{}\t{}\t{kind}\n", 10 + k, k % 10, 3 + k % 5);
+    }
+    harness.event(egui::Event::Paste(text.clone()));
+    wait_for(&mut harness, "the pasted cells", |app| {
+        app.wb.screen.experiment().is_some_and(|e| e.data.pasted.is_some()) && runs_ready(app)
+    });
+    let app = harness.state();
+    let ds = app.wb.data.dataset.as_ref().unwrap();
+    assert_eq!(ds.rows(), 24);
+    assert_eq!(ds.feature_count(), 2, "length and width; the names are the rows' labels");
+    assert_eq!(ds.class_labels().len(), 3, "'none' is a class: {:?}", ds.class_labels());
+    assert!(ds.row_labels.as_ref().is_some_and(|l| l.column == "name"));
+    harness.get_by_label_contains("pasted: 24 rows × 2 features");
+    harness.get_by_label_contains("'name'");
+    let session = harness.state().wb.session_experiment().unwrap();
+    assert_eq!(session.data.pasted.as_deref(), Some(text.as_str()), "the session keeps the cells");
 }

@@ -79,8 +79,9 @@ fn fastest() -> Settings {
 fn faults(harness: &Harness<'static, ReglabApp>, what: &str) -> Vec<String> {
     let mut out = Vec::new();
     let app = harness.state();
+    let ppp = harness.ctx.pixels_per_point();
     for d in &app.window.dashboard.drawn {
-        out.extend(view_faults(d, app).into_iter().map(|f| format!("{what}, {}: {f}", d.view.id())));
+        out.extend(view_faults(d, app, ppp).into_iter().map(|f| format!("{what}, {}: {f}", d.view.id())));
     }
     let output = harness.output();
     let mut texts = Vec::new();
@@ -108,7 +109,8 @@ fn contains(outer: Rect, inner: Rect) -> bool {
     outer.expand(1.0).contains_rect(inner)
 }
 
-fn view_faults(d: &Drawn, app: &ReglabApp) -> Vec<String> {
+/// `ppp`: pixels per point, to judge sizes as the screen shows them.
+fn view_faults(d: &Drawn, app: &ReglabApp, ppp: f32) -> Vec<String> {
     let mut out = Vec::new();
     if !contains(d.tile, d.content) {
         out.push(format!("drawn over {:?}, outside its tile {:?}", d.content, d.tile));
@@ -117,8 +119,8 @@ fn view_faults(d: &Drawn, app: &ReglabApp) -> Vec<String> {
         if !contains(d.tile, p.rect) {
             out.push(format!("plot '{}' at {:?} is outside the tile {:?}", p.name, p.rect, d.tile));
         }
-        if p.rect.width() < 60.0 || p.rect.height() < 60.0 {
-            out.push(format!("plot '{}' is only {:?}", p.name, p.rect.size()));
+        if p.rect.width() * ppp < 60.0 || p.rect.height() * ppp < 60.0 {
+            out.push(format!("plot '{}' is only {:?} pixels", p.name, p.rect.size() * ppp));
         }
         if let Some([x0, x1, y0, y1]) = p.data {
             let [bx0, bx1, by0, by1] = p.bounds;
@@ -135,8 +137,11 @@ fn view_faults(d: &Drawn, app: &ReglabApp) -> Vec<String> {
         }
     }
     let runs = app.wb.screen.runs.len();
+    let layers =
+        app.wb.screen.runs.first().and_then(|r| r.history.latest.as_ref()).map_or(0, |m| m.histograms.len());
     let expected = match d.view {
         ViewKind::Histograms | ViewKind::Network => Some(runs),
+        ViewKind::Layers => Some(runs * layers),
         ViewKind::Geometry => Some(app.wb.studies.geometry.len()),
         _ => None,
     };

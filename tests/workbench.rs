@@ -532,3 +532,54 @@ fn the_seed_band_is_the_mean_and_spread_of_reglab_train_repeats() {
         assert!(stdout.contains(&line), "{line} not in {stdout}");
     }
 }
+
+/// reglab killed mid-run: the next start offers the autosaved session, and
+/// restoring it trains it again, as fast as it can, to the epoch it had
+/// reached, where it waits, paused, with the weights `reglab train` gives
+/// for that many epochs.
+#[test]
+fn a_session_killed_mid_run_is_restored_at_the_same_epoch_with_the_same_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Workbench::new(settings(1000), Arc::new(|| {}));
+    first.data_dir = dir.path().to_path_buf();
+    first.enable_autosave();
+    first.apply(Action::Load(DataSource::Builtin(Builtin::Wine)));
+    wait(&mut first, "the runs", |wb| {
+        !wb.screen.runs.is_empty() && wb.screen.runs.iter().all(|r| r.history.latest.is_some())
+    });
+    step_to(&mut first, 37);
+    wait(&mut first, "the autosave", |wb| {
+        std::fs::read_to_string(wb.autosave_path())
+            .ok()
+            .and_then(|t| Experiment::from_toml(&t).ok())
+            .is_some_and(|e| e.reached == Some(37))
+    });
+    // Killed: no clean exit, the autosave stays.
+    drop(first);
+
+    let mut second = Workbench::new(settings(1000), Arc::new(|| {}));
+    second.data_dir = dir.path().to_path_buf();
+    second.enable_autosave();
+    let offered = second.notices.offer_restore.clone().expect("the session is offered back");
+    second.apply(Action::RestoreAutosave);
+    wait(&mut second, "the replay to epoch 37", |wb| {
+        wb.screen.trainer_state == TrainerState::Paused && wb.screen.epoch() == 37
+    });
+    assert!(second.screen.runs.iter().all(|r| r.epoch() == 37 && r.status.is_active()));
+    let out = dir.path().join("restored");
+    second.export_to(&out);
+    wait(&mut second, "the export", |wb| wb.exports.last.is_some());
+
+    let reference = dir.path().join("reference.json");
+    let o = reglab(&["--weights", "--epochs=37"], &offered, &[&reference]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let layers = |p: &Path| -> Vec<serde_json::Value> {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        v["runs"].as_array().unwrap().iter().map(|r| r["layers"].clone()).collect()
+    };
+    assert_eq!(
+        layers(&out.join("weights.json")),
+        layers(&reference),
+        "the same weights as reglab train to epoch 37"
+    );
+}

@@ -195,6 +195,22 @@ impl ReglabApp {
         self.actions.extend(out);
     }
 
+    /// Cells pasted (Ctrl+V) outside a text field load as a dataset.
+    fn pasted(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let pasted = ctx.input(|i| {
+            i.events.iter().find_map(|e| match e {
+                egui::Event::Paste(text) if !text.trim().is_empty() => Some(text.clone()),
+                _ => None,
+            })
+        });
+        if let Some(text) = pasted {
+            self.actions.push(Action::Load(DataSource::Pasted(text)));
+        }
+    }
+
     fn dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Option<std::path::PathBuf> = ctx.input(|i| {
             i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty())
@@ -209,6 +225,7 @@ impl ReglabApp {
         let started = Instant::now();
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
+        self.pasted(&ctx);
         self.dropped_files(&ctx);
         if self.window.applied_theme != Some(self.view.theme) {
             ctx.set_visuals(self.view.theme.visuals());

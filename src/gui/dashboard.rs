@@ -170,6 +170,12 @@ fn note_ui(wb: &Workbench, compact: bool, ui: &mut Ui, out: &mut Vec<Action>) {
 fn key_ui(wb: &Workbench, ui: &mut Ui) {
     let colors = run_colors(ui, wb);
     ui.horizontal_wrapped(|ui| {
+        if wb.screen.trainer_state == crate::train::live::TrainerState::Idle && wb.screen.epoch() == 0 {
+            let accent = ui.visuals().selection.bg_fill;
+            ui.label(RichText::new(" Space: train ").strong().size(16.0).background_color(accent).color(egui::Color32::WHITE))
+                .on_hover_text("Press Space, or Train in the toolbar, to train every run side by side");
+            ui.add_space(8.0);
+        }
         for (i, h) in wb.screen.runs.iter().enumerate() {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, colors[i]);
@@ -177,7 +183,7 @@ fn key_ui(wb: &Workbench, ui: &mut Ui) {
             ui.add_space(8.0);
         }
         ui.separator();
-        ui.label(RichText::new("solid: training · dashed: validation · dotted: penalty R(w) · diamond: lowest validation error (early stopping) · vertical dashes: a setting changed").weak());
+        ui.label(RichText::new("solid: training · dashed: validation · dotted: penalty R(w) · shade: the spread behind a thinned line · diamond: lowest validation error (early stopping) · vertical dashes: a setting changed").weak());
     });
 }
 

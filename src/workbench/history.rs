@@ -33,37 +33,90 @@ pub const PATH_POINTS: usize = 4000;
 /// Histogram snapshots kept for the history heat map.
 pub const HISTOGRAM_SNAPSHOTS: usize = 240;
 
-/// A series over the epochs at one resolution from its first point to its
-/// last: values are taken in buckets of `stride` values, each kept as its
-/// minimum and maximum in the order they came (one point when they are the
-/// same), so that a spike stays visible. When the series is full, every two
-/// neighbouring buckets become one and the stride doubles, so the whole
-/// history, old and new, stays evenly thinned and in epoch order.
+/// A series over the epochs at one resolution from its first value to its
+/// last: values are taken in buckets of `stride` consecutive values, and
+/// each bucket keeps its mean (the line drawn, at the bucket's middle) and
+/// its lowest and highest value (the range drawn around it), so that a
+/// noisy series reads as its trend within its spread and a spike stays
+/// visible. When full, every two neighbouring buckets become one and the
+/// stride doubles, so the whole history, old and new, stays evenly thinned
+/// and in epoch order. The lowest value and its epoch are kept exactly.
 #[derive(Debug, Clone)]
 pub struct Series {
-    /// The points of the closed buckets, then the open bucket's and the newest value.
-    points: Vec<Point>,
-    /// Points of each closed bucket (1 or 2).
-    sizes: Vec<u8>,
-    /// The bucket being filled: its lowest and highest point, and how many values it took.
-    open: Option<(Point, Point, usize)>,
-    /// Points at the end that belong to no closed bucket (written anew at each value).
-    tail: usize,
+    closed: Vec<Bucket>,
+    /// The bucket being filled.
+    open: Option<Bucket>,
     /// Values per bucket.
     stride: usize,
+    /// The first value (every run's shared start), each bucket's mean at
+    /// its middle, then the newest value.
+    line: Vec<Point>,
+    /// Each bucket's range: its middle, its lowest and its highest value.
+    band: Vec<[f64; 3]>,
+    /// Entries at the end of `line` and of `band` that belong to no closed bucket.
+    tail: (usize, usize),
+    lowest: Option<Point>,
+}
+
+/// Consecutive values of a series, summed up.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    first: f64,
+    last: f64,
+    sum: f64,
+    n: usize,
+    lo: f64,
+    hi: f64,
+}
+
+impl Bucket {
+    fn of(p: Point) -> Bucket {
+        Bucket { first: p.x, last: p.x, sum: p.y, n: 1, lo: p.y, hi: p.y }
+    }
+
+    fn add(self, b: Bucket) -> Bucket {
+        Bucket {
+            first: self.first,
+            last: b.last,
+            sum: self.sum + b.sum,
+            n: self.n + b.n,
+            lo: self.lo.min(b.lo),
+            hi: self.hi.max(b.hi),
+        }
+    }
+
+    fn middle(&self) -> f64 {
+        (self.first + self.last) / 2.0
+    }
+
+    fn mean(&self) -> Point {
+        Point::new(self.middle(), self.sum / self.n as f64)
+    }
+
+    fn range(&self) -> [f64; 3] {
+        [self.middle(), self.lo, self.hi]
+    }
+}
+
+/// Adds `p` to a line when it lies after the line's last point.
+fn push_after(line: &mut Vec<Point>, p: Point) {
+    if line.last().is_none_or(|l| l.x < p.x) {
+        line.push(p);
+    }
 }
 
 impl Default for Series {
     fn default() -> Self {
-        Series { points: Vec::new(), sizes: Vec::new(), open: None, tail: 0, stride: 1 }
+        Series {
+            closed: Vec::new(),
+            open: None,
+            stride: 1,
+            line: Vec::new(),
+            band: Vec::new(),
+            tail: (0, 0),
+            lowest: None,
+        }
     }
-}
-
-/// A bucket's lowest and highest point, in the order they came.
-fn extremes(points: &[Point]) -> (Point, Point) {
-    let lo = points.iter().copied().fold(points[0], |a, p| if p.y < a.y { p } else { a });
-    let hi = points.iter().copied().fold(points[0], |a, p| if p.y > a.y { p } else { a });
-    if lo.x <= hi.x { (lo, hi) } else { (hi, lo) }
 }
 
 impl Series {
@@ -72,73 +125,86 @@ impl Series {
             return;
         }
         let p = Point::new(x, y);
-        self.points.truncate(self.points.len() - self.tail);
-        self.tail = 0;
-        let (lo, hi, n) = match self.open.take() {
-            None => (p, p, 1),
-            Some((lo, hi, n)) => (if p.y < lo.y { p } else { lo }, if p.y > hi.y { p } else { hi }, n + 1),
-        };
-        let (a, b) = if lo.x <= hi.x { (lo, hi) } else { (hi, lo) };
-        let mut tail = vec![a];
-        if b != a {
-            tail.push(b);
+        if self.lowest.is_none_or(|l| y < l.y) {
+            self.lowest = Some(p);
         }
-        if n >= self.stride {
-            self.sizes.push(tail.len() as u8);
-            self.points.extend(tail);
-            if self.points.len() >= SERIES_CAPACITY {
+        if self.line.is_empty() {
+            self.line.push(p);
+            self.tail.0 = 0;
+        }
+        self.line.truncate(self.line.len() - self.tail.0);
+        self.band.truncate(self.band.len() - self.tail.1);
+        let bucket = match self.open.take() {
+            None => Bucket::of(p),
+            Some(b) => b.add(Bucket::of(p)),
+        };
+        self.band.push(bucket.range());
+        if bucket.n >= self.stride {
+            self.closed.push(bucket);
+            push_after(&mut self.line, bucket.mean());
+            self.tail = (0, 0);
+            if self.closed.len() >= SERIES_CAPACITY / 2 {
                 self.halve();
             }
         } else {
-            self.open = Some((lo, hi, n));
-            self.tail = tail.len();
-            self.points.extend(tail);
+            self.open = Some(bucket);
+            let before = self.line.len();
+            push_after(&mut self.line, bucket.mean());
+            self.tail = (self.line.len() - before, 1);
         }
-        // The curve always reaches the newest value.
-        if self.points.last() != Some(&p) {
-            self.points.push(p);
-            self.tail += 1;
-        }
+        // The line always reaches the newest value.
+        let before = self.line.len();
+        push_after(&mut self.line, p);
+        self.tail.0 += self.line.len() - before;
     }
 
     /// Every two neighbouring closed buckets become one: half the points,
     /// twice the stride.
     fn halve(&mut self) {
-        let mut points = Vec::with_capacity(SERIES_CAPACITY / 2 + 2);
-        let mut sizes = Vec::with_capacity(self.sizes.len() / 2 + 1);
-        let mut at = 0;
-        for pair in self.sizes.chunks(2) {
-            let n: usize = pair.iter().map(|&k| k as usize).sum();
-            let (a, b) = extremes(&self.points[at..at + n]);
-            at += n;
-            points.push(a);
-            if b != a {
-                points.push(b);
-            }
-            sizes.push(if b != a { 2 } else { 1 });
+        self.closed = self.closed.chunks(2).map(|c| c.iter().skip(1).fold(c[0], |a, b| a.add(*b))).collect();
+        self.line.truncate(1);
+        for b in &self.closed {
+            push_after(&mut self.line, b.mean());
         }
-        self.points = points;
-        self.sizes = sizes;
+        self.band = self.closed.iter().map(Bucket::range).collect();
         self.stride *= 2;
     }
 
+    /// The line drawn: each bucket's mean at its middle, then the newest value.
     pub fn points(&self) -> &[Point] {
-        &self.points
+        &self.line
     }
 
+    /// Each bucket's middle, lowest and highest value; a bucket of one value
+    /// has no width.
+    pub fn band(&self) -> &[[f64; 3]] {
+        &self.band
+    }
+
+    /// Whether some bucket holds values that differ: the range is worth drawing.
+    pub fn has_spread(&self) -> bool {
+        self.band.iter().any(|b| b[2] > b[1])
+    }
+
+    /// The newest value.
     pub fn last(&self) -> Option<Point> {
-        self.points.last().copied()
+        self.line.last().copied()
+    }
+
+    /// The lowest value and its epoch, exactly, over every value pushed.
+    pub fn lowest(&self) -> Option<Point> {
+        self.lowest
     }
 
     pub fn len(&self) -> usize {
-        self.points.len()
+        self.line.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
+        self.line.is_empty()
     }
 
-    /// Values per point pair: 1 until the series first filled up.
+    /// Values per bucket: 1 until the series first filled up.
     pub fn stride(&self) -> usize {
         self.stride
     }
@@ -201,10 +267,9 @@ impl Curves {
     }
 
     /// The lowest validation error and its epoch: where early stopping (with
-    /// the best weights kept) would have stopped. Thinning keeps each group's
-    /// minimum, so this is the minimum over every epoch recorded.
+    /// the best weights kept) would have stopped, over every epoch recorded.
     pub fn best_validation(&self) -> Option<(usize, f64)> {
-        self.val_error.points().iter().min_by(|a, b| a.y.total_cmp(&b.y)).map(|p| (p.x as usize, p.y))
+        self.val_error.lowest().map(|p| (p.x as usize, p.y))
     }
 
     /// Points held in all.
@@ -221,9 +286,9 @@ impl Curves {
             &self.zero_frac,
         ]
         .iter()
-        .map(|s| s.len())
+        .map(|s| s.len() + s.band().len())
         .sum::<usize>()
-            + self.small_frac.iter().map(Series::len).sum::<usize>()
+            + self.small_frac.iter().map(|s| s.len() + s.band().len()).sum::<usize>()
     }
 }
 
@@ -399,8 +464,9 @@ mod tests {
             s.push(i as f64, y);
         }
         assert!(s.len() < SERIES_CAPACITY, "{}", s.len());
-        assert!(s.points().iter().any(|p| p.y == 1e6), "the spike survives thinning");
-        assert!(s.points().iter().any(|p| p.y == -1e6));
+        assert!(s.band().iter().any(|b| b[2] == 1e6), "the spike survives thinning, in its bucket's range");
+        assert!(s.band().iter().any(|b| b[1] == -1e6));
+        assert_eq!(s.lowest(), Some(Point::new(50_000.0, -1e6)), "the lowest value, exactly");
         assert_eq!(s.last().map(|p| p.x), Some(99_999.0), "the newest point is kept");
         assert!(s.points().windows(2).all(|w| w[0].x < w[1].x), "still in order");
         // Even resolution over the whole history: no long straight segment

@@ -42,6 +42,7 @@ impl Workbench {
                 self.studies.geometry.clear();
                 self.studies.seeds = None;
                 self.send_pace();
+                self.resume();
             }
             Update::SetupFailed(e) => {
                 self.screen.pending_setup.pop_front();

@@ -58,8 +58,14 @@ pub(crate) struct Opened {
 pub const BOUNDARY_POINTS: usize = 500;
 
 impl Workbench {
-    /// Loads the source the settings name (the start of the window).
+    /// Loads the source the settings name (the start of the window), with
+    /// the experiment's name and explanation on screen.
     pub fn load_current(&mut self) {
+        let exp = &self.settings.experiment;
+        self.screen.note = exp
+            .name
+            .clone()
+            .map(|name| Note { name, description: exp.description.clone().unwrap_or_default() });
         match self.settings.experiment.data.source() {
             Some(source) => self.start_load(source),
             None => {
@@ -154,7 +160,8 @@ impl Workbench {
         match then {
             Some(opened) => self.take_experiment(*opened),
             None => {
-                if self.data.loaded_with.as_ref().and_then(DataSpec::source).as_ref() != Some(&source) {
+                let before = self.data.loaded_with.as_ref().and_then(DataSpec::source);
+                if before.is_some_and(|b| b != source) {
                     // Another dataset: a preset's note and changes were about the old one.
                     self.screen.note = None;
                     self.screen.replay.clear();
@@ -164,8 +171,10 @@ impl Workbench {
         }
         self.data.loaded_with = Some(data);
         self.notices.offer_ignore = None;
-        if let DataSource::File(p) = &source {
-            self.settings.remember_file(p.clone());
+        match &source {
+            DataSource::File(p) => self.settings.remember_file(p.clone()),
+            DataSource::Pasted(t) if t.len() <= 1 << 20 => self.settings.last_pasted = Some(t.clone()),
+            _ => {}
         }
         self.notices.info(loaded_text(&ds, &prepared));
         self.data.boundary_points = training_points_by_class(&prepared);
@@ -181,7 +190,8 @@ impl Workbench {
         let layout = experiment.layout.clone().unwrap_or_else(|| Layout::focus(&experiment.views));
         self.outbox.push(Message::Opened { epsilon: experiment.training.epsilon, layout });
         self.screen.replay = experiment.changes.clone();
-        self.settings.experiment = Experiment { changes: Vec::new(), ..experiment };
+        self.screen.resume_to = experiment.reached;
+        self.settings.experiment = Experiment { changes: Vec::new(), reached: None, ..experiment };
         self.screen.note = note;
         if let Some(p) = session_file {
             self.settings.last_session = Some(p);

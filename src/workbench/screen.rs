@@ -124,6 +124,8 @@ pub struct Screen {
     pub(crate) pending_setup: VecDeque<Setup>,
     /// Changes an opened session replays at their epochs.
     pub(crate) replay: Vec<ScheduledChange>,
+    /// The epoch an opened session had reached, to train again to once set up.
+    pub(crate) resume_to: Option<usize>,
     rate_mark: Option<(Instant, usize)>,
     /// Pause was asked since the last Train: runs that reach their end
     /// meanwhile do not go on by themselves.

@@ -149,6 +149,16 @@ impl Workbench {
         }
     }
 
+    /// An opened session trains again, as fast as it can, to the epoch it
+    /// had reached, and waits there, paused.
+    pub(crate) fn resume(&mut self) {
+        let Some(epoch) = self.screen.resume_to.take() else { return };
+        if self.send(Command::TrainTo(epoch)) {
+            self.screen.trainer_state = TrainerState::Running;
+            self.notices.info(format!("Training the session again to epoch {epoch}, where it was left."));
+        }
+    }
+
     /// The runs reached their end: with "until paused" they go on (paused,
     /// when Pause came while they ended); else the status bar says so.
     pub(crate) fn runs_finished(&mut self) {
@@ -175,6 +185,7 @@ impl Workbench {
         exp.changes = self.screen.scheduled_changes();
         exp.layout = self.settings.experiment.layout.clone();
         exp.views = self.settings.experiment.views.clone();
+        exp.reached = Some(self.screen.epoch()).filter(|&e| e > 0);
         exp.name = self.screen.note.as_ref().map(|n| n.name.clone());
         exp.description = self.screen.note.as_ref().map(|n| n.description.clone());
         Some(exp)

@@ -18,6 +18,9 @@ pub struct Settings {
     /// regularizer ([`super::colors`]).
     pub color_overrides: BTreeMap<String, [u8; 3]>,
     pub recent_files: Vec<PathBuf>,
+    /// The cells pasted last (at most a megabyte), offered with the recent files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_pasted: Option<String>,
     /// The session file saved or opened last, offered at the next start.
     pub last_session: Option<PathBuf>,
     /// How fast the runs train.
@@ -47,6 +50,7 @@ impl Default for Settings {
             experiment: crate::experiment::default_experiment(),
             color_overrides: BTreeMap::new(),
             recent_files: Vec::new(),
+            last_pasted: None,
             last_session: None,
             pace: Pace::Watch,
             until_paused: false,

@@ -20,6 +20,7 @@ fn source_label(source: Option<&DataSource>) -> String {
         Some(DataSource::File(p)) => {
             p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
         }
+        Some(DataSource::Pasted(_)) => "pasted cells".into(),
     }
 }
 
@@ -70,6 +71,19 @@ fn source_ui(
                         _ => SyntheticSpec::default(),
                     };
                     out.push(Action::Load(DataSource::Synthetic(SyntheticSpec { kind: k, ..base })));
+                }
+            }
+            if let Some(text) = &wb.settings.last_pasted {
+                ui.separator();
+                let source = DataSource::Pasted(text.clone());
+                if ui
+                    .selectable_label(current == Some(&source), source.describe())
+                    .on_hover_text(
+                        "The cells pasted last (Ctrl+V with cells copied from a spreadsheet or a web page)",
+                    )
+                    .clicked()
+                {
+                    out.push(Action::Load(source));
                 }
             }
             if !wb.settings.recent_files.is_empty() {
@@ -157,7 +171,14 @@ fn summary_ui(wb: &Workbench, ds: &crate::data::Dataset, ui: &mut Ui, out: &mut 
     }
     if let Some(counts) = ds.class_counts(task) {
         let parts: Vec<String> = counts.iter().map(|(l, c)| format!("{l}: {c}")).collect();
-        ui.label(RichText::new(format!("class balance: {}", parts.join(", "))).small());
+        ui.label(format!("class balance: {}", parts.join(", ")));
+    }
+    if let Some(format) = &ds.format {
+        ui.label(RichText::new(format!("read as {format}")).weak());
+    }
+    // What was done with the columns a file flagged or that name the rows.
+    for note in &ds.notes {
+        ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
     }
 }
 
@@ -213,6 +234,7 @@ fn preparation_ui(wb: &Workbench, ds: &crate::data::Dataset, file: bool, ui: &mu
                     .changed();
             });
     }
+    commit |= na_ui(ui, &mut data);
     if file {
         commit |= columns_ui(ui, ds, &mut data);
     }
@@ -266,10 +288,9 @@ fn columns_ui(ui: &mut Ui, ds: &crate::data::Dataset, data: &mut crate::experime
     let mut changed = false;
     egui::CollapsingHeader::new("Columns").default_open(false).show(ui, |ui| {
         egui::Grid::new("columns").striped(true).num_columns(4).show(ui, |ui| {
-            ui.label(RichText::new("column").strong());
-            ui.label(RichText::new("kind").strong());
-            ui.label(RichText::new("target").strong());
-            ui.label(RichText::new("ignore").strong());
+            for title in ["column", "kind", "target", "use"] {
+                ui.label(RichText::new(title).strong());
+            }
             ui.end_row();
             for c in &ds.columns {
                 ui.label(&c.name);
@@ -290,24 +311,52 @@ fn columns_ui(ui: &mut Ui, ds: &crate::data::Dataset, data: &mut crate::experime
                     data.ignore.retain(|n| *n != c.name);
                     changed = true;
                 }
-                let mut ignored = c.role == Role::Ignored;
-                if ui
-                    .add_enabled(c.role != Role::Target, egui::Checkbox::new(&mut ignored, ""))
-                    .on_hover_text(format!("Leave '{}' out (an id, a date…)", c.name))
-                    .changed()
-                {
-                    if ignored {
-                        data.ignore.push(c.name.clone());
-                    } else {
-                        data.ignore.retain(|n| *n != c.name);
-                    }
-                    changed = true;
-                }
+                changed |= use_ui(ui, c, data);
                 ui.end_row();
             }
         });
     });
     changed
+}
+
+/// Whether a column is a feature: one the file set aside (its labels, a
+/// meta column) can be made one, and a feature can be left out.
+fn use_ui(ui: &mut Ui, c: &crate::data::ColumnInfo, data: &mut crate::experiment::DataSpec) -> bool {
+    let name = c.name.clone();
+    match c.role {
+        Role::Target => {
+            ui.label("");
+            false
+        }
+        Role::Labels | Role::Meta => {
+            let mut feature = data.features.contains(&name);
+            let what = if c.role == Role::Labels { "the rows' labels" } else { "set aside by the file" };
+            let r = ui
+                .checkbox(&mut feature, "as a feature")
+                .on_hover_text(format!("'{name}' is {what}; use it as an input feature instead"));
+            if r.changed() {
+                data.features.retain(|n| *n != name);
+                if feature {
+                    data.features.push(name);
+                }
+            }
+            r.changed()
+        }
+        Role::Feature | Role::Ignored => {
+            let mut used = c.role == Role::Feature;
+            let r = ui
+                .checkbox(&mut used, "feature")
+                .on_hover_text(format!("Leave '{name}' out (an id, a date…)"));
+            if r.changed() {
+                data.ignore.retain(|n| *n != name);
+                data.features.retain(|n| *n != name);
+                if !used {
+                    data.ignore.push(name);
+                }
+            }
+            r.changed()
+        }
+    }
 }
 
 fn preview_ui(ui: &mut Ui, ds: &crate::data::Dataset) {
@@ -331,4 +380,36 @@ fn preview_ui(ui: &mut Ui, ds: &crate::data::Dataset) {
             ui.label(format!("… and {} more features", ds.feature_count() - 10));
         }
     });
+}
+
+/// Words that mean a missing value in every column (`""`, `?` and `NA`
+/// always do): a class called "none" stays a class unless named here.
+fn na_ui(ui: &mut Ui, data: &mut crate::experiment::DataSpec) -> bool {
+    let id = ui.make_persistent_id("na-words");
+    // The text being typed stays while the words it was typed for are the data's.
+    let (mut text, _) = ui
+        .data_mut(|d| d.get_temp::<(String, Vec<String>)>(id))
+        .filter(|(_, shown_for)| *shown_for == data.na)
+        .unwrap_or_else(|| (data.na.join(", "), data.na.clone()));
+    let mut commit = false;
+    ui.horizontal(|ui| {
+        let label = ui.label("Also missing");
+        let r = ui
+            .add(egui::TextEdit::singleline(&mut text).hint_text("e.g. none, n/a").desired_width(140.0))
+            .labelled_by(label.id)
+            .on_hover_text(
+                "Words that mean a missing value in every column, comma-separated; \"\", ? and NA always do",
+            );
+        if r.lost_focus() {
+            let words: Vec<String> =
+                text.split(',').map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect();
+            if words != data.na {
+                data.na = words;
+                commit = true;
+            }
+        }
+    });
+    let shown_for = data.na.clone();
+    ui.data_mut(|d| d.insert_temp(id, (text, shown_for)));
+    commit
 }

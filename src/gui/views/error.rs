@@ -7,7 +7,10 @@ use egui::{Color32, RichText, Ui};
 use egui_plot::{FilledArea, Line, LineStyle, PlotUi, Points};
 
 use super::chrome::{Chrome, Extent, run_colors};
-use super::plot::{change_markers, compact, decade_marks, epoch_plot, points, series_extent, smoothed};
+use super::plot::{
+    change_markers, compact, decade_marks, end_labels, epoch_plot, label_room, points, range_band,
+    series_extent, smoothed,
+};
 use crate::gui::view::{ErrorOptions, ViewSettings};
 use crate::train::seeds::{self, SeedStudy, mean_spread};
 use crate::workbench::{Action, ScreenRun, Series, Workbench};
@@ -93,7 +96,10 @@ fn controls_ui(wb: &Workbench, options: &mut ErrorOptions, ui: &mut Ui, out: &mu
 fn plot_ui(wb: &Workbench, options: &ErrorOptions, colors: &[Color32], chrome: &mut Chrome, ui: &mut Ui) {
     let log = options.log;
     let (width, height) = chrome.fill(ui);
+    let last = wb.screen.epoch() as f64;
+    let room = label_room(width, wb.screen.runs.iter().map(|r| r.name.chars().count()));
     let plot = epoch_plot("error-plot", width, height, if log { "error (log scale)" } else { "error" })
+        .include_x(last.max(1.0) * (1.0 + room))
         .y_axis_formatter(move |m, _| compact(if log { 10f64.powf(m.value) } else { m.value }))
         .label_formatter(move |hover| {
             let (name, p) = match hover {
@@ -121,6 +127,19 @@ fn plot_ui(wb: &Workbench, options: &ErrorOptions, colors: &[Color32], chrome: &
             best_epochs(wb, colors, log, plot);
         }
         change_markers(wb, colors, plot);
+        // Each run named at the end of the line the lesson reads: validation
+        // when shown, else training.
+        let ends = wb.screen.runs.iter().zip(colors).filter_map(|(run, &c)| {
+            let curves = &run.history.curves;
+            let s = if options.validation && !curves.val_error.is_empty() {
+                &curves.val_error
+            } else {
+                &curves.train_error
+            };
+            let p = s.last()?;
+            Some((run.name.clone(), c, [p.x, if log { p.y.max(1e-12).log10() } else { p.y }]))
+        });
+        end_labels(plot, ends.collect());
     });
     chrome.plot("error", &response, data);
 }
@@ -138,6 +157,7 @@ fn run_lines(
     let curves = &run.history.curves;
     let line = |plot: &mut PlotUi<'_>, what: &str, s: &Series, width: f32, style: LineStyle| {
         let name = format!("{} {what}", run.name);
+        range_band(plot, &name, s, log, c);
         if smoothing > 0.0 {
             plot.line(Line::new(name.clone(), points(s, log)).color(c.gamma_multiply(0.3)).width(1.0));
             let name = format!("{name} (smoothed)");

@@ -56,7 +56,7 @@ pub fn histograms_ui(
     if view.histograms.history {
         update_history_textures(wb, view, textures, ui.ctx());
     }
-    let axes = Axes::shared(wb, view);
+    let axes = Axes::shared(wb, view.histograms.layer, view.histograms.log_counts);
     let label_height = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     let cells = grid(chrome.rest(ui), wb.screen.runs.len(), 1.3, 6.0);
     let left = cells.first().map_or(0.0, |c| c.left());
@@ -77,7 +77,9 @@ pub fn histograms_ui(
             history_plot(run, textures.entries.get(i).and_then(Option::as_ref), ui, i, size);
         } else {
             let first_column = cell.left() - left < 1.0;
-            histogram_plot(run, view, &axes, colors[i], ui, (i, first_column), size, chrome);
+            let hist = chosen_histogram(run, view.histograms.layer);
+            let look = Look { index: i, first_column, bottom_row: true, caption: None };
+            histogram_plot(run, hist, &axes, colors[i], ui, look, size, chrome);
         }
     });
 }
@@ -123,10 +125,9 @@ struct Axes {
 }
 
 impl Axes {
-    fn shared(wb: &Workbench, view: &ViewSettings) -> Axes {
-        let log = view.histograms.log_counts;
+    fn shared(wb: &Workbench, layer: Option<usize>, log: bool) -> Axes {
         let shown: Vec<&Histogram> =
-            wb.screen.runs.iter().filter_map(|r| chosen_histogram(r, view.histograms.layer)).collect();
+            wb.screen.runs.iter().filter_map(|r| chosen_histogram(r, layer)).collect();
         let x_max = shown.iter().map(|h| h.hi.abs().max(h.lo.abs()) as f64).fold(1e-6, f64::max) * 1.05;
         let mut axes = Axes { x_max, y_max: 1.0, log };
         // The tallest bin of non-zero weights sets the scale; a bar of exact
@@ -157,20 +158,30 @@ fn scale(count: u32, log: bool) -> f64 {
     if log { (1.0 + count as f64).log10() } else { count as f64 }
 }
 
-/// Run `i`'s histogram of the chosen layer in the shared bins, with the
-/// weights exactly 0 as an outlined bar of their own.
+/// Where a histogram sits among the others: which it is, whether it has
+/// the count axis (the first column) and the weight axis (the bottom row),
+/// and a caption drawn inside it, when there is no room above it.
+struct Look {
+    index: usize,
+    first_column: bool,
+    bottom_row: bool,
+    caption: Option<String>,
+}
+
+/// A run's histogram in the shared bins, with the weights exactly 0 as an
+/// outlined bar of their own.
 #[allow(clippy::too_many_arguments)]
 fn histogram_plot(
     run: &ScreenRun,
-    view: &ViewSettings,
+    hist: Option<&Histogram>,
     axes: &Axes,
     color: Color32,
     ui: &mut Ui,
-    (i, first_column): (usize, bool),
+    look: Look,
     [width, height]: [f32; 2],
     chrome: &mut Chrome,
 ) {
-    let Some(hist) = chosen_histogram(run, view.histograms.layer) else {
+    let Some(hist) = hist else {
         ui.allocate_space(egui::vec2(width, height));
         return;
     };
@@ -183,26 +194,26 @@ fn histogram_plot(
         .map(|(k, &c)| {
             let x = -axes.x_max + (k as f64 + 0.5) * bin;
             data.add(x, scale(c, log));
-            Bar::new(x, scale(c, log)).name(format!(
-                "{:.3} to {:.3}: {c} weights, not 0",
-                x - bin / 2.0,
-                x + bin / 2.0
-            ))
+            let name = format!("{:.3} to {:.3}: {c} weights, not 0", x - bin / 2.0, x + bin / 2.0);
+            Bar::new(x, scale(c, log))
+                .name(name)
+                .fill(color.gamma_multiply(0.85))
+                .stroke(egui::Stroke::new(1.0, color))
         })
         .collect();
     let zeros = scale(hist.zeros, log);
     let cut = zeros > axes.y_max;
+    let strong = ui.visuals().strong_text_color();
     let zero_bar = Bar::new(0.0, zeros.min(axes.y_max))
         .name(format!("exactly 0: {} weights", hist.zeros))
         .fill(ui.visuals().extreme_bg_color)
-        .stroke(egui::Stroke::new(2.0, ui.visuals().strong_text_color()));
-    let strong = ui.visuals().strong_text_color();
-    let y_label = match (first_column, log) {
+        .stroke(egui::Stroke::new(2.0, strong));
+    let y_label = match (look.first_column, log) {
         (true, true) => "log₁₀(1+count)",
         (true, false) => "count",
         _ => "",
     };
-    let response = Plot::new(("histogram", i))
+    let response = Plot::new(("histogram", look.index, ui.scope_id()))
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
@@ -213,7 +224,7 @@ fn histogram_plot(
         .y_grid_spacer(nice_marks)
         .y_axis_formatter(|m, _| tick_label(m.value))
         .y_axis_label(y_label)
-        .show_axes([true, first_column])
+        .show_axes([look.bottom_row, look.first_column])
         .show(ui, |plot| {
             plot.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
                 [-axes.x_max, 0.0],
@@ -227,11 +238,15 @@ fn histogram_plot(
                 } else {
                     PlotPoint::new(0.0, zeros)
                 };
-                let text = format!("{} exactly 0", hist.zeros);
+                let anchor = if cut { egui::Align2::LEFT_CENTER } else { egui::Align2::CENTER_BOTTOM };
+                let text = RichText::new(format!("{} exactly 0", hist.zeros)).strong();
+                plot.text(egui_plot::Text::new("exactly 0", at, text).anchor(anchor).color(strong));
+            }
+            if let Some(caption) = &look.caption {
+                let at = PlotPoint::new(-axes.x_max, axes.y_max);
+                let text = RichText::new(caption).strong();
                 plot.text(
-                    egui_plot::Text::new("exactly 0", at, RichText::new(text).strong())
-                        .anchor(if cut { egui::Align2::LEFT_CENTER } else { egui::Align2::CENTER_BOTTOM })
-                        .color(strong),
+                    egui_plot::Text::new("caption", at, text).anchor(egui::Align2::LEFT_TOP).color(color),
                 );
             }
         });
@@ -349,4 +364,54 @@ fn history_plot(
                 egui::vec2(cols as f32, (2.0 * m) as f32),
             ));
         });
+}
+
+/// The histograms of each layer apart: a row per run, a column per layer
+/// (1: from the inputs), each column on its own axes shared by the runs, so
+/// that what a penalty on one layer does to that layer is seen beside the
+/// other layer.
+pub fn layers_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrome, ui: &mut Ui) {
+    let colors = run_colors(ui, wb);
+    ui.horizontal_wrapped(|ui| {
+        chrome.title(
+            ui,
+            "Histograms by layer",
+            "Each layer's weights apart, a row per run and a column per layer (1: from the inputs), each column on its own axes; the outlined bar counts the weights exactly 0",
+        );
+        ui.label(RichText::new("columns: layer 1 (from the inputs), layer 2, … · rows: the runs").weak());
+        ui.checkbox(&mut view.histograms.log_counts, "log").on_hover_text("Counts on a log scale: log₁₀(1 + count)");
+    });
+    let layers =
+        wb.screen.runs.first().and_then(|r| r.history.latest.as_ref()).map_or(0, |m| m.histograms.len());
+    let runs = wb.screen.runs.len();
+    if layers == 0 || runs == 0 {
+        return;
+    }
+    let axes: Vec<Axes> =
+        (0..layers).map(|l| Axes::shared(wb, Some(l), view.histograms.log_counts)).collect();
+    let rest = chrome.rest(ui);
+    let gap = 6.0;
+    let (w, h) = (
+        (rest.width() - gap * (layers - 1) as f32) / layers as f32,
+        (rest.height() - gap * (runs - 1) as f32) / runs as f32,
+    );
+    let cells: Vec<egui::Rect> = (0..runs * layers)
+        .map(|k| {
+            let (row, col) = ((k / layers) as f32, (k % layers) as f32);
+            egui::Rect::from_min_size(
+                rest.min + egui::vec2(col * (w + gap), row * (h + gap)),
+                egui::vec2(w.max(1.0), h.max(1.0)),
+            )
+        })
+        .collect();
+    chrome.panels(ui, &cells, |ui, k, chrome| {
+        let (i, l) = (k / layers, k % layers);
+        let run = &wb.screen.runs[i];
+        let zero = run.history.latest.as_ref().and_then(|m| m.layers.get(l)).map_or(0.0, |s| s.zero_frac);
+        let caption = format!("{} · layer {}: {:.0}% exactly 0", run.name, l + 1, 100.0 * zero);
+        let look = Look { index: k, first_column: l == 0, bottom_row: i + 1 == runs, caption: Some(caption) };
+        let size = [ui.available_width(), ui.available_height().max(16.0)];
+        let hist = run.history.latest.as_ref().and_then(|m| m.histograms.get(l));
+        histogram_plot(run, hist, &axes[l], colors[i], ui, look, size, chrome);
+    });
 }

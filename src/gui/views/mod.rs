@@ -52,6 +52,7 @@ pub fn view_ui(
         ViewKind::Error => error::error_ui(wb, view, chrome, ui, out),
         ViewKind::Accuracy => accuracy::accuracy_ui(wb, view, chrome, ui),
         ViewKind::Histograms => histograms::histograms_ui(wb, view, &mut textures.history, chrome, ui),
+        ViewKind::Layers => histograms::layers_ui(wb, view, chrome, ui),
         ViewKind::Sparsity => sparsity::sparsity_ui(wb, view, chrome, ui),
         ViewKind::Norms => norms::norms_ui(wb, chrome, ui),
         ViewKind::Importance => importance::importance_ui(wb, view, chrome, ui),

@@ -51,6 +51,9 @@ pub enum Command {
     Stop,
     /// At most this many epochs per second (`None`: as fast as possible).
     SpeedLimit(Option<f64>),
+    /// Train as fast as possible until every run has reached this epoch,
+    /// then pause (a restored session catching up with where it was).
+    TrainTo(usize),
     /// This many epochs more for the runs that reached their end (the same
     /// runs go on; the session's epochs grow).
     Extend(usize),

@@ -38,7 +38,7 @@ pub(super) struct Worker {
     /// Every evaluated epoch of the session, for exports.
     log: Option<MetricsLog>,
     state: TrainerState,
-    speed: Option<f64>,
+    pacing: Pacing,
     last_boundary: Instant,
     last_tick: Duration,
     boundary: Option<(BoundaryGrid, Array2<f32>)>,
@@ -46,8 +46,47 @@ pub(super) struct Worker {
     cores: usize,
     /// The last setup could not be built (the session before stays).
     build_failed: bool,
-    /// When the next epochs are due at a limited pace.
-    next_tick: Instant,
+}
+
+/// How fast the runs train: a limit counted by the clock from when it was
+/// set or training (re)started, so that a session of N epochs at N/20
+/// epochs a second takes 20 seconds even when a tick costs more than the
+/// time between two epochs; or as fast as possible up to an epoch (a
+/// restored session catching up).
+struct Pacing {
+    /// Epochs per second at most (`None`: as fast as possible).
+    speed: Option<f64>,
+    origin: Instant,
+    /// Epochs trained since `origin`.
+    done: usize,
+    /// Train as fast as possible until every run has reached this epoch, then pause.
+    target: Option<usize>,
+}
+
+impl Pacing {
+    fn restart(&mut self) {
+        self.origin = Instant::now();
+        self.done = 0;
+    }
+
+    /// The epochs a limited pace has due now (at least one, at most a tenth
+    /// of a second's worth at once, so that a stall is caught up smoothly).
+    fn due(&self, eps: f64) -> usize {
+        let by_clock = ((self.origin.elapsed().as_secs_f64() * eps).floor() as usize).saturating_add(1);
+        by_clock.saturating_sub(self.done).clamp(1, ((eps / 10.0) as usize).clamp(1, MAX_EPOCHS_PER_TICK))
+    }
+
+    /// When the next epoch is due.
+    fn next_tick(&self) -> Instant {
+        match self.speed {
+            Some(eps) if self.target.is_none() => {
+                let at = self.origin + Duration::from_secs_f64((self.done as f64 / eps).min(1e9));
+                // The slowest pace still trains an epoch a minute.
+                at.min(Instant::now() + Duration::from_secs_f64(MAX_TICK_WAIT_SECS))
+            }
+            _ => Instant::now(),
+        }
+    }
 }
 
 impl Worker {
@@ -65,14 +104,13 @@ impl Worker {
             session: None,
             log: None,
             state: TrainerState::Idle,
-            speed: None,
+            pacing: Pacing { speed: None, origin: Instant::now(), done: 0, target: None },
             last_boundary: long_ago,
             last_tick: Duration::ZERO,
             boundary: None,
             epochs_per_tick: 1,
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
             build_failed: false,
-            next_tick: Instant::now(),
         }
     }
 
@@ -91,7 +129,7 @@ impl Worker {
     pub(super) fn main_loop(mut self) {
         loop {
             let command = if self.state == TrainerState::Running {
-                let wait = self.next_tick.saturating_duration_since(Instant::now());
+                let wait = self.pacing.next_tick().saturating_duration_since(Instant::now());
                 match self.commands.recv_timeout(wait) {
                     Ok(c) => Some(c),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -120,16 +158,9 @@ impl Worker {
                 Err(TryRecvError::Disconnected) => return,
                 Err(TryRecvError::Empty) => {}
             }
-            let started = Instant::now();
             if !self.tick(false) {
                 return;
             }
-            self.next_tick = match self.speed {
-                Some(eps) if eps > 0.0 => {
-                    started + Duration::from_secs_f64((1.0 / eps).min(MAX_TICK_WAIT_SECS))
-                }
-                _ => Instant::now(),
-            };
         }
     }
 
@@ -152,6 +183,7 @@ impl Worker {
                     return self.set_state(self.state);
                 }
                 if self.session.as_ref().is_some_and(|s| s.runs.iter().any(|r| r.status.is_active())) {
+                    self.pacing.restart();
                     self.set_state(TrainerState::Running)
                 } else {
                     true
@@ -178,10 +210,21 @@ impl Worker {
                 self.restatus(|s| s.is_active(), RunStatus::Stopped) && self.set_state(TrainerState::Finished)
             }
             Command::SpeedLimit(s) => {
-                self.speed = s.filter(|v| v.is_finite() && *v > 0.0);
+                self.pacing.speed = s.filter(|v| v.is_finite() && *v > 0.0);
                 // A new pace counts from now, not from a tick planned at the old one.
-                self.next_tick = Instant::now();
+                self.pacing.restart();
                 true
+            }
+            Command::TrainTo(epoch) => {
+                let behind = self
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| s.runs.iter().any(|r| r.status.is_active() && r.epoch < epoch));
+                if !behind {
+                    return true;
+                }
+                self.pacing.target = Some(epoch);
+                self.set_state(TrainerState::Running)
             }
             Command::Extend(more) => {
                 let Some(session) = self.session.as_mut() else { return true };
@@ -283,10 +326,18 @@ impl Worker {
         let Some(session) = self.session.as_mut() else { return true };
         let started = Instant::now();
         let changes_before: Vec<usize> = session.runs.iter().map(|r| r.changes.len()).collect();
-        // Single steps and a speed limit go one epoch at a time; otherwise a
-        // tick trains several epochs of each run to keep the overhead small
-        // beside the work. Which epochs are evaluated does not depend on it.
-        let per_tick = if single || self.speed.is_some() { 1 } else { self.epochs_per_tick };
+        // A tick trains several epochs of each run to keep the overhead
+        // small beside the work: as many as the pace has due, or up to the
+        // target. Which epochs are evaluated does not depend on it.
+        let behind = |target: usize| {
+            session.runs.iter().filter(|r| r.status.is_active()).map(|r| target.saturating_sub(r.epoch)).max()
+        };
+        let per_tick = match (single, self.pacing.target, self.pacing.speed) {
+            (true, _, _) => 1,
+            (false, Some(target), _) => self.epochs_per_tick.min(behind(target).unwrap_or(1).max(1)),
+            (false, None, Some(eps)) => self.pacing.due(eps),
+            (false, None, None) => self.epochs_per_tick,
+        };
         let active = session.runs.iter().filter(|r| r.status.is_active()).count();
         let threads = if self.last_tick > PARALLEL_ABOVE { self.cores.min(active) } else { 1 };
         let mut metrics: Vec<(usize, Box<EpochMetrics>)> = Vec::new();
@@ -319,6 +370,11 @@ impl Worker {
                 ((TICK_TARGET.as_secs_f64() / per_epoch.max(1e-9)) as usize).clamp(1, MAX_EPOCHS_PER_TICK);
         }
         self.last_tick = took / per_tick as u32;
+        self.pacing.done += per_tick;
+        let reached = self
+            .pacing
+            .target
+            .is_some_and(|t| session.runs.iter().filter(|r| r.status.is_active()).all(|r| r.epoch >= t));
         let mut updates = Vec::new();
         // Scheduled changes made during the tick.
         for (i, run) in session.runs.iter().enumerate() {
@@ -344,7 +400,13 @@ impl Worker {
             return false;
         }
         if finished {
+            self.pacing.target = None;
             return self.set_state(TrainerState::Finished);
+        }
+        if reached {
+            // A restored session has caught up: it waits, paused, as it was left.
+            self.pacing.target = None;
+            return self.set_state(TrainerState::Paused);
         }
         true
     }
