@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    Builtin, ColumnRoles, DataError, Dataset, LoadProgress, MissingPolicy, Preparation, SyntheticSpec,
+    Builtin, ColumnRoles, Cross, DataError, Dataset, LoadProgress, MissingPolicy, Preparation, SyntheticSpec,
     TaskKind,
 };
 use crate::train::{NetworkSpec, RunSpec, TrainingSpec};
@@ -35,6 +35,11 @@ pub struct DataSpec {
     pub test: f64,
     pub missing: MissingPolicy,
     pub standardize: bool,
+    /// Feature crosses added as inputs, as TensorFlow Playground offers
+    /// them: `expand = ["square", "product", "sin"]` adds `x1²`, `x1·x2`,
+    /// `sin(x1)` for every feature (and pair); empty for none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expand: Vec<Cross>,
 }
 
 impl Default for DataSpec {
@@ -53,6 +58,7 @@ impl Default for DataSpec {
             test: p.test,
             missing: p.missing,
             standardize: p.standardize,
+            expand: p.expand,
         }
     }
 }
@@ -65,6 +71,7 @@ impl DataSpec {
             test: self.test,
             missing: self.missing,
             standardize: self.standardize,
+            expand: self.expand.clone(),
         }
     }
 

@@ -433,3 +433,65 @@ fn data_says_what_it_did_with_an_orange_table_and_a_name_column() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("rows:     26") && !text.contains("none: 14"), "{text}");
 }
+
+#[test]
+fn crosses_reach_the_weights_file_by_name_and_bad_ones_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.json");
+    let out = reglab(&[
+        "train",
+        "-q",
+        "--data",
+        "synthetic:xor,rows=200",
+        "--expand",
+        "product",
+        "--hidden",
+        "none",
+        "--epochs",
+        "5",
+        "--weights",
+        w.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
+    assert_eq!(got["features"], serde_json::json!(["x1", "x2", "x1·x2"]));
+    assert_eq!(got["runs"][0]["layers"][0]["weights"].as_array().unwrap().len(), 3);
+    for (args, needle) in [
+        (
+            vec!["train", "--data", "iris", "--expand", "cube"],
+            "expected one of square, product, sin, found 'cube'",
+        ),
+        (
+            vec!["train", "--data", "synthetic:irrelevant,rows=50,features=200", "--expand", "product"],
+            "200 features make 20100 input columns",
+        ),
+        (
+            vec!["data", "synthetic:irrelevant,rows=50,features=200", "--expand", "square,product"],
+            "more than the 10000",
+        ),
+    ] {
+        let out = reglab(&args);
+        no_panic(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: expected '{needle}' in: {}", stderr(&out));
+    }
+    // `none` takes a file's crosses away.
+    let config = dir.path().join("exp.toml");
+    std::fs::write(&config, "[data]\nexpand = [\"square\"]\n[data.synthetic]\nkind = \"xor\"\nrows = 100\n")
+        .unwrap();
+    let out = reglab(&[
+        "train",
+        "-q",
+        "--config",
+        config.to_str().unwrap(),
+        "--expand",
+        "none",
+        "--epochs",
+        "2",
+        "--weights",
+        w.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
+    assert_eq!(got["features"], serde_json::json!(["x1", "x2"]));
+}

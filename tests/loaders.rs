@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use proptest::prelude::*;
 use reglab::data::{
-    self, Builtin, ColumnKind, ColumnRoles, DataError, Dataset, LoadProgress, MissingPolicy, Preparation,
-    SyntheticKind, SyntheticSpec, TargetValues, TaskKind,
+    self, Builtin, ColumnKind, ColumnRoles, Cross, DataError, Dataset, LoadProgress, MissingPolicy,
+    Preparation, SyntheticKind, SyntheticSpec, TargetValues, TaskKind,
 };
 
 fn corpus(name: &str) -> PathBuf {
@@ -332,6 +332,66 @@ fn preparation_splits_reproducibly_and_stratified() {
     }
     let c = data::prepare(&ds, &prep, 8).unwrap();
     assert_ne!(a.x_train, c.x_train);
+}
+
+#[test]
+fn crosses_of_a_file_skip_twins_and_of_too_many_features_are_refused() {
+    // A one-hot text column and a number: the levels' squares, sines and
+    // product would only repeat columns.
+    let text = "colour,size,y\nred,1.5,1\nblue,2.5,0\nred,-1,1\ngreen,0.5,0\n";
+    let ds = data::load_bytes("shapes.csv", text.as_bytes(), &ColumnRoles::default()).unwrap();
+    let prep =
+        Preparation { expand: vec![Cross::Square, Cross::Product, Cross::Sin], ..Preparation::default() };
+    let p = data::prepare(&ds, &prep, 1).unwrap();
+    assert_eq!(
+        p.feature_names,
+        [
+            "colour=red",
+            "colour=blue",
+            "colour=green",
+            "size",
+            "size²",
+            "(colour=red)·size",
+            "(colour=blue)·size",
+            "(colour=green)·size",
+            "sin(size)"
+        ]
+    );
+    let left_out = &p.expansion.as_ref().unwrap().left_out;
+    assert_eq!(left_out.len(), 2, "{left_out:?}");
+    assert!(left_out[1].starts_with("(colour=red)·(colour=blue), (colour=red)·(colour=green), (colour=blue)·(colour=green): the same in every row"), "{left_out:?}");
+    // 200 features make 20 100 products: refused before anything is made.
+    let wide = SyntheticSpec {
+        kind: SyntheticKind::Irrelevant,
+        rows: 50,
+        features: 200,
+        ..SyntheticSpec::default()
+    };
+    let e = data::prepare(
+        &wide.generate(),
+        &Preparation { expand: vec![Cross::Product], ..Preparation::default() },
+        1,
+    )
+    .unwrap_err();
+    assert!(matches!(e, DataError::TooManyTerms { columns: 20_100, .. }), "{e}");
+}
+
+#[test]
+fn an_experiment_names_its_crosses_and_a_plain_one_stays_as_it_was() {
+    use reglab::experiment::Experiment;
+    let exp =
+        Experiment::from_toml("[data]\nbuiltin = \"iris\"\nexpand = [\"square\", \"products\", \"sin\"]\n")
+            .unwrap();
+    assert_eq!(exp.data.expand, [Cross::Square, Cross::Product, Cross::Sin]);
+    assert_eq!(exp.data.preparation().expand, exp.data.expand);
+    assert!(
+        exp.to_toml().unwrap().contains("expand = [\n    \"square\",\n    \"product\",\n    \"sin\",\n]")
+    );
+    let plain = Experiment::from_toml("[data]\nbuiltin = \"iris\"\n").unwrap();
+    assert!(plain.data.expand.is_empty());
+    assert!(!plain.to_toml().unwrap().contains("expand"));
+    let bad = Experiment::from_toml("[data]\nexpand = [\"cube\"]\n").unwrap_err().to_string();
+    assert!(bad.contains("cube") && bad.contains("square"), "{bad}");
 }
 
 #[test]
