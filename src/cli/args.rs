@@ -55,7 +55,7 @@ pub struct TrainArgs {
     pub config: Option<PathBuf>,
     /// Data: a CSV/TSV, LIBSVM or ARFF file (gzip too), a built-in set
     /// (iris, wine, breast-cancer, diabetes) or synthetic:KIND[,rows=N,noise=F,extra=K]
-    /// with KIND circle, xor, gaussian, spiral, moons, sparse-regression or irrelevant.
+    /// with KIND circle, xor, gaussian, spiral, moons, sparse-regression, irrelevant or crosses.
     #[arg(long, value_name = "SOURCE")]
     pub data: Option<String>,
     /// Target column (default: y, target, label or class, else the last column).
