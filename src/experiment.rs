@@ -428,7 +428,7 @@ impl Experiment {
 
 /// The ready-made experiments of `assets/presets/`, each a point of the
 /// chapter made visible: (file name, TOML text).
-pub const PRESETS: [(&str, &str); 7] = [
+pub const PRESETS: [(&str, &str); 8] = [
     (
         "1-l1-finds-the-relevant-inputs.toml",
         include_str!("../assets/presets/1-l1-finds-the-relevant-inputs.toml"),
@@ -445,6 +445,7 @@ pub const PRESETS: [(&str, &str); 7] = [
     ("5-dropout-and-l2.toml", include_str!("../assets/presets/5-dropout-and-l2.toml")),
     ("6-what-lambda-means.toml", include_str!("../assets/presets/6-what-lambda-means.toml")),
     ("7-why-l1-gives-zeros.toml", include_str!("../assets/presets/7-why-l1-gives-zeros.toml")),
+    ("8-l1-picks-the-true-terms.toml", include_str!("../assets/presets/8-l1-picks-the-true-terms.toml")),
 ];
 
 /// A preset by its position in [`PRESETS`].
