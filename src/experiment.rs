@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    Builtin, ColumnRoles, DataError, Dataset, LoadProgress, MissingPolicy, Preparation, SyntheticSpec,
+    Builtin, ColumnRoles, Cross, DataError, Dataset, LoadProgress, MissingPolicy, Preparation, SyntheticSpec,
     TaskKind,
 };
 use crate::train::{NetworkSpec, RunSpec, TrainingSpec};
@@ -43,6 +43,11 @@ pub struct DataSpec {
     pub test: f64,
     pub missing: MissingPolicy,
     pub standardize: bool,
+    /// Feature crosses added as inputs, as TensorFlow Playground offers
+    /// them: `expand = ["square", "product", "sin"]` adds `x1²`, `x1·x2`,
+    /// `sin(x1)` for every feature (and pair); empty for none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expand: Vec<Cross>,
 }
 
 impl Default for DataSpec {
@@ -63,6 +68,7 @@ impl Default for DataSpec {
             test: p.test,
             missing: p.missing,
             standardize: p.standardize,
+            expand: p.expand,
         }
     }
 }
@@ -75,6 +81,7 @@ impl DataSpec {
             test: self.test,
             missing: self.missing,
             standardize: self.standardize,
+            expand: self.expand.clone(),
         }
     }
 
@@ -448,7 +455,7 @@ impl Experiment {
 
 /// The ready-made experiments of `assets/presets/`, each a point of the
 /// chapter made visible: (file name, TOML text).
-pub const PRESETS: [(&str, &str); 7] = [
+pub const PRESETS: [(&str, &str); 8] = [
     (
         "1-l1-finds-the-relevant-inputs.toml",
         include_str!("../assets/presets/1-l1-finds-the-relevant-inputs.toml"),
@@ -465,6 +472,7 @@ pub const PRESETS: [(&str, &str); 7] = [
     ("5-dropout-and-l2.toml", include_str!("../assets/presets/5-dropout-and-l2.toml")),
     ("6-what-lambda-means.toml", include_str!("../assets/presets/6-what-lambda-means.toml")),
     ("7-why-l1-gives-zeros.toml", include_str!("../assets/presets/7-why-l1-gives-zeros.toml")),
+    ("8-l1-picks-the-true-terms.toml", include_str!("../assets/presets/8-l1-picks-the-true-terms.toml")),
 ];
 
 /// A preset by its position in [`PRESETS`].

@@ -433,3 +433,109 @@ fn data_says_what_it_did_with_an_orange_table_and_a_name_column() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("rows:     26") && !text.contains("none: 14"), "{text}");
 }
+
+#[test]
+fn data_shows_the_inputs_crosses_make_and_how() {
+    let out = reglab(&[
+        "data",
+        "synthetic:crosses,extra=1,noise=0.5",
+        "--expand",
+        "square,product,sin",
+        "--head",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "expand:   square, product, sin: 12 input column(s) from 3 feature(s)",
+        "    4  x1²          x1 squared\n",
+        "    7  x1·x2        x1 times x2  ← a term of the target\n",
+        "   11  sin(x2)      the sine of x2 (its value taken as radians)  ← a term of the target\n",
+        "signal:   the target is made of x1·x2, sin(x2); the other 10 input(s) carry no signal of their own",
+        "  x1\tx2\tnoise1\tx1²\tx2²\tnoise1²\tx1·x2\tx1·noise1\tx2·noise1\tsin(x1)\tsin(x2)\tsin(noise1) | y\n",
+    ] {
+        assert!(text.contains(needle), "expected '{needle}' in:\n{text}");
+    }
+    // The first row's terms are those of its values.
+    let row: Vec<f64> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("first rows:"))
+        .nth(2)
+        .unwrap()
+        .split(" | ")
+        .next()
+        .unwrap()
+        .split('\t')
+        .map(|v| v.trim().parse().unwrap())
+        .collect();
+    let (a, b) = (row[0], row[1]);
+    for (k, want) in [(3, a * a), (6, a * b), (10, b.sin())] {
+        assert!((row[k] - want).abs() < 1e-5 * (1.0 + want.abs()), "column {k}: {} vs {want}", row[k]);
+    }
+    // Without --expand, nothing about crosses.
+    let out = reglab(&["data", "synthetic:crosses"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("expand:") && text.contains("  x1\tx2 | y\n"), "{text}");
+}
+
+#[test]
+fn crosses_reach_the_weights_file_by_name_and_bad_ones_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.json");
+    let out = reglab(&[
+        "train",
+        "-q",
+        "--data",
+        "synthetic:xor,rows=200",
+        "--expand",
+        "product",
+        "--hidden",
+        "none",
+        "--epochs",
+        "5",
+        "--weights",
+        w.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
+    assert_eq!(got["features"], serde_json::json!(["x1", "x2", "x1·x2"]));
+    assert_eq!(got["runs"][0]["layers"][0]["weights"].as_array().unwrap().len(), 3);
+    for (args, needle) in [
+        (
+            vec!["train", "--data", "iris", "--expand", "cube"],
+            "expected one of square, product, sin, found 'cube'",
+        ),
+        (
+            vec!["train", "--data", "synthetic:irrelevant,rows=50,features=200", "--expand", "product"],
+            "200 features make 20100 input columns",
+        ),
+        (
+            vec!["data", "synthetic:irrelevant,rows=50,features=200", "--expand", "square,product"],
+            "more than the 10000",
+        ),
+    ] {
+        let out = reglab(&args);
+        no_panic(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: expected '{needle}' in: {}", stderr(&out));
+    }
+    // `none` takes a file's crosses away.
+    let config = dir.path().join("exp.toml");
+    std::fs::write(&config, "[data]\nexpand = [\"square\"]\n[data.synthetic]\nkind = \"xor\"\nrows = 100\n")
+        .unwrap();
+    let out = reglab(&[
+        "train",
+        "-q",
+        "--config",
+        config.to_str().unwrap(),
+        "--expand",
+        "none",
+        "--epochs",
+        "2",
+        "--weights",
+        w.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
+    assert_eq!(got["features"], serde_json::json!(["x1", "x2"]));
+}

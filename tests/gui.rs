@@ -718,7 +718,7 @@ fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
     use reglab::experiment::{ViewKind, preset};
     for (w, h) in [(1280.0, 720.0), (1920.0, 1080.0)] {
         let mut harness = rendering(w, h, quick_settings(20), |app| app.wb.load_current());
-        for k in [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)] {
+        for k in std::iter::once(None).chain((0..reglab::experiment::PRESETS.len()).map(Some)) {
             let (name, keys) = match k {
                 None => ("default".to_string(), reglab::experiment::default_experiment().views),
                 Some(k) => {
@@ -732,6 +732,7 @@ fn every_preset_shows_its_key_views_whole_at_projector_sizes() {
                             egui::Key::Num5,
                             egui::Key::Num6,
                             egui::Key::Num7,
+                            egui::Key::Num8,
                         ][k],
                     );
                     let first = exp.runs[0].name.clone();
@@ -1093,7 +1094,7 @@ fn a_monkey_cannot_break_the_window() {
                 let app = harness.state_mut();
                 let runs = app.wb.settings.experiment.runs.len();
                 let action = match rng.random_range(0..14) {
-                    0 => Action::Preset(rng.random_range(0..7)),
+                    0 => Action::Preset(rng.random_range(0..reglab::experiment::PRESETS.len())),
                     1 => Action::AddRun,
                     2 => Action::RemoveRun(rng.random_range(0..runs.max(1))),
                     3 => Action::DuplicateRun(rng.random_range(0..runs.max(1))),

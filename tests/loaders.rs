@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use proptest::prelude::*;
 use reglab::data::{
-    self, Builtin, ColumnKind, ColumnRoles, DataError, Dataset, LoadProgress, MissingPolicy, Preparation,
-    SyntheticKind, SyntheticSpec, TargetValues, TaskKind,
+    self, Builtin, ColumnKind, ColumnRoles, Cross, DataError, Dataset, LoadProgress, MissingPolicy,
+    Preparation, SyntheticKind, SyntheticSpec, TargetValues, TaskKind,
 };
 
 fn corpus(name: &str) -> PathBuf {
@@ -290,13 +290,20 @@ fn generators_are_seeded_balanced_and_mark_noise() {
             kind.id()
         );
         assert!(a.features.iter().all(|v| v.is_finite()));
-        if kind != SyntheticKind::SparseRegression {
-            let counts = a.class_counts(a.infer_task()).unwrap();
-            assert_eq!(counts.len(), 2);
-            assert!(counts.iter().all(|(_, n)| *n == 150), "{}: {counts:?}", kind.id());
-        } else {
-            assert_eq!(a.infer_task(), TaskKind::Regression);
-            assert_eq!(inf.iter().filter(|i| **i).count(), spec.informative);
+        match kind {
+            SyntheticKind::SparseRegression => {
+                assert_eq!(a.infer_task(), TaskKind::Regression);
+                assert_eq!(inf.iter().filter(|i| **i).count(), spec.informative);
+            }
+            SyntheticKind::Crosses => {
+                assert_eq!(a.infer_task(), TaskKind::Regression);
+                assert_eq!(inf, [true, true, false, false, false]);
+            }
+            _ => {
+                let counts = a.class_counts(a.infer_task()).unwrap();
+                assert_eq!(counts.len(), 2);
+                assert!(counts.iter().all(|(_, n)| *n == 150), "{}: {counts:?}", kind.id());
+            }
         }
     }
     // Planar sets separate: with no noise, the circle's classes sit at different radii.
@@ -332,6 +339,177 @@ fn preparation_splits_reproducibly_and_stratified() {
     }
     let c = data::prepare(&ds, &prep, 8).unwrap();
     assert_ne!(a.x_train, c.x_train);
+}
+
+#[test]
+fn the_crossed_set_is_its_formula_plus_noise_on_the_plane() {
+    let spec =
+        SyntheticSpec { kind: SyntheticKind::Crosses, rows: 2000, noise: 0.5, ..SyntheticSpec::default() };
+    let ds = spec.generate();
+    let TargetValues::Numeric(y) = &ds.target else { panic!("a regression") };
+    assert!(ds.features.iter().all(|v| (-5.0..=5.0).contains(v)));
+    // What is left after the formula is the noise: mean 0, standard deviation 0.5.
+    let rest: Vec<f64> = (0..ds.rows())
+        .map(|r| {
+            let (a, b) = (ds.features[[r, 0]] as f64, ds.features[[r, 1]] as f64);
+            y[r] - (0.25 * a * b - 2.0 * b.sin())
+        })
+        .collect();
+    let mean = rest.iter().sum::<f64>() / rest.len() as f64;
+    let sd = (rest.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / rest.len() as f64).sqrt();
+    assert!(mean.abs() < 0.04 && (sd - 0.5).abs() < 0.03, "mean {mean}, sd {sd}");
+    assert_eq!(ds.target_terms.as_deref(), Some(&["x1·x2".to_string(), "sin(x2)".to_string()][..]));
+    assert!(ds.notes[0].contains("y = 0.25·x1·x2 − 2·sin(x2) + 0.5·ε"), "{:?}", ds.notes);
+}
+
+#[test]
+fn crosses_are_made_from_raw_values_then_standardised_on_the_training_rows() {
+    let spec =
+        SyntheticSpec { kind: SyntheticKind::Crosses, rows: 400, extra: 1, ..SyntheticSpec::default() };
+    let ds = spec.generate();
+    let plain = Preparation { validation: 0.25, ..Preparation::default() };
+    let crossed = Preparation { expand: vec![Cross::Sin, Cross::Product, Cross::Square], ..plain.clone() };
+    let base = data::prepare(&ds, &plain, 3).unwrap();
+    let p = data::prepare(&ds, &crossed, 3).unwrap();
+    assert_eq!(
+        p.feature_names,
+        [
+            "x1",
+            "x2",
+            "noise1",
+            "x1²",
+            "x2²",
+            "noise1²",
+            "x1·x2",
+            "x1·noise1",
+            "x2·noise1",
+            "sin(x1)",
+            "sin(x2)",
+            "sin(noise1)"
+        ]
+    );
+    // The same split and the same features; the terms come after them.
+    assert_eq!(p.x_train.slice(ndarray::s![.., ..3]), base.x_train);
+    assert_eq!(p.x_val.slice(ndarray::s![.., ..3]), base.x_val);
+    assert_eq!((p.train_rows(), p.val_rows(), p.inputs()), (300, 100, 12));
+    // Every input standardised with the training rows' statistics.
+    for (k, col) in p.x_train.columns().into_iter().enumerate() {
+        let mean = col.mean().unwrap();
+        let sd = col.std(0.0);
+        assert!(mean.abs() < 1e-4 && (sd - 1.0).abs() < 1e-4, "{}: mean {mean}, sd {sd}", p.feature_names[k]);
+    }
+    // Undone, each term is the term of the raw values (not of standardised ones).
+    let (bs, ps) = (base.scaler.as_ref().unwrap(), p.scaler.as_ref().unwrap());
+    let raw = |x: &ndarray::Array2<f32>, s: &data::Scaler, r: usize, k: usize| {
+        x[[r, k]] as f64 * s.std[k] as f64 + s.mean[k] as f64
+    };
+    for (x, bx) in [(&p.x_train, &base.x_train), (&p.x_val, &base.x_val)] {
+        for r in 0..x.nrows() {
+            let (a, b) = (raw(bx, bs, r, 0), raw(bx, bs, r, 1));
+            for (k, want) in [(3, a * a), (4, b * b), (6, a * b), (9, a.sin()), (10, b.sin())] {
+                let got = raw(x, ps, r, k);
+                assert!(
+                    (got - want).abs() < 1e-4 * (1.0 + want.abs()),
+                    "row {r}, {}: {got} vs {want}",
+                    p.feature_names[k]
+                );
+            }
+        }
+    }
+    // The target's two terms are the informative inputs; the rest is shaded as noise.
+    let marked: Vec<&str> = p
+        .feature_names
+        .iter()
+        .zip(p.informative.as_ref().unwrap())
+        .filter(|(_, i)| **i)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(marked, ["x1·x2", "sin(x2)"]);
+    assert_eq!(p.expansion.as_ref().map(|e| e.inputs()), Some(12));
+    // Unscaled, a term is exactly the float32 of the raw term.
+    let off = data::prepare(&ds, &Preparation { standardize: false, ..crossed }, 3).unwrap();
+    for row in off.x_train.rows() {
+        assert_eq!(row[6], (row[0] as f64 * row[1] as f64) as f32);
+        assert_eq!(row[10], (row[1] as f64).sin() as f32);
+    }
+}
+
+#[test]
+fn the_playground_sets_know_the_terms_of_their_class() {
+    let marked = |kind: SyntheticKind, expand: Vec<Cross>| -> Vec<String> {
+        let ds = SyntheticSpec { kind, extra: 1, ..SyntheticSpec::default() }.generate();
+        let p = data::prepare(&ds, &Preparation { expand, ..Preparation::default() }, 1).unwrap();
+        let inf = p.informative.unwrap();
+        p.feature_names.into_iter().zip(inf).filter(|(_, i)| *i).map(|(n, _)| n).collect()
+    };
+    assert_eq!(marked(SyntheticKind::Circle, Cross::ALL.to_vec()), ["x1²", "x2²"]);
+    assert_eq!(marked(SyntheticKind::Xor, vec![Cross::Product]), ["x1·x2"]);
+    assert_eq!(marked(SyntheticKind::Gaussian, Cross::ALL.to_vec()), ["x1", "x2"]);
+    // Without their terms among the inputs, the features are marked as before.
+    assert_eq!(marked(SyntheticKind::Circle, vec![]), ["x1", "x2"]);
+    assert_eq!(marked(SyntheticKind::Circle, vec![Cross::Sin]), ["x1", "x2", "sin(x1)", "sin(x2)"]);
+    // Spirals and moons name no terms: a term is signal when made of signal.
+    assert_eq!(marked(SyntheticKind::Spiral, vec![Cross::Product]), ["x1", "x2", "x1·x2"]);
+}
+
+#[test]
+fn crosses_of_a_file_skip_twins_and_of_too_many_features_are_refused() {
+    // A one-hot text column and a number: the levels' squares, sines and
+    // product would only repeat columns.
+    let text = "colour,size,y\nred,1.5,1\nblue,2.5,0\nred,-1,1\ngreen,0.5,0\n";
+    let ds = data::load_bytes("shapes.csv", text.as_bytes(), &ColumnRoles::default()).unwrap();
+    let prep =
+        Preparation { expand: vec![Cross::Square, Cross::Product, Cross::Sin], ..Preparation::default() };
+    let p = data::prepare(&ds, &prep, 1).unwrap();
+    assert_eq!(
+        p.feature_names,
+        [
+            "colour=red",
+            "colour=blue",
+            "colour=green",
+            "size",
+            "size²",
+            "(colour=red)·size",
+            "(colour=blue)·size",
+            "(colour=green)·size",
+            "sin(size)"
+        ]
+    );
+    let left_out = &p.expansion.as_ref().unwrap().left_out;
+    assert_eq!(left_out.len(), 2, "{left_out:?}");
+    assert!(left_out[1].starts_with("(colour=red)·(colour=blue), (colour=red)·(colour=green), (colour=blue)·(colour=green): the same in every row"), "{left_out:?}");
+    // 200 features make 20 100 products: refused before anything is made.
+    let wide = SyntheticSpec {
+        kind: SyntheticKind::Irrelevant,
+        rows: 50,
+        features: 200,
+        ..SyntheticSpec::default()
+    };
+    let e = data::prepare(
+        &wide.generate(),
+        &Preparation { expand: vec![Cross::Product], ..Preparation::default() },
+        1,
+    )
+    .unwrap_err();
+    assert!(matches!(e, DataError::TooManyTerms { columns: 20_100, .. }), "{e}");
+}
+
+#[test]
+fn an_experiment_names_its_crosses_and_a_plain_one_stays_as_it_was() {
+    use reglab::experiment::Experiment;
+    let exp =
+        Experiment::from_toml("[data]\nbuiltin = \"iris\"\nexpand = [\"square\", \"products\", \"sin\"]\n")
+            .unwrap();
+    assert_eq!(exp.data.expand, [Cross::Square, Cross::Product, Cross::Sin]);
+    assert_eq!(exp.data.preparation().expand, exp.data.expand);
+    assert!(
+        exp.to_toml().unwrap().contains("expand = [\n    \"square\",\n    \"product\",\n    \"sin\",\n]")
+    );
+    let plain = Experiment::from_toml("[data]\nbuiltin = \"iris\"\n").unwrap();
+    assert!(plain.data.expand.is_empty());
+    assert!(!plain.to_toml().unwrap().contains("expand"));
+    let bad = Experiment::from_toml("[data]\nexpand = [\"cube\"]\n").unwrap_err().to_string();
+    assert!(bad.contains("cube") && bad.contains("square"), "{bad}");
 }
 
 #[test]

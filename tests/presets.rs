@@ -220,3 +220,80 @@ fn preset_6_the_same_lambda_means_three_strengths_for_every_seed() {
         assert!((ratio - 32.0).abs() < 1e-6 * 32.0, "{ratio}");
     }
 }
+
+#[test]
+fn preset_8_l1_keeps_exactly_the_two_true_terms_for_every_seed() {
+    let file = "8-l1-picks-the-true-terms.toml";
+    let exp = reglab::experiment::Experiment::load(&preset(file)).unwrap();
+    let lambda = exp.runs[0].lambda;
+    let ds = exp.data.load(None).unwrap();
+    let names = [
+        "x1",
+        "x2",
+        "noise1",
+        "x1²",
+        "x2²",
+        "noise1²",
+        "x1·x2",
+        "x1·noise1",
+        "x2·noise1",
+        "sin(x1)",
+        "sin(x2)",
+        "sin(noise1)",
+    ];
+    let truth = ["x1·x2", "sin(x2)"];
+    for seed in 1..=5 {
+        let t = train_seeded(file, seed);
+        assert_eq!(t.weights["features"], serde_json::json!(names), "weights.json names the inputs");
+        let p = reglab::data::prepare(&ds, &exp.data.preparation(), seed).unwrap();
+        assert_eq!(p.feature_names, names);
+        // What the importance view and the network shade as noise: all but the two.
+        let signal: Vec<&str> =
+            names.iter().zip(p.informative.as_ref().unwrap()).filter(|(_, i)| **i).map(|(n, _)| *n).collect();
+        assert_eq!(signal, truth);
+        // L1: every other term's weight exactly 0, the two true ones kept with the formula's signs.
+        let l1: Vec<f64> = t.first_layer("L1").iter().map(|row| row[0]).collect();
+        for (n, w) in names.iter().zip(&l1) {
+            if !truth.contains(n) {
+                assert_eq!(*w, 0.0, "seed {seed}: L1 keeps {n} = {w}");
+            }
+        }
+        assert!(l1[6] > 1.0 && l1[10] < -0.8, "seed {seed}: x1·x2 {}, sin(x2) {}", l1[6], l1[10]);
+        assert_eq!(t.last("L1", "zero_frac"), 10.0 / 12.0, "seed {seed}");
+        // With margin: at L1's weights, the data error's slope along every
+        // zeroed term is well inside the ±λ that keeps it at 0 (a slope
+        // near λ would mean a zero that another seed could lose).
+        let runs = t.weights["runs"].as_array().unwrap();
+        let bias = runs.iter().find(|r| r["name"] == "L1").unwrap()["layers"][0]["bias"][0].as_f64().unwrap();
+        let n = p.train_rows() as f64;
+        let residual: Vec<f64> = p
+            .x_train
+            .rows()
+            .into_iter()
+            .zip(p.y_train.column(0))
+            .map(|(x, y)| x.iter().zip(&l1).map(|(a, w)| *a as f64 * w).sum::<f64>() + bias - *y as f64)
+            .collect();
+        let slope: Vec<f64> = p
+            .x_train
+            .columns()
+            .into_iter()
+            .map(|c| c.iter().zip(&residual).map(|(a, r)| *a as f64 * r).sum::<f64>() / n)
+            .collect();
+        // And at the lasso's solution: along each kept term the slope balances λ.
+        assert!((slope[6] + lambda).abs() < 0.05 * lambda, "seed {seed}: x1·x2's slope {}", slope[6]);
+        assert!((slope[10] - lambda).abs() < 0.05 * lambda, "seed {seed}: sin(x2)'s slope {}", slope[10]);
+        for (k, name) in names.iter().enumerate() {
+            if !truth.contains(name) {
+                assert!(
+                    slope[k].abs() < 0.5 * lambda,
+                    "seed {seed}: {name}'s slope {} against λ {lambda}",
+                    slope[k]
+                );
+            }
+        }
+        // L2 keeps every input, none exactly 0.
+        let l2: Vec<f64> = t.first_layer("L2").iter().map(|row| row[0]).collect();
+        assert!(l2.iter().all(|w| *w != 0.0), "seed {seed}: L2 {l2:?}");
+        assert_eq!(t.last("L2", "zero_frac"), 0.0);
+    }
+}

@@ -34,6 +34,14 @@ pub struct SweepArgs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hidden(pub Vec<usize>);
 
+/// Feature crosses as given on the command line (`none` for none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expand(pub Vec<data::Cross>);
+
+fn parse_expand(text: &str) -> Result<Expand, String> {
+    data::parse_crosses(text).map(Expand).map_err(|e| e.to_string())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OnOff {
     On,
@@ -47,7 +55,7 @@ pub struct TrainArgs {
     pub config: Option<PathBuf>,
     /// Data: a CSV/TSV, LIBSVM or ARFF file (gzip too), a built-in set
     /// (iris, wine, breast-cancer, diabetes) or synthetic:KIND[,rows=N,noise=F,extra=K]
-    /// with KIND circle, xor, gaussian, spiral, moons, sparse-regression or irrelevant.
+    /// with KIND circle, xor, gaussian, spiral, moons, sparse-regression, irrelevant or crosses.
     #[arg(long, value_name = "SOURCE")]
     pub data: Option<String>,
     /// Target column (default: y, target, label or class, else the last column).
@@ -123,6 +131,10 @@ pub struct TrainArgs {
     /// Rows with missing values: drop them, or fill with the training mean.
     #[arg(long, value_name = "drop|fill-mean")]
     pub missing: Option<MissingPolicy>,
+    /// Feature crosses added as inputs, comma-separated: square (x1²),
+    /// product (x1·x2, every pair), sin (sin(x1)); or none.
+    #[arg(long, value_name = "square,product,sin", value_parser = parse_expand)]
+    pub expand: Option<Expand>,
     /// Threshold of the small-weight sparsity |w| < ε.
     #[arg(long, allow_negative_numbers = true)]
     pub epsilon: Option<f64>,
@@ -168,6 +180,9 @@ pub struct DataArgs {
     /// Rows to show.
     #[arg(long, default_value_t = 5)]
     pub head: usize,
+    /// Show the inputs feature crosses make: square, product, sin (comma-separated).
+    #[arg(long, value_name = "square,product,sin", value_parser = parse_expand)]
+    pub expand: Option<Expand>,
 }
 
 /// Builds the experiment from a config file and the flags given.
@@ -214,6 +229,9 @@ fn data_from_args(a: &TrainArgs, exp: &mut Experiment) -> Result<(), CliError> {
     }
     if let Some(m) = a.missing {
         d.missing = m;
+    }
+    if let Some(e) = &a.expand {
+        d.expand = e.0.clone();
     }
     Ok(())
 }
@@ -320,9 +338,18 @@ pub fn session_from_experiment(exp: &Experiment) -> Result<Session, CliError> {
 /// The session of an experiment on data already loaded, with `seed` for the
 /// split, the initial weights and the batch order.
 pub(super) fn session_with_seed(exp: &Experiment, ds: &Dataset, seed: u64) -> Result<Session, CliError> {
-    let prepared = data::prepare(ds, &exp.data.preparation(), seed)?;
+    let prepared = data::prepare(ds, &exp.data.preparation(), seed).map_err(crosses_error)?;
     let mut session =
         Session::new(Arc::new(prepared), exp.network.clone(), exp.training.clone(), exp.runs.clone(), seed)?;
     session.schedule(&exp.changes).map_err(SessionError::from)?;
     Ok(session)
+}
+
+/// Feature crosses that would make too many inputs for the data are a
+/// setting that cannot be used, like a network too large for memory.
+pub(super) fn crosses_error(e: data::DataError) -> CliError {
+    match e {
+        data::DataError::TooManyTerms { .. } => usage(e),
+        e => e.into(),
+    }
 }

@@ -4,7 +4,7 @@ use super::args::DataArgs;
 use anyhow::anyhow;
 
 use super::{CliError, failure, usage};
-use crate::data::{self, ColumnKind, Dataset, TargetValues};
+use crate::data::{self, ColumnKind, Dataset, Expansion, TargetValues};
 
 /// `reglab data FILE`.
 pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
@@ -15,12 +15,18 @@ pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
     spec.sheet = a.sheet.clone();
     spec.na = a.na.clone().unwrap_or_default();
     let ds = spec.load(None).map_err(failure)?;
-    print!("{}", describe_dataset(&ds, a.head));
+    let crosses = a.expand.as_ref().map_or(&[][..], |e| &e.0[..]);
+    let expansion = (!crosses.is_empty())
+        .then(|| Expansion::plan(&ds, crosses))
+        .transpose()
+        .map_err(super::args::crosses_error)?;
+    print!("{}", describe_dataset(&ds, expansion.as_ref(), a.head));
     Ok(())
 }
 
-/// What reglab understood of a dataset, as text.
-pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
+/// What reglab understood of a dataset, as text; with the inputs feature
+/// crosses make of it when `expansion` is given.
+pub fn describe_dataset(ds: &Dataset, expansion: Option<&Expansion>, head: usize) -> String {
     use std::fmt::Write as _;
     let mut o = String::new();
     let source = ds.source.as_ref().map_or_else(|| ds.name.clone(), |p| p.display().to_string());
@@ -39,6 +45,9 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
     columns_text(ds, &mut o);
     for note in &ds.notes {
         let _ = writeln!(o, "note:     {note}");
+    }
+    if let Some(e) = expansion {
+        expansion_text(e, &mut o);
     }
     let task = ds.infer_task();
     let how = if ds.task_hint.is_some() { "as the file declares" } else { "inferred" };
@@ -75,13 +84,26 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
     if ds.dropped_rows > 0 {
         let _ = writeln!(o, "          {} row(s) left out because their target is missing", ds.dropped_rows);
     }
-    if let Some(inf) = &ds.informative {
-        let noise: Vec<&str> =
-            inf.iter().zip(&ds.feature_names).filter(|(i, _)| !**i).map(|(_, n)| n.as_str()).collect();
-        if !noise.is_empty() {
+    let (names, informative) = match expansion {
+        Some(e) => (&e.names, &e.informative),
+        None => (&ds.feature_names, &ds.informative),
+    };
+    if let Some(inf) = informative {
+        let noise: Vec<&str> = inf.iter().zip(names).filter(|(i, _)| !**i).map(|(_, n)| n.as_str()).collect();
+        let signal: Vec<&str> = inf.iter().zip(names).filter(|(i, _)| **i).map(|(_, n)| n.as_str()).collect();
+        if expansion.is_some_and(|e| e.marks_target_terms) {
             let _ = writeln!(
                 o,
-                "noise:    {} feature(s) known to carry no signal: {}",
+                "signal:   the target is made of {}; the other {} input(s) carry no signal of their own: {}",
+                signal.join(", "),
+                noise.len(),
+                noise.join(", ")
+            );
+        } else if !noise.is_empty() {
+            let what = if expansion.is_some() { "input(s)" } else { "feature(s)" };
+            let _ = writeln!(
+                o,
+                "noise:    {} {what} known to carry no signal: {}",
                 noise.len(),
                 noise.join(", ")
             );
@@ -90,9 +112,13 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
     let shown = head.min(ds.rows());
     if shown > 0 {
         let _ = writeln!(o, "first rows:");
-        let cols = ds.feature_count().min(12);
-        let more = if ds.feature_count() > cols { "\t…" } else { "" };
-        let names: Vec<&str> = ds.feature_names[..cols].iter().map(String::as_str).collect();
+        let x = match expansion {
+            Some(e) => e.apply(&ds.features.slice(ndarray::s![..shown, ..]).to_owned()),
+            None => ds.features.slice(ndarray::s![..shown, ..]).to_owned(),
+        };
+        let cols = x.ncols().min(12);
+        let more = if x.ncols() > cols { "\t…" } else { "" };
+        let names: Vec<&str> = names[..cols].iter().map(String::as_str).collect();
         let label = |r: Option<usize>| match (&ds.row_labels, r) {
             (None, _) => String::new(),
             (Some(l), None) => format!("[{}]\t", l.column),
@@ -100,7 +126,7 @@ pub fn describe_dataset(ds: &Dataset, head: usize) -> String {
         };
         let _ = writeln!(o, "  {}{}{more} | {}", label(None), names.join("\t"), ds.target_name);
         for r in 0..shown {
-            let row: Vec<String> = ds.features.row(r).iter().take(cols).map(|v| format!("{v}")).collect();
+            let row: Vec<String> = x.row(r).iter().take(cols).map(|v| format!("{v}")).collect();
             let _ = writeln!(o, "  {}{}{more} | {}", label(Some(r)), row.join("\t"), ds.target_text(r));
         }
     }
@@ -130,5 +156,31 @@ fn columns_text(ds: &Dataset, o: &mut String) {
         };
         let _ =
             writeln!(o, "  {:>3}  {:<width$}  {:<8} {kind}{one_hot}{missing}", i + 1, c.name, c.role.name());
+    }
+}
+
+/// The inputs feature crosses make, one line each with how it is made,
+/// and the terms left out.
+fn expansion_text(e: &Expansion, o: &mut String) {
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        o,
+        "expand:   {}: {} input column(s) from {} feature(s), made from their values as read; \
+         standardised like any feature when trained",
+        data::crosses_text(&e.crosses),
+        e.inputs(),
+        e.features.len()
+    );
+    let width = e.names.iter().map(|n| n.chars().count()).max().unwrap_or(4).clamp(4, 32);
+    for (i, (term, name)) in e.terms.iter().zip(&e.names).enumerate() {
+        let mark = match e.informative.as_ref().map(|inf| inf[i]) {
+            Some(true) if e.marks_target_terms => "  ← a term of the target",
+            Some(false) if !e.marks_target_terms => "  (noise)",
+            _ => "",
+        };
+        let _ = writeln!(o, "  {:>3}  {name:<width$}  {}{mark}", i + 1, term.how(&e.features));
+    }
+    for l in &e.left_out {
+        let _ = writeln!(o, "          {l}");
     }
 }

@@ -74,6 +74,10 @@ pub enum DataError {
     TooLarge { path: String, what: String, limit: String },
     #[error("{path}: line {line} is longer than {limit} without a line break: is this a text table?")]
     LineTooLong { path: String, line: u64, limit: String },
+    #[error(
+        "{what}: feature crosses ({crosses}) of {features} features make {columns} input columns, more than the {max} reglab makes for {rows} rows; expand without products, or with fewer features"
+    )]
+    TooManyTerms { what: String, crosses: String, features: usize, columns: usize, rows: usize, max: usize },
     #[error("{path}: loading was cancelled")]
     Cancelled { path: String },
     #[error("{0}")]

@@ -262,6 +262,7 @@ impl TableBuilder {
             target_name: self.specs[self.plan.target].name.clone(),
             target,
             informative: None,
+            target_terms: None,
             columns,
             dropped_rows: dropped,
             notes: std::mem::take(&mut self.notes),

@@ -4,6 +4,7 @@
 mod arff;
 pub mod builtin;
 mod cells;
+mod crosses;
 mod csv_loader;
 mod error;
 mod finish;
@@ -26,6 +27,7 @@ use ndarray::Array2;
 pub use arff::read_arff;
 pub use builtin::Builtin;
 pub use cells::{ALWAYS_MISSING, MISSING_TOKENS, is_missing};
+pub use crosses::{Cross, Expansion, MAX_INPUTS, Term, crosses_text, parse_crosses};
 pub use csv_loader::{csv_field, parse_csv, read_csv};
 pub use error::{DataError, QUOTE_CHARS, clip};
 pub use finish::is_identifier;
@@ -126,6 +128,11 @@ pub struct Dataset {
     /// Which features carry signal: known for generated sets; `false` marks
     /// a feature known to be pure noise.
     pub informative: Option<Vec<bool>>,
+    /// The terms the target is made of, by their names as feature crosses
+    /// write them (`x1·x2`, `sin(x2)`), when known (a generated set's
+    /// formula). When all of them are among the input columns, exactly
+    /// they are marked informative: a linear model needs no other.
+    pub target_terms: Option<Vec<String>>,
     /// The source's columns, before one-hot encoding.
     pub columns: Vec<ColumnInfo>,
     /// Rows left out because their target was missing.
@@ -192,6 +199,7 @@ impl Dataset {
             target_name,
             target,
             informative,
+            target_terms: None,
             columns,
             dropped_rows: 0,
             notes: Vec::new(),

@@ -1,5 +1,6 @@
 //! From a dataset to training, validation and test matrices: missing
-//! values dropped or filled, a seeded split, target encoding, standardisation.
+//! values dropped or filled, a seeded split, target encoding, feature
+//! crosses, standardisation.
 
 use ndarray::{Array2, Axis};
 use rand::SeedableRng;
@@ -7,7 +8,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{DataError, Dataset, TaskKind};
+use super::{Cross, DataError, Dataset, Expansion, TaskKind};
 use crate::nn::Task;
 use crate::text::text_enum;
 
@@ -42,6 +43,9 @@ pub struct Preparation {
     /// depends on its feature's scale, so unscaled features are penalised
     /// unequally.
     pub standardize: bool,
+    /// Squares, products and sines of the features added as inputs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expand: Vec<Cross>,
 }
 
 impl Default for Preparation {
@@ -52,6 +56,7 @@ impl Default for Preparation {
             test: 0.0,
             missing: MissingPolicy::Drop,
             standardize: true,
+            expand: Vec::new(),
         }
     }
 }
@@ -95,9 +100,16 @@ pub struct Prepared {
     pub dataset_name: String,
     pub task: Task,
     pub classes: Vec<String>,
+    /// One per input column: the dataset's features, then any crosses'
+    /// terms (`x1²`, `x1·x2`, `sin(x1)`).
     pub feature_names: Vec<String>,
     pub target_name: String,
+    /// One per input column; `false` marks a column known to carry no
+    /// signal of its own (a noise feature, or a term the target is not made of).
     pub informative: Option<Vec<bool>>,
+    /// How the input columns were made from the features, when crosses
+    /// were asked for.
+    pub expansion: Option<Expansion>,
     pub x_train: Array2<f32>,
     pub y_train: Array2<f32>,
     pub x_val: Array2<f32>,
@@ -212,6 +224,8 @@ fn fill_means(x_train: &mut Array2<f32>, others: [&mut Array2<f32>; 2]) -> usize
 /// encodes and standardises, fitting everything on the training rows only.
 pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, DataError> {
     check_fractions(prep)?;
+    // Planned before anything is split, so that too many terms are refused early.
+    let expansion = (!prep.expand.is_empty()).then(|| Expansion::plan(ds, &prep.expand)).transpose()?;
     let kind = prep.task.unwrap_or_else(|| ds.infer_task());
     let (codes, classes) = ds.encoded_target(kind)?;
     let task = match kind {
@@ -255,6 +269,14 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
         MissingPolicy::FillMean => fill_means(&mut x_train, [&mut x_val, &mut x_test]),
         MissingPolicy::Drop => 0,
     };
+    // Terms from the raw (filled) values, standardised below like any
+    // feature with the training rows' statistics (the module docs of
+    // `crosses` say why raw).
+    if let Some(e) = &expansion {
+        x_train = e.apply(&x_train);
+        x_val = e.apply(&x_val);
+        x_test = e.apply(&x_test);
+    }
     let scaler = prep.standardize.then(|| Scaler::fit(&x_train));
     if let Some(s) = &scaler {
         s.apply(&mut x_train);
@@ -265,9 +287,13 @@ pub fn prepare(ds: &Dataset, prep: &Preparation, seed: u64) -> Result<Prepared, 
         dataset_name: ds.name.clone(),
         task,
         classes,
-        feature_names: ds.feature_names.clone(),
+        feature_names: expansion.as_ref().map_or_else(|| ds.feature_names.clone(), |e| e.names.clone()),
         target_name: ds.target_name.clone(),
-        informative: ds.informative.clone(),
+        informative: match &expansion {
+            Some(e) => e.informative.clone(),
+            None => ds.informative.clone(),
+        },
+        expansion,
         y_train: encode(&train_idx),
         y_val: encode(&val_idx),
         y_test: encode(&test_idx),

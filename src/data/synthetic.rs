@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Dataset, TargetValues};
+use super::{Dataset, TargetValues, Term};
 
 /// Standard normal draw (Box–Muller), so that generation depends on nothing
 /// but the seed and this code.
@@ -53,14 +53,17 @@ pub fn informative_classification(
             x[[r, j]] = (centre + normal(&mut rng)) as f32;
         }
     }
-    Dataset::from_parts(
+    let mut ds = Dataset::from_parts(
         format!("informative-{rows}x{features}"),
         x,
         (0..features).map(|j| format!("x{}", j + 1)).collect(),
         "class",
         TargetValues::Labels { codes, labels: (0..classes).map(|c| format!("c{c}")).collect() },
         Some((0..features).map(|j| j < informative).collect()),
-    )
+    );
+    // Classes with one spread differ linearly: the features themselves are the terms.
+    ds.target_terms = Some(ds.feature_names[..informative].to_vec());
+    ds
 }
 
 /// Sparse linear regression `y = X·w* + noise·ε` with `nonzero` of `features`
@@ -89,14 +92,52 @@ pub fn sparse_regression(rows: usize, features: usize, nonzero: usize, noise: f6
         }
         y.push(t + noise * normal(&mut rng));
     }
-    Dataset::from_parts(
+    let mut ds = Dataset::from_parts(
         format!("sparse-regression-{rows}x{features}"),
         x,
         (0..features).map(|j| format!("x{}", j + 1)).collect(),
         "y",
         TargetValues::Numeric(y),
         Some((0..features).map(|j| j < nonzero).collect()),
-    )
+    );
+    ds.target_terms = Some(ds.feature_names[..nonzero].to_vec());
+    ds
+}
+
+/// The plane the 2-D sets are drawn on: inputs in [−5, 5].
+const PLANE_RADIUS: f64 = 5.0;
+
+/// A regression on two inputs, uniform on the plane [−5, 5]² of the 2-D
+/// sets, whose target is made of two feature crosses:
+/// `y = 0.25·x1·x2 − 2·sin(x2) + noise·ε`. On [−5, 5] a sine swings through
+/// more than a period and is no straight line of its input (the
+/// correlation of x2 and sin(x2) is −0.23), and the two terms weigh about
+/// the same once standardised (weights of about 2.1 and −1.5 on them).
+pub fn crossed_terms(rows: usize, noise: f64, seed: u64) -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut x = Array2::<f32>::zeros((rows, 2));
+    let mut y = Vec::with_capacity(rows);
+    for r in 0..rows {
+        let a = uniform(&mut rng, -PLANE_RADIUS, PLANE_RADIUS) as f32;
+        let b = uniform(&mut rng, -PLANE_RADIUS, PLANE_RADIUS) as f32;
+        (x[[r, 0]], x[[r, 1]]) = (a, b);
+        // From the float32 values the network sees, so that the terms are exact.
+        let (a, b) = (a as f64, b as f64);
+        y.push(0.25 * a * b - 2.0 * b.sin() + noise * normal(&mut rng));
+    }
+    let names: Vec<String> = vec!["x1".into(), "x2".into()];
+    let terms = vec![Term::Product(0, 1).name(&names), Term::Sin(1).name(&names)];
+    let mut ds =
+        Dataset::from_parts("crosses", x, names, "y", TargetValues::Numeric(y), Some(vec![true, true]));
+    ds.notes.push(format!(
+        "generated: y = 0.25·{} − 2·{} + {}·ε (ε standard normal); expand with product and sin to give a \
+         linear model these two terms",
+        terms[0],
+        terms[1],
+        super::format_number(noise)
+    ));
+    ds.target_terms = Some(terms);
+    ds
 }
 
 /// The data of benchmark workloads W1 and W3 (`shared/bench`): 20 standard
@@ -173,10 +214,12 @@ pub enum SyntheticKind {
     SparseRegression,
     /// Classes that depend on `informative` of `features` columns only.
     Irrelevant,
+    /// `y = 0.25·x1·x2 − 2·sin(x2) + noise`: two feature crosses of two inputs.
+    Crosses,
 }
 
 impl SyntheticKind {
-    pub const ALL: [SyntheticKind; 7] = [
+    pub const ALL: [SyntheticKind; 8] = [
         SyntheticKind::Circle,
         SyntheticKind::Xor,
         SyntheticKind::Gaussian,
@@ -184,6 +227,7 @@ impl SyntheticKind {
         SyntheticKind::Moons,
         SyntheticKind::SparseRegression,
         SyntheticKind::Irrelevant,
+        SyntheticKind::Crosses,
     ];
 
     pub fn id(self) -> &'static str {
@@ -195,6 +239,7 @@ impl SyntheticKind {
             SyntheticKind::Moons => "moons",
             SyntheticKind::SparseRegression => "sparse-regression",
             SyntheticKind::Irrelevant => "irrelevant",
+            SyntheticKind::Crosses => "crosses",
         }
     }
 
@@ -207,10 +252,13 @@ impl SyntheticKind {
             SyntheticKind::Moons => "Two moons (2-D)",
             SyntheticKind::SparseRegression => "Sparse linear regression (few true weights)",
             SyntheticKind::Irrelevant => "Classification with many irrelevant features",
+            SyntheticKind::Crosses => "Crossed terms (2-D regression, y = 0.25·x1·x2 − 2·sin(x2))",
         }
     }
 
-    /// The 2-D sets, whose decision boundary can be drawn.
+    /// The 2-D sets: two generated inputs (plus any extra noise), whose
+    /// `features` and `informative` settings do not apply; the decision
+    /// boundary of the classification ones can be drawn.
     pub fn is_planar(self) -> bool {
         !matches!(self, SyntheticKind::SparseRegression | SyntheticKind::Irrelevant)
     }
@@ -227,9 +275,9 @@ impl SyntheticKind {
 pub struct SyntheticSpec {
     pub kind: SyntheticKind,
     pub rows: usize,
-    /// For the 2-D sets a fraction of the plane's size (0 to 1, as
-    /// TensorFlow Playground's 0–50 % slider uses 0 to 0.5); for the
-    /// regression the standard deviation of the added noise.
+    /// For the 2-D classification sets a fraction of the plane's size (0
+    /// to 1, as TensorFlow Playground's 0–50 % slider uses 0 to 0.5); for
+    /// the regressions the standard deviation of the noise added to y.
     pub noise: f64,
     /// Pure-noise features added after the generated ones.
     pub extra: usize,
@@ -306,6 +354,7 @@ impl SyntheticSpec {
             SyntheticKind::Irrelevant => {
                 informative_classification(n, self.features, self.informative, 2, self.seed)
             }
+            SyntheticKind::Crosses => crossed_terms(n, self.noise, self.seed),
             planar => planar_set(planar, n, self.noise, self.seed),
         };
         ds.name = self.name();
@@ -321,7 +370,7 @@ fn uniform(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {
 /// square [−6, 6]², classes alternating so both have n/2 rows.
 fn planar_set(kind: SyntheticKind, n: usize, noise: f64, seed: u64) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let radius = 5.0;
+    let radius = PLANE_RADIUS;
     let mut x = Array2::<f32>::zeros((n, 2));
     let mut codes = Vec::with_capacity(n);
     for i in 0..n {
@@ -382,12 +431,24 @@ fn planar_set(kind: SyntheticKind, n: usize, noise: f64, seed: u64) -> Dataset {
         x[[i, 1]] = b as f32;
         codes.push(class);
     }
-    Dataset::from_parts(
+    let names: Vec<String> = vec!["x1".into(), "x2".into()];
+    // The terms the class is a function of, as the crosses name them: a
+    // radius, the sign of a product, a line; none for spirals and moons.
+    let terms = match kind {
+        SyntheticKind::Circle => Some(vec![Term::Square(0), Term::Square(1)]),
+        SyntheticKind::Xor => Some(vec![Term::Product(0, 1)]),
+        SyntheticKind::Gaussian => Some(vec![Term::Feature(0), Term::Feature(1)]),
+        _ => None,
+    }
+    .map(|t| t.iter().map(|t| t.name(&names)).collect());
+    let mut ds = Dataset::from_parts(
         kind.id(),
         x,
-        vec!["x1".into(), "x2".into()],
+        names,
         "class",
         TargetValues::Labels { codes, labels: vec!["0".into(), "1".into()] },
         Some(vec![true, true]),
-    )
+    );
+    ds.target_terms = terms;
+    ds
 }

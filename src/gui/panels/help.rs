@@ -39,7 +39,7 @@ pub(super) fn shortcuts_grid(ui: &mut Ui) {
             ui.label(what);
             ui.end_row();
         }
-        ui.label(RichText::new("1 … 7").monospace());
+        ui.label(RichText::new(format!("1 … {}", crate::experiment::PRESETS.len())).monospace());
         ui.label("Load a preset");
         ui.end_row();
         ui.label(RichText::new("Ctrl + / Ctrl −").monospace());

@@ -57,7 +57,7 @@ pub fn toolbar_ui(
     });
 }
 
-/// The preset menu (keys 1 to 7 too).
+/// The preset menu (keys 1 to 8 too).
 fn presets_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
     let current = wb.screen.note.as_ref().map_or("choose…".to_string(), |n| n.name.clone());
     egui::ComboBox::from_label("Preset")
@@ -75,7 +75,7 @@ fn presets_ui(wb: &Workbench, ui: &mut Ui, out: &mut Vec<Action>) {
             }
         })
         .response
-        .on_hover_text("Ready-made comparisons, one per point of the chapter (keys 1 to 7)");
+        .on_hover_text("Ready-made comparisons, one per point of the chapter (keys 1 to 8)");
 }
 
 /// Train (Pause, Resume, Go on), Step, Stop, Reset.

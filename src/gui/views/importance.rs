@@ -26,7 +26,7 @@ pub fn importance_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrom
         ui.checkbox(&mut view.importance_raw, "Σ|w|")
             .on_hover_text("The sums themselves, on one scale, instead of each run's shares");
         if informative.is_some_and(|i| i.iter().any(|v| !v)) {
-            ui.label(RichText::new("shaded: noise inputs").weak());
+            ui.label(RichText::new("shaded: inputs the target does not use").weak());
         }
         if shown < names.len() {
             ui.label(RichText::new(format!("(first {shown} of {} features)", names.len())).weak());
