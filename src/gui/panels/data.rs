@@ -148,6 +148,9 @@ fn summary_ui(wb: &Workbench, ds: &crate::data::Dataset, ui: &mut Ui, out: &mut 
             p.val_rows(),
             p.x_test.nrows()
         ));
+        if p.inputs() != ds.feature_count() {
+            ui.label(format!("{} inputs with the crosses", p.inputs()));
+        }
         if p.dropped_rows > 0 {
             ui.label(format!("{} row(s) with a missing value left out", p.dropped_rows));
         }
@@ -234,6 +237,7 @@ fn preparation_ui(wb: &Workbench, ds: &crate::data::Dataset, file: bool, ui: &mu
                     .changed();
             });
     }
+    commit |= crosses_ui(ui, &mut data);
     commit |= na_ui(ui, &mut data);
     if file {
         commit |= columns_ui(ui, ds, &mut data);
@@ -412,4 +416,34 @@ fn na_ui(ui: &mut Ui, data: &mut crate::experiment::DataSpec) -> bool {
     let shown_for = data.na.clone();
     ui.data_mut(|d| d.insert_temp(id, (text, shown_for)));
     commit
+}
+
+/// Feature crosses, as TensorFlow Playground offers them: the inputs also
+/// as their squares, pairwise products and sines.
+fn crosses_ui(ui: &mut Ui, data: &mut crate::experiment::DataSpec) -> bool {
+    let mut commit = false;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Inputs also as").on_hover_text(
+            "Feature crosses: each chosen kind of term is added as an input (x1², x1·x2, sin(x1)), standardised like the others; L1 can then pick the terms a target is made of",
+        );
+        for cross in crate::data::Cross::ALL {
+            let mut on = data.expand.contains(cross);
+            if ui.checkbox(&mut on, cross_label(*cross)).changed() {
+                data.expand.retain(|c| c != cross);
+                if on {
+                    data.expand.push(*cross);
+                }
+                commit = true;
+            }
+        }
+    });
+    commit
+}
+
+fn cross_label(cross: crate::data::Cross) -> &'static str {
+    match cross {
+        crate::data::Cross::Square => "squares",
+        crate::data::Cross::Product => "products",
+        crate::data::Cross::Sin => "sines",
+    }
 }
