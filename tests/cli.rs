@@ -433,3 +433,45 @@ fn data_says_what_it_did_with_an_orange_table_and_a_name_column() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("rows:     26") && !text.contains("none: 14"), "{text}");
 }
+
+#[test]
+fn names_and_runs_are_bounded_and_numbers_shown_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "n".repeat(5000);
+    let config = write_config(dir.path(), "ridge.csv", &format!("[[runs]]\nname = \"{long}\"\n"));
+    let out = reglab(&["train", "-q", "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(e.contains("has 5000 characters; at most 200") && e.len() < 400, "{e}");
+    let config = dir.path().join("named.toml");
+    let text = format!("name = \"{long}\"\n\n[data]\npath = {:?}\n", fixture("ridge.csv"));
+    std::fs::write(&config, text).unwrap();
+    let out = reglab(&["train", "-q", "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("experiment name 'nnn"), "{}", stderr(&out));
+    let runs: String = (0..33).map(|k| format!("[[runs]]\nname = \"r{k}\"\n")).collect();
+    let config = write_config(dir.path(), "ridge.csv", &runs);
+    let out = reglab(&["train", "-q", "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("33 runs; at most 32"), "{}", stderr(&out));
+    // λ = 1e308 named in a few characters.
+    let w = dir.path().join("w.json");
+    let data = fixture("ridge.csv");
+    let out = reglab(&[
+        "train",
+        "-q",
+        "--data",
+        data.to_str().unwrap(),
+        "--reg",
+        "l2",
+        "--lambda",
+        "1e308",
+        "--epochs",
+        "2",
+        "--weights",
+        w.to_str().unwrap(),
+    ]);
+    no_panic(&out);
+    let weights: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
+    assert_eq!(weights["runs"][0]["name"], "l2 λ=1e308");
+}

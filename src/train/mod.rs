@@ -21,6 +21,7 @@ pub use run::{
 };
 pub use session::{Both, Event, Observer, ScheduleError, Session, SessionError};
 pub use spec::{
-    Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, NetworkSpec, RunSpec,
-    SpecError, TrainingSpec, check_runs, check_size, human_bytes, parse_hidden,
+    Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, MAX_NAME_CHARS, MAX_RUNS,
+    NetworkSpec, RunSpec, SpecError, TrainingSpec, check_bounds, check_name, check_runs, check_size, compact,
+    human_bytes, parse_hidden,
 };
