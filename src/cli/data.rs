@@ -15,7 +15,7 @@ pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
     spec.sheet = a.sheet.clone();
     spec.na = a.na.clone().unwrap_or_default();
     let ds = spec.load(None).map_err(failure)?;
-    print!("{}", describe_dataset(&ds, a.head));
+    super::out::out(format_args!("{}", describe_dataset(&ds, a.head)))?;
     Ok(())
 }
 

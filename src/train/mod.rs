@@ -14,7 +14,7 @@ pub use metrics::{
     EPSILON_GRID, EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, WeightSummary, evaluate,
     weight_summary,
 };
-pub use report::{MetricsLog, metrics_header, metrics_row, weights_json, write_atomic};
+pub use report::{AtomicFile, MetricsLog, metrics_header, metrics_row, weights_json, write_atomic};
 pub use run::{
     Change, DIVERGED_ERROR_FACTOR, DIVERGED_WEIGHT, EpochContext, LiveChange, Run, RunStatus,
     ScheduledChange, auto_lr,
