@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use crate::train::live::{Command, LiveTrainer};
 pub use actions::Action;
-pub use autosave::AUTOSAVE_EVERY;
+pub use autosave::{AUTOSAVE_EVERY, KEEP_STOPPED, check_session};
 use background::Jobs;
 pub use export::{Exported, Exports};
 pub use history::{Point, RunHistory, Series};
