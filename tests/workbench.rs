@@ -543,7 +543,7 @@ mod faults {
 
     use reglab::data::Builtin;
     use reglab::experiment::{DataSource, Experiment};
-    use reglab::workbench::{Action, Settings, Workbench};
+    use reglab::workbench::{Action, SavedState, Settings, SettingsError, SettingsFile, Workbench};
 
     /// The window's event loop without a window: a frame (a poll) only when
     /// the workbench wakes it or when the time it asked for comes; never on
@@ -766,6 +766,44 @@ mod faults {
         let next = window(home.path(), Builtin::Iris, &events);
         let offered = next.notices.offer_restore.clone().expect("offered");
         assert_eq!(read_session(&offered).map(|e| e.seed), Some(77));
+    }
+
+    #[test]
+    fn a_corrupt_settings_file_is_kept_aside_and_said_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, "{ \"workbench\": { \"pace\": ").unwrap();
+        let mut file = SettingsFile::new(path.clone());
+        let error = file.load::<()>().unwrap_err();
+        let SettingsError::Corrupt { aside, .. } = &error else { panic!("{error}") };
+        assert!(error.to_string().contains("default settings"), "{error}");
+        assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ \"workbench\": { \"pace\": ");
+        // Saved anew, and read back.
+        let mut state = SavedState::<()>::default();
+        state.workbench.until_paused = true;
+        assert_eq!(file.save(&state), None);
+        let mut again = SettingsFile::new(path);
+        assert_eq!(again.load::<()>().unwrap(), Some(state));
+    }
+
+    #[test]
+    fn a_settings_path_that_is_a_folder_is_said_once_and_nothing_breaks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::create_dir(&path).unwrap();
+        let mut file = SettingsFile::new(path.clone());
+        let error = file.load::<()>().unwrap_err();
+        assert!(matches!(error, SettingsError::Folder { .. }), "{error}");
+        assert!(error.to_string().contains("is a folder"), "{error}");
+        let mut state = SavedState::<()>::default();
+        state.workbench.until_paused = true;
+        assert_eq!(file.save(&state), None, "said at start already");
+        // Without the start's word, the first failed save says it, once.
+        let mut fresh = SettingsFile::new(path);
+        assert!(matches!(fresh.save(&state), Some(SettingsError::Folder { .. })));
+        state.workbench.until_paused = false;
+        assert_eq!(fresh.save(&state), None);
+        assert!(dir.path().join("settings.json").is_dir(), "the folder is left alone");
     }
 
     #[test]

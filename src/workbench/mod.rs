@@ -43,7 +43,7 @@ use jobs::Waker;
 pub use loading::{DataOnScreen, LoadError};
 pub use messages::{IgnoreOffer, Message, Note, Notice, Notices, PathRequest};
 pub use screen::{Screen, ScreenRun};
-pub use settings::{Pace, Settings, WATCH_SECONDS};
+pub use settings::{Pace, SavedState, Settings, SettingsError, SettingsFile, WATCH_SECONDS};
 pub use studies::{Studies, SweepResult};
 
 pub struct Workbench {
