@@ -190,22 +190,29 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
         if let Some(s) = &shown {
             let _ = print_summary(s);
         }
-        if seeds.len() > 1 && stopped.is_none() {
+        if seeds.len() > 1 && signals.received().is_none() {
             let which = if has_validation { "validation" } else { "training" };
             let _ = outln!("{}", crate::train::seeds::compare(&names, &seeds, &finals, which));
         }
     }
-    if let Some((seed, reached)) = stopped {
-        let lo = reached.iter().copied().min().unwrap_or(0);
-        let hi = reached.iter().copied().max().unwrap_or(0);
-        let at = if lo == hi { format!("epoch {lo}") } else { format!("epochs {lo} to {hi}") };
-        let at = if seeds.len() > 1 { format!("{at} of seed {seed}") } else { at };
+    if signals.received().is_some() {
+        let at = match stopped {
+            Some((seed, reached)) => {
+                let lo = reached.iter().copied().min().unwrap_or(0);
+                let hi = reached.iter().copied().max().unwrap_or(0);
+                let at = if lo == hi { format!("epoch {lo}") } else { format!("epochs {lo} to {hi}") };
+                let at = if seeds.len() > 1 { format!("{at} of seed {seed}") } else { at };
+                format!("at {at} of {epochs}")
+            }
+            // Between two seeds: the ones before are complete.
+            None => format!("after {} of {} seeds", finals.len(), seeds.len()),
+        };
         let files = if written.is_empty() {
             String::new()
         } else {
             format!("; {} hold the epochs done", written.join(" and "))
         };
-        return Err(stopped_error(&signals, format!("at {at} of {epochs}{files}")));
+        return Err(stopped_error(&signals, format!("{at}{files}")));
     }
     if diverged.is_empty() { Ok(()) } else { Err(failure(anyhow!("{}", diverged.join("; ")))) }
 }
