@@ -539,3 +539,294 @@ fn crosses_reach_the_weights_file_by_name_and_bad_ones_are_usage_errors() {
     let got: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
     assert_eq!(got["features"], serde_json::json!(["x1", "x2"]));
 }
+
+// ---------------------------------------------------------------------------
+// Faults: a full disk, a path that cannot be written, signals, a closed
+// output. The outputs are written whole or not at all, and nothing panics.
+
+/// The metrics and weights of a short run on `dir/m.csv` and `dir/w.json`.
+fn train_into(m: &Path, w: &Path, epochs: &str) -> Output {
+    let data = fixture("ridge.csv");
+    reglab(&[
+        "train",
+        "-q",
+        "--data",
+        data.to_str().unwrap(),
+        "--epochs",
+        epochs,
+        "--metrics",
+        m.to_str().unwrap(),
+        "--weights",
+        w.to_str().unwrap(),
+    ])
+}
+
+/// Files an unfinished write would leave beside the outputs.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+/// A small file system of its own (tmpfs), unmounted when dropped; `None`
+/// where mounting is not allowed (not root).
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    fn mount(kb: usize) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kb}k"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk(dir))
+    }
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.0.path()).status();
+    }
+}
+
+/// Fills the file system of `dir` until only about `left` bytes are free.
+fn fill(dir: &Path, left: usize) {
+    use std::io::Write;
+    let mut f = std::fs::File::create(dir.join("filler")).unwrap();
+    let block = vec![0u8; 1024];
+    while f.write_all(&block).and_then(|()| f.sync_all()).is_ok() {}
+    drop(f);
+    // Give back what is to stay free.
+    let len = std::fs::metadata(dir.join("filler")).unwrap().len();
+    let f = std::fs::OpenOptions::new().write(true).open(dir.join("filler")).unwrap();
+    f.set_len(len.saturating_sub(left as u64)).unwrap();
+}
+
+#[test]
+fn a_full_disk_keeps_the_complete_files_of_the_run_before() {
+    let Some(disk) = SmallDisk::mount(256) else {
+        eprintln!("skipped: mounting a small tmpfs is not allowed here (it needs root)");
+        return;
+    };
+    let (m, w) = (disk.path().join("m.csv"), disk.path().join("w.json"));
+    let out = train_into(&m, &w, "100");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (metrics, weights) = (std::fs::read(&m).unwrap(), std::fs::read(&w).unwrap());
+    // Less room than the new metrics need, even with the old files' room.
+    fill(disk.path(), 8 * 1024);
+    let out = train_into(&m, &w, "400");
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(e.contains("No space left on device") && e.contains("left as it was"), "{e}");
+    assert_eq!(std::fs::read(&m).unwrap(), metrics, "the complete metrics of the run before stay");
+    assert_eq!(std::fs::read(&w).unwrap(), weights, "the complete weights of the run before stay");
+    assert!(leftovers(disk.path()).is_empty(), "{:?}", leftovers(disk.path()));
+}
+
+#[test]
+fn an_output_that_cannot_be_written_fails_before_training_and_touches_no_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (m, w) = (dir.path().join("m.csv"), dir.path().join("w.json"));
+    assert!(train_into(&m, &w, "20").status.success());
+    let metrics = std::fs::read(&m).unwrap();
+    // Targets no one can write, as root too: a folder, a path under a file,
+    // a file made read-only.
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let under_a_file = m.join("w.json");
+    let read_only = dir.path().join("read-only.json");
+    std::fs::write(&read_only, "{}").unwrap();
+    let mut perms = std::fs::metadata(&read_only).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&read_only, perms).unwrap();
+    for bad in [&folder, &under_a_file, &read_only] {
+        let started = std::time::Instant::now();
+        let out = train_into(&m, bad, "100000");
+        no_panic(&out);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let e = stderr(&out);
+        assert!(e.contains(&format!("{}: cannot write the weights", bad.display())), "{e}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "it failed before training");
+        assert_eq!(std::fs::read(&m).unwrap(), metrics, "the metrics of the run before stay whole");
+    }
+    assert_eq!(std::fs::read(&read_only).unwrap(), b"{}");
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+}
+
+/// A child process, killed if the test ends before it does.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `reglab train` on a set large enough to train for minutes, with its
+/// outputs in `dir`; returns once it is training.
+fn long_training(dir: &Path) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_reglab"))
+        .args(["train", "-q", "--data", "synthetic:xor,rows=4000", "--epochs", "1000000", "--threads", "1"])
+        .args(["--reg", "l1"])
+        .arg("--metrics")
+        .arg(dir.join("m.csv"))
+        .arg("--weights")
+        .arg(dir.join("w.json"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Child(child);
+    // The temporary outputs appear once the signals are caught and the data
+    // is ready; then a few epochs.
+    let start = std::time::Instant::now();
+    while leftovers(dir).len() < 2 {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "reglab train did not start");
+        assert!(child.0.try_wait().unwrap().is_none(), "reglab train ended early");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child
+}
+
+#[test]
+fn sigint_and_sigterm_stop_at_the_end_of_an_epoch_and_write_complete_files() {
+    use std::io::Read;
+    for (signal, name, code) in [("INT", "SIGINT", 130), ("TERM", "SIGTERM", 143)] {
+        let dir = tempfile::tempdir().unwrap();
+        let (m, w) = (dir.path().join("m.csv"), dir.path().join("w.json"));
+        assert!(train_into(&m, &w, "5").status.success());
+        let mut child = long_training(dir.path());
+        let killed = Command::new("kill").args(["-s", signal, &child.0.id().to_string()]).status().unwrap();
+        assert!(killed.success());
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(start.elapsed() < std::time::Duration::from_secs(60), "{name} did not stop reglab train");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let mut e = String::new();
+        child.0.stderr.take().unwrap().read_to_string(&mut e).unwrap();
+        assert!(!e.contains("panicked"), "{e}");
+        assert_eq!(status.code(), Some(code), "{name}: {e}");
+        // "reglab: stopped by SIGINT at epoch 12 of 1000000; m.csv and w.json hold the epochs done"
+        let said = e.split(&format!("stopped by {name} at epoch ")).nth(1).unwrap_or_else(|| panic!("{e}"));
+        let epoch: usize = said.split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap();
+        assert!(epoch > 0, "{e}");
+        assert!(e.contains("hold the epochs done"), "{e}");
+        let csv = std::fs::read_to_string(&m).unwrap();
+        let columns = csv.lines().next().unwrap().split(',').count();
+        assert!(csv.ends_with('\n'), "no row cut short");
+        assert!(csv.lines().all(|l| l.split(',').count() == columns), "every row complete");
+        let last: Vec<usize> =
+            csv.lines().skip(1).filter_map(|l| l.split(',').nth(1)).map(|v| v.parse().unwrap()).collect();
+        assert_eq!(last.iter().max(), Some(&epoch), "the rows go up to the epoch said");
+        assert_eq!(csv.lines().count(), 1 + epoch + 1, "epochs 0 to {epoch}");
+        let weights: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
+        assert_eq!(weights["runs"][0]["epochs"], epoch);
+        assert_eq!(weights["runs"][0]["status"]["state"], "stopped");
+        assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_reglab_data_quietly() {
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&data).unwrap());
+    writeln!(f, "a,b,y").unwrap();
+    for i in 0..100_000 {
+        writeln!(f, "{},{},{}", i % 97, i % 13, i % 7).unwrap();
+    }
+    drop(f);
+    // `reglab data big.csv --head 100000 | head -1`
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglab"))
+        .args(["data", data.to_str().unwrap(), "--head", "100000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("source:"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "nothing to say: {}", stderr(&out));
+}
+
+#[test]
+fn a_closed_standard_error_is_no_reason_to_panic() {
+    // The error message has nowhere to go; the exit code still tells.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglab"))
+        .args(["train", "-q", "--data", "/no/such/file.csv"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1), "exit 1, not a panic's 101");
+}
+
+#[test]
+fn an_error_names_its_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = reglab(&["train", "-q", "--config", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = stderr(&out);
+    assert_eq!(e.matches("(os error").count(), 1, "{e}");
+    assert!(e.contains("cannot read the experiment file"), "{e}");
+}
+
+#[test]
+fn names_and_runs_are_bounded_and_numbers_shown_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "n".repeat(5000);
+    let config = write_config(dir.path(), "ridge.csv", &format!("[[runs]]\nname = \"{long}\"\n"));
+    let out = reglab(&["train", "-q", "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(e.contains("has 5000 characters; at most 200") && e.len() < 400, "{e}");
+    let config = dir.path().join("named.toml");
+    let text = format!("name = \"{long}\"\n\n[data]\npath = {:?}\n", fixture("ridge.csv"));
+    std::fs::write(&config, text).unwrap();
+    let out = reglab(&["train", "-q", "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("experiment name 'nnn"), "{}", stderr(&out));
+    let runs: String = (0..33).map(|k| format!("[[runs]]\nname = \"r{k}\"\n")).collect();
+    let config = write_config(dir.path(), "ridge.csv", &runs);
+    let out = reglab(&["train", "-q", "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("33 runs; at most 32"), "{}", stderr(&out));
+    // λ = 1e308 named in a few characters.
+    let w = dir.path().join("w.json");
+    let data = fixture("ridge.csv");
+    let out = reglab(&[
+        "train",
+        "-q",
+        "--data",
+        data.to_str().unwrap(),
+        "--reg",
+        "l2",
+        "--lambda",
+        "1e308",
+        "--epochs",
+        "2",
+        "--weights",
+        w.to_str().unwrap(),
+    ]);
+    no_panic(&out);
+    let weights: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
+    assert_eq!(weights["runs"][0]["name"], "l2 λ=1e308");
+}

@@ -583,3 +583,311 @@ fn a_session_killed_mid_run_is_restored_at_the_same_epoch_with_the_same_weights(
         "the same weights as reglab train to epoch 37"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Autosave, stopped sessions, two windows, settings and bounds.
+
+mod faults {
+    use std::path::{Path, PathBuf};
+    use std::sync::{Arc, Condvar, Mutex};
+    use std::time::{Duration, Instant};
+
+    use reglab::data::Builtin;
+    use reglab::experiment::{DataSource, Experiment};
+    use reglab::workbench::{Action, SavedState, Settings, SettingsError, SettingsFile, Workbench};
+
+    /// The window's event loop without a window: a frame (a poll) only when
+    /// the workbench wakes it or when the time it asked for comes; never on
+    /// a clock of the test's own, and no input.
+    #[derive(Clone, Default)]
+    struct EventLoop(Arc<(Mutex<bool>, Condvar)>);
+
+    impl EventLoop {
+        fn waker(&self) -> reglab::workbench::jobs::Waker {
+            let woken = Arc::clone(&self.0);
+            Arc::new(move || {
+                let (flag, cv) = &*woken;
+                *flag.lock().unwrap() = true;
+                cv.notify_all();
+            })
+        }
+
+        /// Runs frames as eframe would until `done` or `limit`; whether `done` came.
+        fn run(&self, wb: &mut Workbench, limit: Duration, done: impl Fn(&Workbench) -> bool) -> bool {
+            let end = Instant::now() + limit;
+            let mut next: Option<Instant> = Some(Instant::now());
+            loop {
+                if done(wb) {
+                    return true;
+                }
+                let until = next.map_or(end, |n| n.min(end));
+                {
+                    let (flag, cv) = &*self.0;
+                    let mut woken = flag.lock().unwrap();
+                    while !*woken && Instant::now() < until {
+                        woken = cv
+                            .wait_timeout(woken, until.saturating_duration_since(Instant::now()))
+                            .unwrap()
+                            .0;
+                    }
+                    *woken = false;
+                }
+                if Instant::now() >= end {
+                    return done(wb);
+                }
+                next = wb.poll().map(|d| Instant::now() + d);
+            }
+        }
+    }
+
+    fn settings() -> Settings {
+        let mut s = Settings::default();
+        s.experiment.training.epochs = Some(5);
+        s
+    }
+
+    /// A window's workbench on the home `home`, autosaving, with `set` loading.
+    fn window(home: &Path, set: Builtin, events: &EventLoop) -> Workbench {
+        let mut wb = Workbench::new(settings(), events.waker());
+        wb.data_dir = home.to_path_buf();
+        wb.enable_autosave();
+        wb.apply(Action::Load(DataSource::Builtin(set)));
+        wb
+    }
+
+    fn read_session(path: &Path) -> Option<Experiment> {
+        std::fs::read_to_string(path).ok().and_then(|t| Experiment::from_toml(&t).ok())
+    }
+
+    /// The autosave holds the session on screen.
+    fn autosaved(wb: &Workbench) -> bool {
+        !wb.is_loading()
+            && wb.session_experiment().is_some_and(|e| read_session(&wb.autosave_path()) == Some(e))
+    }
+
+    /// Every file under the autosave folder that reads as `exp`.
+    fn kept(home: &Path, exp: &Experiment) -> Vec<PathBuf> {
+        std::fs::read_dir(home.join("autosave"))
+            .map(|d| {
+                d.flatten().map(|e| e.path()).filter(|p| read_session(p).as_ref() == Some(exp)).collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn dataset(wb: &Workbench) -> String {
+        wb.data.dataset.as_ref().map_or_else(String::new, |d| d.name.clone())
+    }
+
+    #[test]
+    fn an_idle_window_autosaves_a_change_within_seconds_without_input() {
+        let home = tempfile::tempdir().unwrap();
+        let events = EventLoop::default();
+        let mut wb = window(home.path(), Builtin::Iris, &events);
+        let first = events.run(&mut wb, Duration::from_secs(20), autosaved);
+        assert!(first, "the first session is autosaved without input; notices: {:?}", wb.notices.list);
+        // A preset key, then nothing: no mouse, no key.
+        wb.apply(Action::Preset(1));
+        let started = Instant::now();
+        let followed = events.run(&mut wb, Duration::from_secs(15), |wb| {
+            autosaved(wb)
+                && wb.screen.note.is_some()
+                && read_session(&wb.autosave_path()).is_some_and(|e| e.name.is_some())
+        });
+        assert!(followed, "after 15 s the autosave still held the previous session");
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn two_stops_in_a_row_keep_both_sessions_newest_first() {
+        let home = tempfile::tempdir().unwrap();
+        let events = EventLoop::default();
+        let mut a = window(home.path(), Builtin::Iris, &events);
+        assert!(events.run(&mut a, Duration::from_secs(60), autosaved));
+        let session_a = a.session_experiment().unwrap();
+        drop(a); // killed: no clean exit
+
+        let mut b = window(home.path(), Builtin::Wine, &events);
+        assert!(b.notices.offer_restore.is_some(), "the first stopped session is offered");
+        assert!(events.run(&mut b, Duration::from_secs(60), |wb| dataset(wb) == "wine" && autosaved(wb)));
+        let session_b = b.session_experiment().unwrap();
+        drop(b); // killed too, before anything was restored
+
+        let c = window(home.path(), Builtin::Iris, &events);
+        assert_eq!(kept(home.path(), &session_a).len(), 1, "the first session is still there");
+        assert_eq!(kept(home.path(), &session_b).len(), 1);
+        let stopped = &c.notices.stopped_sessions;
+        assert_eq!(stopped.len(), 2, "{stopped:?}");
+        assert_eq!(read_session(&stopped[0]), Some(session_b), "newest first");
+        assert_eq!(read_session(&stopped[1]), Some(session_a));
+        assert_eq!(c.notices.offer_restore.as_ref(), Some(&stopped[0]));
+        let name = stopped[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("stopped-20") && name.ends_with(".toml"), "named by date and time: {name}");
+    }
+
+    #[test]
+    fn only_the_newest_stopped_sessions_are_kept() {
+        let home = tempfile::tempdir().unwrap();
+        let events = EventLoop::default();
+        for _ in 0..reglab::workbench::KEEP_STOPPED + 2 {
+            let mut wb = window(home.path(), Builtin::Iris, &events);
+            assert!(events.run(&mut wb, Duration::from_secs(60), autosaved));
+        }
+        let wb = window(home.path(), Builtin::Iris, &events);
+        assert_eq!(wb.notices.stopped_sessions.len(), reglab::workbench::KEEP_STOPPED);
+        let stopped = std::fs::read_dir(home.path().join("autosave"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("stopped-"))
+            .count();
+        assert_eq!(stopped, reglab::workbench::KEEP_STOPPED);
+    }
+
+    #[test]
+    fn two_windows_on_one_home_keep_their_own_autosaves() {
+        let home = tempfile::tempdir().unwrap();
+        let events = EventLoop::default();
+        let mut first = window(home.path(), Builtin::Iris, &events);
+        assert!(events.run(&mut first, Duration::from_secs(60), autosaved));
+        let first_session = first.session_experiment().unwrap();
+
+        let mut second = window(home.path(), Builtin::Wine, &events);
+        assert_eq!(second.notices.offer_restore, None, "a running window's session is not a stopped one");
+        assert_eq!(read_session(&first.autosave_path()), Some(first_session), "left where it is");
+        assert_ne!(first.autosave_path(), second.autosave_path());
+        assert!(
+            events.run(&mut second, Duration::from_secs(60), |wb| dataset(wb) == "wine" && autosaved(wb))
+        );
+        let second_session = second.session_experiment().unwrap();
+
+        // The first closes cleanly: its autosave goes, the second's stays.
+        first.clean_exit();
+        assert!(!first.autosave_path().exists());
+        assert_eq!(read_session(&second.autosave_path()), Some(second_session.clone()));
+        // The second is killed: its session is offered at the next start.
+        drop(second);
+        let third = window(home.path(), Builtin::Iris, &events);
+        let offered = third.notices.offer_restore.clone().expect("the second's session is offered");
+        assert_eq!(read_session(&offered), Some(second_session));
+    }
+
+    #[test]
+    fn a_stopped_session_that_cannot_be_read_is_set_aside_and_said_not_offered() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("autosave");
+        std::fs::create_dir_all(&dir).unwrap();
+        // An autosave cut short, and one with more runs than fit on screen.
+        std::fs::write(
+            dir.join("session.toml"),
+            "seed = 1\n[data]\npath = \"x.csv\"\n[[runs]]\nname = \"cut",
+        )
+        .unwrap();
+        let runs: String = (0..40).map(|k| format!("[[runs]]\nname = \"r{k}\"\n")).collect();
+        std::fs::write(dir.join("session-1-0.toml"), runs).unwrap();
+        let events = EventLoop::default();
+        let wb = window(home.path(), Builtin::Iris, &events);
+        assert_eq!(wb.notices.offer_restore, None);
+        assert!(wb.notices.stopped_sessions.is_empty());
+        let errors: Vec<&str> = wb.notices.list.iter().filter(|n| n.error).map(|n| n.text.as_str()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors.iter().all(|e| e.contains("cannot be read") && e.contains(".corrupt-")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("40 runs; at most 32")), "{errors:?}");
+        let aside = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+            .count();
+        assert_eq!(aside, 2, "kept aside, not deleted");
+    }
+
+    #[test]
+    fn a_session_stopped_from_outside_is_written_and_offered_back() {
+        let home = tempfile::tempdir().unwrap();
+        let events = EventLoop::default();
+        let mut wb = window(home.path(), Builtin::Iris, &events);
+        assert!(events.run(&mut wb, Duration::from_secs(60), autosaved));
+        // A change just made, then SIGTERM before the autosave is due.
+        wb.apply(Action::SetSeed(77));
+        wb.apply(Action::Reset);
+        assert!(events.run(&mut wb, Duration::from_secs(60), |wb| {
+            wb.session_experiment().is_some_and(|e| e.seed == 77)
+        }));
+        wb.autosave_now();
+        assert_eq!(read_session(&wb.autosave_path()).map(|e| e.seed), Some(77));
+        drop(wb);
+        let next = window(home.path(), Builtin::Iris, &events);
+        let offered = next.notices.offer_restore.clone().expect("offered");
+        assert_eq!(read_session(&offered).map(|e| e.seed), Some(77));
+    }
+
+    #[test]
+    fn a_corrupt_settings_file_is_kept_aside_and_said_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, "{ \"workbench\": { \"pace\": ").unwrap();
+        let mut file = SettingsFile::new(path.clone());
+        let error = file.load::<()>().unwrap_err();
+        let SettingsError::Corrupt { aside, .. } = &error else { panic!("{error}") };
+        assert!(error.to_string().contains("default settings"), "{error}");
+        assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ \"workbench\": { \"pace\": ");
+        // Saved anew, and read back.
+        let mut state = SavedState::<()>::default();
+        state.workbench.until_paused = true;
+        assert_eq!(file.save(&state), None);
+        let mut again = SettingsFile::new(path);
+        assert_eq!(again.load::<()>().unwrap(), Some(state));
+    }
+
+    #[test]
+    fn a_settings_path_that_is_a_folder_is_said_once_and_nothing_breaks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::create_dir(&path).unwrap();
+        let mut file = SettingsFile::new(path.clone());
+        let error = file.load::<()>().unwrap_err();
+        assert!(matches!(error, SettingsError::Folder { .. }), "{error}");
+        assert!(error.to_string().contains("is a folder"), "{error}");
+        let mut state = SavedState::<()>::default();
+        state.workbench.until_paused = true;
+        assert_eq!(file.save(&state), None, "said at start already");
+        // Without the start's word, the first failed save says it, once.
+        let mut fresh = SettingsFile::new(path);
+        assert!(matches!(fresh.save(&state), Some(SettingsError::Folder { .. })));
+        state.workbench.until_paused = false;
+        assert_eq!(fresh.save(&state), None);
+        assert!(dir.path().join("settings.json").is_dir(), "the folder is left alone");
+    }
+
+    #[test]
+    fn a_session_with_too_many_runs_or_a_huge_name_is_refused_before_it_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut wb = super::loaded(super::settings(5), DataSource::Builtin(Builtin::Iris));
+        let before = wb.settings.clone();
+        let runs: String = (0..10_000).map(|k| format!("[[runs]]\nname = \"r{k}\"\n")).collect();
+        let many = dir.path().join("many.toml");
+        std::fs::write(&many, format!("[data]\nbuiltin = \"iris\"\n{runs}")).unwrap();
+        let long = dir.path().join("long.toml");
+        let name = "x".repeat(5_000_000);
+        std::fs::write(&long, format!("name = \"{name}\"\n[data]\nbuiltin = \"iris\"\n")).unwrap();
+        for (path, says) in [(many, "10000 runs; at most 32"), (long, "has 5000000 characters; at most 200")]
+        {
+            wb.apply(Action::OpenSessionFile(path));
+            super::wait(&mut wb, "the refusal", |wb| !wb.is_loading());
+            let error = wb.notices.list.iter().rev().find(|n| n.error).expect("an error");
+            assert!(error.text.contains(says) && error.text.chars().count() <= 400, "{}", error.text);
+            assert_eq!(wb.settings, before, "nothing of it was taken");
+        }
+    }
+
+    #[test]
+    fn a_huge_lambda_is_shown_in_a_few_characters() {
+        use reglab::nn::Regularizer;
+        use reglab::train::{LiveChange, RunSpec};
+        let runs =
+            vec![RunSpec { reg: Regularizer::L2, lambda: 1e308, name: "L2".into(), ..RunSpec::default() }];
+        let next = reglab::workbench::runs::next_run(&runs);
+        assert_eq!(next.name, "L1 λ=1e308");
+        assert_eq!(LiveChange::Lambda(1e308).value(), "1e308");
+        assert_eq!(LiveChange::Lambda(0.001).value(), "0.001");
+        assert_eq!(LiveChange::Lambda(2.5e-7).value(), "2.5e-7");
+    }
+}

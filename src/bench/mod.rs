@@ -139,43 +139,55 @@ pub fn run(args: &BenchArgs, window: Option<&dyn WindowBench>) -> anyhow::Result
         window_throughput,
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?)?;
     } else {
-        print_table(&report);
+        print_table(&report)?;
     }
     Ok(())
 }
 
 /// The report as a table.
-fn print_table(r: &Report) {
-    println!(
+/// Ends early, with [`crate::cli::out::Closed`], when nobody reads it any more.
+fn print_table(r: &Report) -> Result<(), crate::cli::out::Closed> {
+    crate::outln!(
         "CPU: {}; {} core(s); kernels: {} ({})",
-        r.cpu, r.threads_available, r.kernel, r.kernel_description
-    );
-    println!(
+        r.cpu,
+        r.threads_available,
+        r.kernel,
+        r.kernel_description
+    )?;
+    crate::outln!(
         "float32 GEMM peak (512³, one thread, best of own and general-purpose): {:.1} GFLOP/s",
         r.gemm_peak_gflop_per_s
-    );
+    )?;
     for g in &r.gemm {
         let own: Vec<String> = g.own.iter().map(|(k, r)| format!("{k} {r:6.1}")).collect();
-        println!(
+        crate::outln!(
             "GEMM {:<26} GFLOP/s: {}; general-purpose {:6.1}",
             g.shape,
             own.join(", "),
             g.general_purpose
-        );
+        )?;
     }
-    println!(
+    crate::outln!(
         "{:<4} {:<10} {:>5} {:>8} {:>14} {:>10} {:>10} {:>10} {:>9}",
-        "id", "workload", "runs", "threads", "samples/s", "µs/step", "seconds", "GFLOP/s", "of peak"
-    );
+        "id",
+        "workload",
+        "runs",
+        "threads",
+        "samples/s",
+        "µs/step",
+        "seconds",
+        "GFLOP/s",
+        "of peak"
+    )?;
     if !r.workloads.is_empty() {
-        println!(
+        crate::outln!(
             "     (training steps only, as the reference times them; the evaluation after the last epoch is timed apart)"
-        );
+        )?;
     }
     for w in &r.workloads {
-        println!(
+        crate::outln!(
             "{:<4} {:<10} {:>5} {:>8} {:>14.0} {:>10.2} {:>10.3} {:>10.2} {:>8.1}%",
             w.id,
             w.name,
@@ -186,14 +198,14 @@ fn print_table(r: &Report) {
             w.seconds,
             w.gflop_per_s,
             100.0 * w.fraction_of_gemm_peak
-        );
-        println!("     final evaluation: {:.1} ms", w.evaluation_seconds * 1e3);
+        )?;
+        crate::outln!("     final evaluation: {:.1} ms", w.evaluation_seconds * 1e3)?;
         if let (Some(seq), Some(sp)) = (w.sequential_samples_per_s, w.parallel_speedup) {
-            println!("     one after another: {seq:.0} samples/s; side by side is {sp:.2}× faster");
+            crate::outln!("     one after another: {seq:.0} samples/s; side by side is {sp:.2}× faster")?;
         }
     }
     if let Some(l) = &r.load {
-        println!(
+        crate::outln!(
             "LOAD {} × {} numeric CSV ({:.0} MB): {:.2} s ({:.0} MB/s); peak memory {} for a {:.0} MB float32 matrix",
             l.rows,
             l.columns - 1,
@@ -202,10 +214,10 @@ fn print_table(r: &Report) {
             l.mb_per_s,
             l.peak_extra_mb.map_or("unknown".to_string(), |m| format!("+{m:.0} MB")),
             l.matrix_mb
-        );
+        )?;
     }
     if let Some(u) = &r.ui {
-        println!(
+        crate::outln!(
             "UI   {} runs to {} epochs ({} points of history each), {}×{}: ui code {:.2} ms mean, {:.2} ms p95, {:.2} ms max \
              per frame with the full history ({:.2} ms mean, {:.2} ms p95 while training); with egui's tessellation \
              {:.2} ms p95 ({:.2} ms p95 while training); {:.0} s",
@@ -222,10 +234,10 @@ fn print_table(r: &Report) {
             u.final_with_tessellation_p95_ms,
             u.all_with_tessellation_p95_ms,
             u.seconds
-        );
+        )?;
     }
     if let Some(t) = &r.window_throughput {
-        println!(
+        crate::outln!(
             "     training 3 runs × {} epochs: {:.0} samples/s on the trainer alone, {:.0} with the window drawing \
              ({:.0}%, {} frames)",
             t.epochs,
@@ -233,6 +245,7 @@ fn print_table(r: &Report) {
             t.window_samples_per_s,
             100.0 * t.ratio,
             t.frames
-        );
+        )?;
     }
+    Ok(())
 }

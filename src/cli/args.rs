@@ -194,6 +194,8 @@ pub fn experiment_from_args(a: &TrainArgs) -> Result<Experiment, CliError> {
     data_from_args(a, &mut exp)?;
     training_from_args(a, &mut exp);
     runs_from_args(a, &mut exp)?;
+    // Before the data loads: a name or a list of runs too long is a usage error.
+    crate::train::check_bounds(exp.name.as_deref(), &exp.runs).map_err(usage)?;
     Ok(exp)
 }
 

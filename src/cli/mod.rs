@@ -3,6 +3,8 @@
 
 mod args;
 mod data;
+pub mod out;
+pub mod stop;
 mod sweep;
 mod train;
 
@@ -26,6 +28,12 @@ pub enum CliError {
     Usage(anyhow::Error),
     /// The work failed (bad data, a diverged run): exit 1.
     Failure(anyhow::Error),
+    /// Stopped by a signal after writing what was done, as the message
+    /// says: exit 128 + the signal (130 for SIGINT, 143 for SIGTERM).
+    Stopped { signal: i32, message: anyhow::Error },
+    /// Standard output has no reader any more (`reglab data … | head`):
+    /// nothing to say, exit 0.
+    Closed,
 }
 
 impl CliError {
@@ -33,13 +41,38 @@ impl CliError {
         match self {
             CliError::Usage(_) => 2,
             CliError::Failure(_) => 1,
+            CliError::Stopped { signal, .. } => 128 + signal,
+            CliError::Closed => 0,
         }
     }
-    pub fn error(&self) -> &anyhow::Error {
+
+    /// What to say on standard error; nothing for a closed output.
+    pub fn error(&self) -> Option<&anyhow::Error> {
         match self {
-            CliError::Usage(e) | CliError::Failure(e) => e,
+            CliError::Usage(e) | CliError::Failure(e) | CliError::Stopped { message: e, .. } => Some(e),
+            CliError::Closed => None,
         }
     }
+}
+
+impl From<out::Closed> for CliError {
+    fn from(_: out::Closed) -> CliError {
+        CliError::Closed
+    }
+}
+
+/// An error and its causes on one line, each cause said once: an error
+/// whose text already quotes its cause (`…: Permission denied (os error
+/// 13)`) is not followed by that cause again.
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
 }
 
 impl From<SessionError> for CliError {
@@ -102,14 +135,17 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Some(Command::Train(a)) => train(&a),
         Some(Command::Data(a)) => describe_data(&a),
-        Some(Command::Bench(a)) => crate::bench::run(&a, window_bench()).map_err(CliError::Failure),
+        Some(Command::Bench(a)) => crate::bench::run(&a, window_bench())
+            .map_err(|e| if e.is::<out::Closed>() { CliError::Closed } else { CliError::Failure(e) }),
         Some(Command::Sweep(a)) => sweep(&a),
         None => open_window(cli.file),
     };
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("reglab: {:#}", e.error());
+            if let Some(error) = e.error() {
+                crate::errln!("reglab: {}", error_text(error));
+            }
             e.exit_code()
         }
     }

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::anyhow;
 
 use super::args::{SweepArgs, experiment_from_args, session_from_experiment};
-use super::train::create;
+use super::train::Output;
 use super::{CliError, failure, usage};
 use crate::train::RunSpec;
 
@@ -19,7 +19,8 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
     if a.lambdas == 0 || !(a.lambda_min_ratio > 0.0 && a.lambda_min_ratio < 1.0) {
         return Err(usage(anyhow!("--lambdas must be at least 1 and --lambda-min-ratio in (0, 1)")));
     }
-    let mut out = a.out.as_deref().map(create).transpose()?;
+    // Made now, so that a path that cannot be written fails before the sweep.
+    let out = a.out.as_deref().map(|p| Output::create(p, "sweep")).transpose()?;
     let bases: Vec<RunSpec> = session.runs.iter().map(|r| r.spec.clone()).collect();
     let max = match a.lambda_max {
         Some(m) if m > 0.0 && m.is_finite() => m,
@@ -51,7 +52,8 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
         let (inputs, units) = path.shape;
         if !a.train.quiet {
             let at = |l: f64| path.points.iter().find(|p| p.lambda == l).map_or(0, |p| p.nonzero);
-            println!(
+            // A closed standard output does not stop the CSV.
+            let _ = crate::outln!(
                 "{}: λ with least validation error {:.4e} ({} non-zero weights); one-standard-error choice {:.4e} ({} non-zero)",
                 path.name,
                 path.lambda_min,
@@ -79,7 +81,7 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
             rows.push((units, inputs, cells));
         }
     }
-    if let Some(out) = out.as_mut() {
+    if let Some(mut out) = out {
         let units = rows.first().map_or(1, |r| r.0);
         let mut header: Vec<String> =
             ["path", "lambda", "epochs", "converged", "train_error", "val_error", "val_se", "nonzero"]
@@ -88,13 +90,15 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
                 .collect();
         let prefix = if units == 1 { "w:" } else { "importance:" };
         header.extend(names.iter().map(|n| format!("{prefix}{n}")));
-        let mut w = csv::Writer::from_writer(out);
-        let io = |e: csv::Error| failure(anyhow!("cannot write the CSV: {e}"));
-        w.write_record(&header).map_err(io)?;
-        for (_, _, cells) in &rows {
-            w.write_record(cells).map_err(io)?;
-        }
-        w.flush().map_err(|e| failure(anyhow!("cannot write the CSV: {e}")))?;
+        out.write(|w| {
+            let mut w = csv::Writer::from_writer(w);
+            w.write_record(&header)?;
+            for (_, _, cells) in &rows {
+                w.write_record(cells)?;
+            }
+            w.flush()
+        })?;
+        out.commit()?;
     }
     Ok(())
 }

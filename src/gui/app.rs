@@ -4,6 +4,7 @@
 //! applied after drawing.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use egui::{Key, Modifiers};
@@ -18,7 +19,7 @@ use super::shortcuts::{
 use super::view::ViewSettings;
 use super::{panels, views};
 use crate::experiment::{DataSource, Layout, ViewKind};
-use crate::workbench::{Action, Message, Settings, Workbench};
+use crate::workbench::{Action, Message, SavedState, Settings, SettingsFile, Workbench};
 
 /// The window's state that is neither the workbench's nor saved.
 pub struct WindowState {
@@ -52,26 +53,53 @@ impl WindowState {
     }
 }
 
+/// Where settings were kept before `settings.json` (eframe's storage): read
+/// once when there is no settings file yet.
 const SETTINGS_KEY: &str = "reglab-workbench";
 const VIEW_KEY: &str = "reglab-view";
+
+/// The name of the settings file in the data folder.
+pub const SETTINGS_FILE: &str = "settings.json";
 
 pub struct ReglabApp {
     pub wb: Workbench,
     pub view: ViewSettings,
     pub window: WindowState,
     actions: Vec<Action>,
+    /// Where the settings are saved (none in tests that do not ask).
+    settings_file: Option<SettingsFile>,
+    /// The signal that asked the window to close (0: none yet).
+    stopped_by: Arc<AtomicUsize>,
+    /// `on_exit` ran: the settings and the autosave are written.
+    exited: Arc<AtomicBool>,
 }
 
 impl ReglabApp {
     /// The app as eframe creates it: settings restored, the trainer started,
     /// and the data loaded (`source` when given, else the last one).
     pub fn new(cc: &eframe::CreationContext<'_>, source: Option<DataSource>) -> ReglabApp {
-        let settings: Settings =
-            cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
-        let view: ViewSettings = cc.storage.and_then(|s| eframe::get_value(s, VIEW_KEY)).unwrap_or_default();
+        let mut file = SettingsFile::new(crate::workbench::data_dir().join(SETTINGS_FILE));
+        let (saved, problem) = match file.load::<ViewSettings>() {
+            Ok(saved) => (saved, None),
+            Err(e) => (None, Some(e)),
+        };
+        let SavedState { workbench: settings, view } = match (saved, &problem) {
+            (Some(saved), _) => saved,
+            // No settings file yet: those of an earlier reglab, kept by eframe.
+            (None, None) => SavedState {
+                workbench: cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default(),
+                view: cc.storage.and_then(|s| eframe::get_value(s, VIEW_KEY)).unwrap_or_default(),
+            },
+            (None, Some(_)) => SavedState::default(),
+        };
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = true);
         let mut app = ReglabApp::with_settings(cc.egui_ctx.clone(), settings);
+        if let Some(e) = problem {
+            app.wb.notices.error(e.to_string());
+        }
+        app.use_settings_file(file);
         app.wb.enable_autosave();
+        app.close_on_signals(&cc.egui_ctx);
         app.view = view;
         match source {
             Some(source) => app.wb.start_load(source),
@@ -91,6 +119,84 @@ impl ReglabApp {
             view: ViewSettings::default(),
             window: WindowState::new(&layout),
             actions: Vec::new(),
+            settings_file: None,
+            stopped_by: Arc::new(AtomicUsize::new(0)),
+            exited: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Saves the settings in `file` from now on (at eframe's saves and at exit).
+    pub fn use_settings_file(&mut self, file: SettingsFile) {
+        self.settings_file = Some(file);
+    }
+
+    /// Writes the settings file when they changed; a failure is said once
+    /// in the status bar.
+    pub fn save_settings(&mut self) {
+        let Some(file) = self.settings_file.as_mut() else { return };
+        let state = SavedState { workbench: self.wb.settings.clone(), view: self.view.clone() };
+        if let Some(e) = file.save(&state) {
+            self.wb.notices.error(e.to_string());
+        }
+    }
+
+    /// SIGTERM, SIGINT and SIGHUP (a logout, a closed terminal) close the
+    /// window the normal way, so that the settings are saved, and the
+    /// autosave is brought up to date and kept, to be offered at the next
+    /// start. A signal ignored when reglab started stays ignored; a second
+    /// signal, or a close that does not happen within a few seconds, ends
+    /// reglab at once.
+    pub fn close_on_signals(&mut self, ctx: &egui::Context) {
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let wanted: Vec<i32> =
+                [SIGTERM, SIGINT, SIGHUP].into_iter().filter(|&s| !crate::cli::stop::ignored(s)).collect();
+            let Ok(mut signals) = signal_hook::iterator::Signals::new(&wanted) else {
+                self.wb.notices.error(
+                    "Signals cannot be caught: a SIGTERM would end reglab without saving its settings."
+                        .into(),
+                );
+                return;
+            };
+            let (ctx, stopped_by, exited) =
+                (ctx.clone(), Arc::clone(&self.stopped_by), Arc::clone(&self.exited));
+            let listener = move || {
+                for signal in signals.forever() {
+                    if stopped_by.swap(signal as usize, Ordering::SeqCst) != 0 {
+                        std::process::exit(128 + signal);
+                    }
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    ctx.request_repaint();
+                    // A window that cannot draw (minimised on some systems,
+                    // or stuck) does not close: end it all the same. The
+                    // autosave is at most a few seconds old.
+                    let exited = Arc::clone(&exited);
+                    let _ =
+                        std::thread::Builder::new().name("reglab-signal-deadline".into()).spawn(move || {
+                            std::thread::sleep(std::time::Duration::from_secs(10));
+                            if !exited.load(Ordering::SeqCst) {
+                                std::process::exit(128 + signal);
+                            }
+                        });
+                }
+            };
+            if std::thread::Builder::new().name("reglab-signals".into()).spawn(listener).is_err() {
+                self.wb.notices.error(
+                    "Signals cannot be caught: a SIGTERM would end reglab without saving its settings."
+                        .into(),
+                );
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctx;
+    }
+
+    /// The signal that asked the window to close, if one did.
+    pub fn stopped_by_signal(&self) -> Option<i32> {
+        match self.stopped_by.load(Ordering::SeqCst) {
+            0 => None,
+            s => Some(s as i32),
         }
     }
 
@@ -314,6 +420,11 @@ fn waker(ctx: &egui::Context) -> crate::workbench::jobs::Waker {
 
 impl eframe::App for ReglabApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if self.stopped_by_signal().is_some() {
+            // Again each frame until it closes: a command sent from the
+            // signal thread between frames is not lost.
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         self.take_updates(ctx);
     }
 
@@ -322,11 +433,21 @@ impl eframe::App for ReglabApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.wb.clean_exit();
+        // Also here: eframe calls `save` only where it has a storage.
+        self.save_settings();
+        if self.stopped_by_signal().is_some() {
+            // Stopped from outside, not closed by hand: the session on
+            // screen is offered back at the next start.
+            self.wb.autosave_now();
+        } else {
+            self.wb.clean_exit();
+        }
+        self.exited.store(true, Ordering::SeqCst);
     }
 
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, &self.wb.settings);
-        eframe::set_value(storage, VIEW_KEY, &self.view);
+    /// Called by eframe every 30 s and at exit; the window's size and place
+    /// stay in eframe's storage, the settings go to their own file.
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
+        self.save_settings();
     }
 }

@@ -6,6 +6,7 @@
 //! the logistic function, the SGD step) asks [`active`], so a choice applies
 //! to the whole training step.
 
+use std::io::Write as _;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// A family of kernels.
@@ -81,7 +82,9 @@ pub fn active() -> Kernel {
                 Some((_, Some(k))) if k.supported() => k,
                 Some((v, found)) => {
                     let why = if found.is_some() { "this CPU cannot run it" } else { "no such kernel" };
-                    eprintln!(
+                    // Not eprintln!: a closed standard error is no reason to panic.
+                    let _ = writeln!(
+                        std::io::stderr(),
                         "reglab: REGLAB_KERNEL={v} ignored ({why}; one of avx512, avx2, portable); using {}",
                         Kernel::best().name()
                     );

@@ -14,13 +14,14 @@ pub use metrics::{
     EPSILON_GRID, EpochMetrics, Evaluation, HISTOGRAM_BINS, Histogram, WeightStats, WeightSummary, evaluate,
     weight_summary,
 };
-pub use report::{MetricsLog, metrics_header, metrics_row, weights_json, write_atomic};
+pub use report::{AtomicFile, MetricsLog, metrics_header, metrics_row, weights_json, write_atomic};
 pub use run::{
     Change, DIVERGED_ERROR_FACTOR, DIVERGED_WEIGHT, EpochContext, LiveChange, Run, RunStatus,
     ScheduledChange, auto_lr,
 };
 pub use session::{Both, Event, Observer, ScheduleError, Session, SessionError};
 pub use spec::{
-    Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, NetworkSpec, RunSpec,
-    SpecError, TrainingSpec, check_runs, check_size, human_bytes, parse_hidden,
+    Batch, DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_EPOCHS, DEFAULT_FULL_BATCH_TOL, MAX_NAME_CHARS, MAX_RUNS,
+    NetworkSpec, RunSpec, SpecError, TrainingSpec, check_bounds, check_name, check_runs, check_size, compact,
+    human_bytes, parse_hidden,
 };

@@ -1,6 +1,9 @@
 //! The files a session writes: the metrics table (CSV) and the weights (JSON).
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -320,22 +323,116 @@ pub fn weights_json(session: &Session) -> serde_json::Result<String> {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, flushes it to disk and
-/// renames it over `path`: a crash leaves the old file or the new one.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let k = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}.{k}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// renames it over `path`: a crash, a full disk or a failed write leaves the
+/// old file or the new one, never a part of either.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
+/// A file written whole or not at all. The bytes go to a temporary file
+/// beside the target (same folder, so the rename cannot cross file
+/// systems); [`AtomicFile::commit`] flushes it to disk and renames it over
+/// the target. Until then the target, if any, is untouched, and a file
+/// dropped uncommitted (an error, a stop) removes its temporary file.
+///
+/// Creating one is how a command checks early that it can write its output:
+/// a folder that cannot take files, or a target that is a folder, fails at
+/// once instead of after the work.
+pub struct AtomicFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl std::fmt::Debug for AtomicFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AtomicFile").field("target", &self.target).field("tmp", &self.tmp).finish()
     }
-    result
+}
+
+impl AtomicFile {
+    /// A temporary file beside `target`, ready for the bytes.
+    pub fn create(target: &Path) -> std::io::Result<AtomicFile> {
+        if let Ok(meta) = std::fs::metadata(target) {
+            if meta.is_dir() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "it is a folder; a file name is needed",
+                ));
+            }
+            // A rename would replace it all the same: a file made read-only
+            // by hand is kept.
+            if meta.permissions().readonly() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "the file is read-only",
+                ));
+            }
+        }
+        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = target.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+        static FILES: AtomicUsize = AtomicUsize::new(0);
+        let k = FILES.fetch_add(1, Ordering::Relaxed);
+        // Hidden and named for the target and this process, so that it is
+        // recognisably an unfinished write and two writers never share one.
+        let tmp = dir.join(format!(".{name}.{}.{k}.tmp", std::process::id()));
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        // The new file keeps the old one's permissions (a file made
+        // read-only by hand stays so).
+        if let Ok(meta) = std::fs::metadata(target) {
+            let _ = file.set_permissions(meta.permissions());
+        }
+        Ok(AtomicFile { target: target.to_path_buf(), tmp, file: Some(BufWriter::new(file)) })
+    }
+
+    /// The file this one replaces when committed.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Flushes the bytes to disk and renames the temporary file over the
+    /// target.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let Some(out) = self.file.take() else {
+            return Err(std::io::Error::other("the file was already committed"));
+        };
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.target)?;
+        // The rename itself reaches the disk with its folder; where a folder
+        // cannot be opened or synced the file is complete all the same.
+        #[cfg(unix)]
+        if let Some(dir) = self.target.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(d) = File::open(dir)
+        {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    fn out(&mut self) -> std::io::Result<&mut BufWriter<File>> {
+        self.file.as_mut().ok_or_else(|| std::io::Error::other("the file was already committed"))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out()?.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out()?.flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed: the work was not complete, and the target stays
+        // as it was.
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }

@@ -120,10 +120,10 @@ impl LiveChange {
         }
     }
 
-    /// The value, as text: `0.1`, `l1`, `proximal`.
+    /// The value, as text: `0.1`, `l1`, `proximal`, `1e308`.
     pub fn value(self) -> String {
         match self {
-            LiveChange::Lambda(v) | LiveChange::Lr(v) | LiveChange::Alpha(v) => format!("{v}"),
+            LiveChange::Lambda(v) | LiveChange::Lr(v) | LiveChange::Alpha(v) => super::spec::compact(v),
             LiveChange::Regularizer(r) => r.to_string(),
             LiveChange::L1Rule(r) => r.to_string(),
         }

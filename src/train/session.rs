@@ -1,4 +1,5 @@
 use std::collections::VecDeque;
+use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
@@ -232,7 +233,11 @@ impl Session {
                 if let Err(e) =
                     std::thread::Builder::new().name(format!("reglab-train-{k}")).spawn_scoped(scope, worker)
                 {
-                    eprintln!("reglab: could not start a training thread ({e}); continuing with fewer");
+                    // Not eprintln!: a closed standard error is no reason to panic.
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "reglab: could not start a training thread ({e}); continuing with fewer"
+                    );
                 }
             }
             drop(tx);

@@ -21,6 +21,51 @@ pub enum SpecError {
         human_bytes(*.limit_bytes)
     )]
     TooLarge { shape: String, weights: u128, runs: usize, needed_bytes: u128, limit_bytes: u128 },
+    #[error("{what} '{shown}' has {chars} characters; at most {} are allowed", MAX_NAME_CHARS)]
+    NameTooLong { what: &'static str, shown: String, chars: usize },
+    #[error("the experiment has {runs} runs; at most {} can be compared side by side", MAX_RUNS)]
+    TooManyRuns { runs: usize },
+}
+
+/// The longest name of a run or an experiment, in characters: names are
+/// labels in legends, menus and messages, and a longer one would push
+/// everything else out of the window.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// The most runs of one experiment: more cannot be told apart on a plot,
+/// and every frame draws each of them.
+pub const MAX_RUNS: usize = 32;
+
+/// Refuses a name longer than [`MAX_NAME_CHARS`]; `what` says whose
+/// ("run name", "experiment name"). The message quotes its start only.
+pub fn check_name(what: &'static str, name: &str) -> Result<(), SpecError> {
+    let chars = name.chars().count();
+    if chars <= MAX_NAME_CHARS {
+        return Ok(());
+    }
+    let shown = name.chars().take(40).chain(['…']).collect();
+    Err(SpecError::NameTooLong { what, shown, chars })
+}
+
+/// Refuses what would not fit on screen, before anything is loaded: an
+/// experiment name or a run name longer than [`MAX_NAME_CHARS`], more than
+/// [`MAX_RUNS`] runs.
+pub fn check_bounds(experiment_name: Option<&str>, runs: &[RunSpec]) -> Result<(), SpecError> {
+    if let Some(name) = experiment_name {
+        check_name("experiment name", name)?;
+    }
+    if runs.len() > MAX_RUNS {
+        return Err(SpecError::TooManyRuns { runs: runs.len() });
+    }
+    runs.iter().try_for_each(|r| check_name("run name", &r.name))
+}
+
+/// A number as a label shows it: as written for everyday sizes (`0.1`,
+/// `3`, `0.0005`), in scientific notation beyond (`1e308`, `2.5e-7`), so
+/// that no λ or η takes more than a few characters.
+pub fn compact(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || !a.is_finite() || (1e-4..1e6).contains(&a) { format!("{v}") } else { format!("{v:e}") }
 }
 
 /// `10,000,700,000`.
@@ -136,9 +181,11 @@ impl RunSpec {
     pub fn default_name(&self) -> String {
         let mut s = match self.reg {
             Regularizer::None => "none".to_string(),
-            Regularizer::L2 => format!("l2 λ={}", self.lambda),
-            Regularizer::L1 => format!("l1-{} λ={}", self.l1_rule, self.lambda),
-            Regularizer::ElasticNet => format!("enet-{} α={} λ={}", self.l1_rule, self.alpha, self.lambda),
+            Regularizer::L2 => format!("l2 λ={}", compact(self.lambda)),
+            Regularizer::L1 => format!("l1-{} λ={}", self.l1_rule, compact(self.lambda)),
+            Regularizer::ElasticNet => {
+                format!("enet-{} α={} λ={}", self.l1_rule, compact(self.alpha), compact(self.lambda))
+            }
         };
         if let Some(p) = self.dropout {
             s.push_str(&format!(" dropout {p}"));
@@ -147,6 +194,7 @@ impl RunSpec {
     }
 
     pub fn check(&self) -> Result<(), SpecError> {
+        check_name("run name", &self.name)?;
         let who = if self.name.is_empty() { self.default_name() } else { self.name.clone() };
         if !(self.lambda.is_finite() && self.lambda >= 0.0) {
             return Err(out_of_range(format!("{who}: lambda"), "a finite number ≥ 0", self.lambda));
@@ -345,6 +393,9 @@ impl TrainingSpec {
 pub fn check_runs(runs: &mut [RunSpec]) -> Result<(), SpecError> {
     if runs.is_empty() {
         return Err(SpecError::NoRuns);
+    }
+    if runs.len() > MAX_RUNS {
+        return Err(SpecError::TooManyRuns { runs: runs.len() });
     }
     for r in runs.iter_mut() {
         r.check()?;

@@ -106,6 +106,7 @@ pub enum Action {
 
 impl Workbench {
     pub fn apply(&mut self, action: Action) {
+        self.session_may_have_changed();
         match action {
             Action::Train => self.train(),
             Action::Pause => self.pause(),

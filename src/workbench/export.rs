@@ -134,8 +134,13 @@ fn unused(dir: &Path, prefix: &str, suffix: &str) -> PathBuf {
 }
 
 /// The date and time (UTC) as a name part, `2026-11-30_15-42-07`.
-fn stamp() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+pub(crate) fn stamp() -> String {
+    stamp_at(std::time::SystemTime::now())
+}
+
+/// The date and time (UTC) of `time` as a name part.
+pub(crate) fn stamp_at(time: std::time::SystemTime) -> String {
+    let secs = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}_{:02}-{:02}-{:02}", rest / 3600, rest % 3600 / 60, rest % 60)

@@ -20,6 +20,9 @@ impl Workbench {
                 updates.push(u);
             }
         }
+        if !updates.is_empty() {
+            self.session_may_have_changed();
+        }
         for u in updates {
             self.take(u);
         }
@@ -27,11 +30,12 @@ impl Workbench {
             r.pictures.refresh();
         }
         self.screen.measure_rate();
-        self.autosave_if_due();
         let mut again = None;
         for ended in self.jobs.poll(&mut again) {
+            self.session_may_have_changed();
             self.job_ended(ended);
         }
+        self.autosave_if_due(&mut again);
         again
     }
 

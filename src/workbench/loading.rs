@@ -232,6 +232,12 @@ impl Workbench {
 
     /// Opens an experiment: its data loads, and the rest is taken on when it has.
     fn open_experiment(&mut self, exp: Experiment, note: Option<Note>, session_file: Option<PathBuf>) {
+        // Before it replaces anything: names and runs that fit on screen.
+        if let Err(e) = crate::train::check_bounds(exp.name.as_deref(), &exp.runs) {
+            return self
+                .notices
+                .error(format!("Cannot open the experiment: {e}. The session on screen is unchanged."));
+        }
         let Some(source) = exp.data.source() else {
             return self.notices.error("the experiment names no data".into());
         };

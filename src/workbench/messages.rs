@@ -64,8 +64,12 @@ pub struct Notices {
     pub list: Vec<Notice>,
     pub offer_ignore: Option<IgnoreOffer>,
     /// The session autosaved by a reglab that did not close cleanly, offered
-    /// back until opened or dismissed.
+    /// back until opened or dismissed: the newest found at this start.
     pub offer_restore: Option<PathBuf>,
+    /// Every session kept of reglabs that stopped without closing, newest
+    /// first (at most [`super::autosave::KEEP_STOPPED`]), each checked, to
+    /// be opened with [`super::Action::OpenSessionFile`].
+    pub stopped_sessions: Vec<PathBuf>,
     /// The last session, offered until something else is opened.
     pub offer_last_session: Option<PathBuf>,
     /// Background work or runs that stopped with an internal error (a bug:

@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use crate::train::live::{Command, LiveTrainer};
 pub use actions::Action;
-pub use autosave::AUTOSAVE_EVERY;
+pub use autosave::{AUTOSAVE_EVERY, KEEP_STOPPED, check_session};
 use background::Jobs;
 pub use export::{Exported, Exports};
 pub use history::{Point, RunHistory, Series};
@@ -43,7 +43,7 @@ use jobs::Waker;
 pub use loading::{DataOnScreen, LoadError};
 pub use messages::{IgnoreOffer, Message, Note, Notice, Notices, PathRequest};
 pub use screen::{Screen, ScreenRun};
-pub use settings::{Pace, Settings, WATCH_SECONDS};
+pub use settings::{Pace, SavedState, Settings, SettingsError, SettingsFile, WATCH_SECONDS};
 pub use studies::{Studies, SweepResult};
 
 pub struct Workbench {

@@ -7,7 +7,7 @@
 use super::Workbench;
 use crate::nn::{L1Rule, Regularizer};
 use crate::train::live::Command;
-use crate::train::{LiveChange, RunSpec};
+use crate::train::{LiveChange, RunSpec, compact};
 
 impl Workbench {
     /// An edit of run `i`. When committed, what changed of the live
@@ -108,17 +108,19 @@ pub fn next_run(runs: &[RunSpec]) -> RunSpec {
     let lambda = if lambda > 0.0 { lambda } else { 0.1 };
     let l1 = RunSpec { reg: Regularizer::L1, l1_rule: L1Rule::Proximal, lambda, ..RunSpec::default() };
     let has = |f: &dyn Fn(&RunSpec) -> bool| runs.iter().any(f);
+    // The name is a label: λ = 1e308 must not take 309 digits.
+    let shown = compact(lambda);
     let candidates = [
-        (has(&|r| r.reg == Regularizer::L1), l1.clone(), format!("L1 λ={lambda}")),
+        (has(&|r| r.reg == Regularizer::L1), l1.clone(), format!("L1 λ={shown}")),
         (
             has(&|r| r.reg == Regularizer::L2 && r.dropout.is_none()),
             RunSpec { reg: Regularizer::L2, lambda, ..RunSpec::default() },
-            format!("L2 λ={lambda}"),
+            format!("L2 λ={shown}"),
         ),
         (
             has(&|r| r.reg == Regularizer::ElasticNet),
             RunSpec { reg: Regularizer::ElasticNet, l1_rule: L1Rule::Proximal, lambda, ..RunSpec::default() },
-            format!("elastic net λ={lambda}"),
+            format!("elastic net λ={shown}"),
         ),
         (
             has(&|r| r.dropout.is_some()),
@@ -132,7 +134,7 @@ pub fn next_run(runs: &[RunSpec]) -> RunSpec {
         .map(|(_, spec, name)| (spec, name))
         .unwrap_or_else(|| {
             let lambda = 10.0 * lambda;
-            (RunSpec { lambda, ..l1 }, format!("L1 λ={lambda}"))
+            (RunSpec { lambda, ..l1 }, format!("L1 λ={}", compact(lambda)))
         });
     let taken = |n: &str| runs.iter().any(|r| r.name == n);
     let name = (1..)
