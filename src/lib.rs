@@ -13,6 +13,7 @@ pub mod data;
 pub mod experiment;
 #[cfg(feature = "gui")]
 pub mod gui;
+pub mod lesson;
 pub mod nn;
 pub mod train;
 pub mod workbench;

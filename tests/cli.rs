@@ -830,3 +830,22 @@ fn names_and_runs_are_bounded_and_numbers_shown_short() {
     let weights: Value = serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
     assert_eq!(weights["runs"][0]["name"], "l2 λ=1e308");
 }
+
+#[test]
+fn a_malformed_lesson_is_refused_before_any_window_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("workshop.toml");
+    std::fs::write(
+        &file,
+        "title = \"t\"\n[[steps]]\ntitle = \"a\"\npreset = 1\nactions = [{ at = \"end\", do = \"dance\" }]\n",
+    )
+    .unwrap();
+    let out = reglab(&["lesson", file.to_str().unwrap()]);
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(
+        e.contains("workshop.toml") && e.contains("line 5") && e.contains("unknown action 'dance'"),
+        "{e}"
+    );
+}

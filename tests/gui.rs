@@ -1209,3 +1209,69 @@ fn pasted_cells_load_as_a_dataset() {
     let session = harness.state().wb.session_experiment().unwrap();
     assert_eq!(session.data.pasted.as_deref(), Some(text.as_str()), "the session keeps the cells");
 }
+
+/// The shipped workshop, walked from its first step to its last with a
+/// presenter's keys: each step shows its number and title, opens its
+/// experiment with its views, and its cues happen (train at the start, a λ
+/// raised at an epoch, a view maximised at the end); Esc leaves the lesson
+/// and keeps the workbench as it is.
+#[test]
+fn the_workshop_lesson_walks_from_its_first_step_to_its_last() {
+    let mut harness = harness_with(quick_settings(10), DataSource::Builtin(Builtin::Iris));
+    harness.state_mut().act(Action::OpenShippedLesson(0));
+    harness.run_steps(2);
+    let lesson = harness.state().wb.lesson.clone().expect("the lesson is on").lesson;
+    let n = lesson.steps.len();
+    for (k, step) in lesson.steps.iter().enumerate() {
+        // The session on screen before the step: its own runs come after.
+        let before = harness.state().wb.screen.session_id;
+        if k > 0 {
+            harness.key_press(egui::Key::PageDown);
+            harness.run_steps(2);
+        }
+        assert_eq!(harness.state().wb.lesson.as_ref().unwrap().step, k, "step {}", k + 1);
+        harness.get_by_label_contains(&format!("step {} of {n}", k + 1));
+        assert!(harness.get_all_by_label(&step.title).count() >= 1, "step {}: its title", k + 1);
+        let Some(exp) = &step.experiment else { continue };
+        let names: Vec<String> = exp.runs.iter().map(|r| r.name.clone()).collect();
+        wait_for(&mut harness, &format!("step {}: its runs, training", k + 1), |app| {
+            app.wb.screen.session_id > before
+                && app.wb.screen.note.as_ref().is_some_and(|n| n.name == step.title)
+                && app.wb.screen.runs.iter().map(|r| r.name.clone()).collect::<Vec<_>>() == names
+                && app.wb.screen.trainer_state != TrainerState::Idle
+        });
+        let views = if step.views.is_empty() { exp.views.clone() } else { step.views.clone() };
+        harness.run_steps(3);
+        for v in views {
+            assert!(harness.state().window.dashboard.rect_of(v).is_some(), "step {}: {v:?} on screen", k + 1);
+        }
+        if step.title == "A stronger L1 mid-run" {
+            wait_for(&mut harness, "the end of the step", |app| {
+                app.wb.screen.trainer_state == TrainerState::Finished
+            });
+            let l1 = &harness.state().wb.screen.runs[0];
+            assert_eq!((l1.changes[0].epoch, l1.changes[0].to), (150, LiveChange::Lambda(2.0)));
+        }
+        if step.title == "Why L1 gives zeros: the picture" {
+            wait_for(&mut harness, "the view maximised at the end", |app| {
+                app.window.dashboard.maximized == Some(reglab::experiment::ViewKind::Geometry)
+            });
+        }
+    }
+    // Past the last step nothing moves; Left arrow goes back; Esc leaves.
+    harness.key_press(egui::Key::PageDown);
+    harness.run_steps(2);
+    assert_eq!(harness.state().wb.lesson.as_ref().unwrap().step, n - 1);
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run_steps(2);
+    assert_eq!(harness.state().wb.lesson.as_ref().unwrap().step, n - 2);
+    let runs_before = harness.state().wb.screen.runs.len();
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state().wb.lesson.is_none(), "Esc leaves the lesson");
+    assert_eq!(
+        harness.state().wb.screen.runs.len(),
+        runs_before,
+        "and the workbench keeps what is on screen"
+    );
+}

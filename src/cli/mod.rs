@@ -128,6 +128,15 @@ pub enum Command {
     Bench(crate::bench::BenchArgs),
     /// Regularization path: train each --reg at every λ of a log grid, warm-started, and write a CSV.
     Sweep(Box<SweepArgs>),
+    /// Open the workbench on a lesson: steps moved on with the arrows or a clicker.
+    Lesson(LessonArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LessonArgs {
+    /// A lesson file (TOML with [[steps]]), e.g. assets/lessons/workshop.toml.
+    #[arg(value_name = "LESSON.toml")]
+    pub file: PathBuf,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -138,7 +147,10 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Bench(a)) => crate::bench::run(&a, window_bench())
             .map_err(|e| if e.is::<out::Closed>() { CliError::Closed } else { CliError::Failure(e) }),
         Some(Command::Sweep(a)) => sweep(&a),
-        None => open_window(cli.file),
+        Some(Command::Lesson(a)) => crate::lesson::Lesson::load(&a.file)
+            .map_err(usage)
+            .and_then(|lesson| open_window_with(None, Some(lesson))),
+        None => open_window_with(cli.file, None),
     };
     match result {
         Ok(()) => 0,
@@ -152,12 +164,12 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 #[cfg(feature = "gui")]
-fn open_window(file: Option<PathBuf>) -> Result<(), CliError> {
-    crate::gui::run(file).map_err(CliError::Failure)
+fn open_window_with(file: Option<PathBuf>, lesson: Option<crate::lesson::Lesson>) -> Result<(), CliError> {
+    crate::gui::run(file, lesson).map_err(CliError::Failure)
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_file: Option<PathBuf>) -> Result<(), CliError> {
+fn open_window_with(_file: Option<PathBuf>, _lesson: Option<crate::lesson::Lesson>) -> Result<(), CliError> {
     Err(usage(anyhow::anyhow!(
         "this reglab was built without its window (the cargo feature `gui`); use reglab train, sweep, data or bench"
     )))

@@ -77,7 +77,11 @@ pub struct ReglabApp {
 impl ReglabApp {
     /// The app as eframe creates it: settings restored, the trainer started,
     /// and the data loaded (`source` when given, else the last one).
-    pub fn new(cc: &eframe::CreationContext<'_>, source: Option<DataSource>) -> ReglabApp {
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        source: Option<DataSource>,
+        lesson: Option<crate::lesson::Lesson>,
+    ) -> ReglabApp {
         let mut file = SettingsFile::new(crate::workbench::data_dir().join(SETTINGS_FILE));
         let (saved, problem) = match file.load::<ViewSettings>() {
             Ok(saved) => (saved, None),
@@ -104,6 +108,9 @@ impl ReglabApp {
         match source {
             Some(source) => app.wb.start_load(source),
             None => app.wb.load_current(),
+        }
+        if let Some(lesson) = lesson {
+            app.wb.start_lesson(lesson);
         }
         app
     }
@@ -238,6 +245,8 @@ impl ReglabApp {
                 self.window.capture = Some(PictureJob::new(dir, views, &self.window.dashboard));
                 ctx.request_repaint();
             }
+            Message::Maximise(view) => self.window.dashboard.maximized = view,
+            Message::Layout(layout) => self.window.dashboard.set_layout(&layout),
             Message::AskPath(request) => {
                 let start = self.wb.settings.recent_files.first().and_then(|p| p.parent());
                 if let Err(e) = self.window.dialogs.ask(request, start, waker(ctx)) {
@@ -253,6 +262,22 @@ impl ReglabApp {
             return;
         }
         let mut out = Vec::new();
+        if self.wb.lesson.is_some() {
+            // A presenter's clicker sends arrows and Page Up/Down.
+            ctx.input_mut(|i| {
+                for (key, action) in [
+                    (Key::ArrowRight, Action::NextStep),
+                    (Key::PageDown, Action::NextStep),
+                    (Key::ArrowLeft, Action::PreviousStep),
+                    (Key::PageUp, Action::PreviousStep),
+                    (Key::Escape, Action::LeaveLesson),
+                ] {
+                    if i.consume_key(Modifiers::NONE, key) {
+                        out.push(action);
+                    }
+                }
+            });
+        }
         let (view, window) = (&mut self.view, &mut self.window);
         ctx.input_mut(|i| {
             let commands = [

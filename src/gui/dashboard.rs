@@ -99,6 +99,12 @@ impl Dashboard {
         ui: &mut Ui,
         out: &mut Vec<Action>,
     ) {
+        if let Some(run) = &wb.lesson
+            && super::lesson::lesson_ui(run, ui, out)
+        {
+            self.drawn.clear();
+            return;
+        }
         if wb.screen.runs.is_empty() {
             ui.centered_and_justified(|ui| {
                 if wb.data.prepared.is_none() && !wb.is_loading() {
@@ -110,7 +116,9 @@ impl Dashboard {
             return;
         }
         let compact = is_compact(ui.available_size());
-        note_ui(wb, compact, ui, out);
+        if wb.lesson.is_none() {
+            note_ui(wb, compact, ui, out);
+        }
         key_ui(wb, ui);
         // A small area (a zoomed projector, a small window) shows one view at
         // a time, chosen by its tab, rather than views too small to read.

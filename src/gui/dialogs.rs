@@ -69,6 +69,9 @@ fn show(request: PathRequest, start_dir: Option<PathBuf>) -> Option<PathBuf> {
             }
             d.pick_file()
         }
+        PathRequest::OpenLesson => {
+            FileDialog::new().add_filter("reglab lesson", &["toml"]).set_title("Open a lesson").pick_file()
+        }
         PathRequest::OpenSession => {
             FileDialog::new().add_filter("reglab session", &["toml"]).set_title("Open a session").pick_file()
         }

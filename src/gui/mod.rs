@@ -9,6 +9,7 @@ mod app;
 mod capture;
 pub mod dashboard;
 mod dialogs;
+mod lesson;
 mod panels;
 pub mod shortcuts;
 pub mod timing;
@@ -59,7 +60,7 @@ fn prefer_x11_without_wayland_egl() {
 }
 
 /// Opens the workbench; `source` is loaded at start when given.
-pub fn run(source: Option<PathBuf>) -> anyhow::Result<()> {
+pub fn run(source: Option<PathBuf>, lesson: Option<crate::lesson::Lesson>) -> anyhow::Result<()> {
     let source = source.as_deref().map(source_from_arg).transpose()?;
     prefer_x11_without_wayland_egl();
     let mut viewport = egui::ViewportBuilder::default()
@@ -74,7 +75,11 @@ pub fn run(source: Option<PathBuf>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions { viewport, ..Default::default() };
     // A window system that cannot start is an error to report, not a crash.
     let started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        eframe::run_native("reglab", options, Box::new(move |cc| Ok(Box::new(ReglabApp::new(cc, source)))))
+        eframe::run_native(
+            "reglab",
+            options,
+            Box::new(move |cc| Ok(Box::new(ReglabApp::new(cc, source, lesson)))),
+        )
     }));
     match started {
         Ok(result) => result.map_err(|e| anyhow::anyhow!("cannot open the window: {e}")),

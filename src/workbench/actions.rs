@@ -99,6 +99,16 @@ pub enum Action {
         count: usize,
     },
     CancelSeeds,
+    /// Open a lesson file at its first step.
+    OpenLesson(PathBuf),
+    OpenLessonDialog,
+    /// Start lesson `k` of [`crate::lesson::LESSONS`].
+    OpenShippedLesson(usize),
+    /// The lesson's next step (a clicker's right arrow or Page Down), or the one before.
+    NextStep,
+    PreviousStep,
+    /// Leave the lesson; the workbench keeps what is on screen.
+    LeaveLesson,
     /// A run that panics (tests: a failure stays in its run).
     #[cfg(test)]
     InjectPanic(usize),
@@ -164,7 +174,13 @@ impl Workbench {
                     job.progress.cancel();
                 }
             }
+            Action::OpenLesson(p) => self.open_lesson(&p),
+            Action::OpenShippedLesson(k) => self.open_shipped_lesson(k),
+            Action::NextStep => self.next_step(),
+            Action::PreviousStep => self.previous_step(),
+            Action::LeaveLesson => self.leave_lesson(),
             Action::OpenDataDialog
+            | Action::OpenLessonDialog
             | Action::SaveSession
             | Action::SaveSessionTo(_)
             | Action::OpenSessionDialog
@@ -183,6 +199,7 @@ impl Workbench {
     fn file_action(&mut self, action: Action) {
         match action {
             Action::OpenDataDialog => self.ask_path(PathRequest::OpenData),
+            Action::OpenLessonDialog => self.ask_path(PathRequest::OpenLesson),
             Action::OpenSessionDialog => self.ask_path(PathRequest::OpenSession),
             Action::SaveSession if !self.screen.has_session() => {
                 self.notices.error("There is no session to save yet.".into())
@@ -199,6 +216,7 @@ impl Workbench {
             Action::ExportAll => self.ask_path(PathRequest::ExportFolder),
             Action::PathChosen { request, path: Some(p) } => match request {
                 PathRequest::OpenData => self.start_load(DataSource::File(p)),
+                PathRequest::OpenLesson => self.open_lesson(&p),
                 PathRequest::OpenSession => self.open_session(&p),
                 PathRequest::SaveSession => self.file_action(Action::SaveSessionTo(p)),
                 PathRequest::ExportFolder => self.export_to(&p),
@@ -228,6 +246,10 @@ impl Workbench {
             PathRequest::OpenData => self.notices.error(
                 "The system file dialog is not available here (no XDG desktop portal). \
                  Type a path in the Data panel, or drop a file on the window."
+                    .into(),
+            ),
+            PathRequest::OpenLesson => self.notices.error(
+                "No file dialog here: start a lesson with `reglab lesson FILE`, or drop the lesson file on the window."
                     .into(),
             ),
             PathRequest::OpenSession => self.notices.error(

@@ -35,6 +35,7 @@ impl Workbench {
             self.session_may_have_changed();
             self.job_ended(ended);
         }
+        self.lesson_tick();
         self.autosave_if_due(&mut again);
         again
     }

@@ -88,6 +88,10 @@ impl Workbench {
         if let DataSource::File(p) = &source
             && p.extension().is_some_and(|e| e == "toml")
         {
+            // A lesson is a TOML file with steps; any other is a session.
+            if std::fs::read_to_string(p).is_ok_and(|t| t.contains("[[steps]]")) {
+                return self.open_lesson(p);
+            }
             return self.open_session(p);
         }
         let current = self.settings.experiment.data.source();
@@ -231,7 +235,12 @@ impl Workbench {
     }
 
     /// Opens an experiment: its data loads, and the rest is taken on when it has.
-    fn open_experiment(&mut self, exp: Experiment, note: Option<Note>, session_file: Option<PathBuf>) {
+    pub(crate) fn open_experiment(
+        &mut self,
+        exp: Experiment,
+        note: Option<Note>,
+        session_file: Option<PathBuf>,
+    ) {
         // Before it replaces anything: names and runs that fit on screen.
         if let Err(e) = crate::train::check_bounds(exp.name.as_deref(), &exp.runs) {
             return self

@@ -19,12 +19,17 @@ pub enum Message {
     /// [`super::Action::PathChosen`], or [`super::Action::NoFileDialog`]
     /// when the system has no dialog to show.
     AskPath(PathRequest),
+    /// Show this view alone (`None`: all the views again): a lesson's cue.
+    Maximise(Option<crate::experiment::ViewKind>),
+    /// Arrange the views so: a lesson's step.
+    Layout(Layout),
 }
 
 /// What a path is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathRequest {
     OpenData,
+    OpenLesson,
     OpenSession,
     SaveSession,
     ExportFolder,

@@ -21,6 +21,7 @@ pub mod geometry;
 pub mod history;
 pub mod intake;
 pub mod jobs;
+pub mod lesson;
 pub mod loading;
 pub mod messages;
 pub mod network;
@@ -40,6 +41,7 @@ use background::Jobs;
 pub use export::{Exported, Exports};
 pub use history::{Point, RunHistory, Series};
 use jobs::Waker;
+pub use lesson::LessonRun;
 pub use loading::{DataOnScreen, LoadError};
 pub use messages::{IgnoreOffer, Message, Note, Notice, Notices, PathRequest};
 pub use screen::{Screen, ScreenRun};
@@ -53,6 +55,8 @@ pub struct Workbench {
     pub studies: Studies,
     pub notices: Notices,
     pub exports: Exports,
+    /// A lesson on screen, and its step.
+    pub lesson: Option<LessonRun>,
     /// The system file dialog answered nothing at once: it is likely missing.
     pub dialog_unavailable: bool,
     /// Where sessions, exports and the autosave go when there is no file dialog.
@@ -81,6 +85,7 @@ impl Workbench {
             screen: Screen::default(),
             studies: Studies::default(),
             exports: Exports::default(),
+            lesson: None,
             dialog_unavailable: false,
             data_dir: data_dir(),
             jobs: Jobs::default(),

@@ -45,5 +45,14 @@ pub(super) fn shortcuts_grid(ui: &mut Ui) {
         ui.label(RichText::new("Ctrl + / Ctrl −").monospace());
         ui.label("Zoom the whole window (for a projector)");
         ui.end_row();
+        for (keys, what) in [
+            ("Right, Page Down", "In a lesson: the next step (a presenter's clicker)"),
+            ("Left, Page Up", "In a lesson: the step before"),
+            ("Esc", "In a lesson: leave it, keeping what is on screen"),
+        ] {
+            ui.label(RichText::new(keys).monospace());
+            ui.label(what);
+            ui.end_row();
+        }
     });
 }

@@ -186,6 +186,21 @@ fn menus_ui(
     out: &mut Vec<Action>,
 ) {
     ui.menu_button("File", |ui| {
+        for (k, (name, text)) in crate::lesson::LESSONS.iter().enumerate() {
+            let title = crate::lesson::Lesson::from_toml(text, std::path::Path::new(name))
+                .map_or_else(|_| name.to_string(), |l| l.title);
+            if ui
+                .button(format!("Lesson: {title}"))
+                .on_hover_text("A workshop in steps: Right arrow or Page Down for the next step, Esc to leave")
+                .clicked()
+            {
+                out.push(Action::OpenShippedLesson(k));
+            }
+        }
+        if ui.button("Open lesson…").on_hover_text("A lesson file (.toml with [[steps]])").clicked() {
+            out.push(Action::OpenLessonDialog);
+        }
+        ui.separator();
         if ui
             .button("Open session…")
             .on_hover_text("Open a saved session (.toml): data, settings, runs and their changes")
