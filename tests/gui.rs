@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use reglab::data::{Builtin, SyntheticKind, SyntheticSpec};
 use reglab::experiment::DataSource;
 use reglab::gui::ReglabApp;
@@ -1274,4 +1274,165 @@ fn the_workshop_lesson_walks_from_its_first_step_to_its_last() {
         runs_before,
         "and the workbench keeps what is on screen"
     );
+}
+
+/// The description a screen reader gets of view `kind`: its node is an image
+/// named by the view's title.
+fn description_of(harness: &Harness<'static, ReglabApp>, kind: reglab::experiment::ViewKind) -> String {
+    let node = harness.get_by_role_and_label(egui::accesskit::Role::Image, kind.title());
+    node.accesskit_node().description().unwrap_or_else(|| panic!("{kind:?} has no description"))
+}
+
+#[test]
+fn every_plot_is_found_by_its_name_and_read_with_its_runs_and_numbers() {
+    use reglab::experiment::ViewKind;
+    use reglab::workbench::describe::{percent, sig};
+    let mut harness = harness_with(quick_settings(30), DataSource::Builtin(Builtin::Iris));
+    harness.state_mut().act(Action::Train);
+    wait_for(&mut harness, "the runs to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    wait_for(&mut harness, "the contours", |app| !app.wb.studies.geometry.is_empty());
+    let names: Vec<String> = harness.state().wb.screen.runs.iter().map(|r| r.name.clone()).collect();
+    assert!(names.len() >= 2);
+    for kind in ViewKind::ALL {
+        harness.state_mut().window.dashboard.maximized = Some(kind);
+        harness.run_steps(2);
+        let text = description_of(&harness, kind);
+        let runs: &[String] = if matches!(kind, ViewKind::Path | ViewKind::Boundary) { &[] } else { &names };
+        for name in runs {
+            assert!(text.contains(name.as_str()), "{kind:?}: {name} in {text:?}");
+        }
+        let app = harness.state();
+        let run = |k: usize| app.wb.screen.runs[k].history.latest.as_ref().unwrap();
+        match kind {
+            ViewKind::Error => {
+                assert!(text.starts_with("Error, epoch 30 (validation): "), "{text}");
+                for (k, name) in names.iter().enumerate() {
+                    let v = run(k).val.unwrap().error;
+                    assert!(text.contains(&format!("{name} {}", sig(v))), "{text}");
+                }
+            }
+            ViewKind::Accuracy => {
+                for (k, name) in names.iter().enumerate() {
+                    let v = run(k).val.unwrap().accuracy.unwrap();
+                    assert!(text.contains(&format!("{name} {}", percent(v))), "{text}");
+                }
+            }
+            ViewKind::Sparsity => {
+                for (k, name) in names.iter().enumerate() {
+                    assert!(
+                        text.contains(&format!("{name} {}", percent(run(k).weights.zero_frac))),
+                        "{text}"
+                    );
+                }
+            }
+            ViewKind::Norms => {
+                for (k, name) in names.iter().enumerate() {
+                    assert!(text.contains(&format!("{name} Σ|w| {}", sig(run(k).weights.l1))), "{text}");
+                }
+            }
+            ViewKind::Histograms => {
+                for (k, name) in names.iter().enumerate() {
+                    let m = run(k);
+                    assert!(
+                        text.contains(&format!("{name} {} weights", m.weights.count))
+                            && text.contains(&format!("{} exactly 0", m.histogram_all.zeros)),
+                        "{text}"
+                    );
+                }
+            }
+            ViewKind::Geometry => {
+                let p = &app.wb.studies.geometry[0];
+                assert!(text.contains(&format!("{} = {}", p.names.0, sig(p.now.0))), "{text}");
+            }
+            ViewKind::Network => {
+                let p = app.wb.screen.runs[0].pictures.network.as_ref().unwrap();
+                assert!(text.contains(&format!("{} of {}", p.nonzero, p.total)), "{text}");
+            }
+            _ => assert!(text.len() > kind.title().len() + 10, "{kind:?}: {text}"),
+        }
+    }
+}
+
+#[test]
+fn a_description_is_renewed_at_a_calm_rate_while_the_runs_train() {
+    use reglab::experiment::ViewKind;
+    let mut settings = quick_settings(1_000_000);
+    settings.pace = Pace::Watch;
+    let mut harness = harness_with(settings, DataSource::Builtin(Builtin::Iris));
+    harness.state_mut().window.dashboard.maximized = Some(ViewKind::Error);
+    harness.state_mut().act(Action::Train);
+    wait_for(&mut harness, "training", |app| app.wb.screen.epoch() > 0);
+    // Each frame is a quarter of a second of the window's time: seven frames
+    // are less than the two seconds between renewals, and see at most one.
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..7 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(30));
+        let text = description_of(&harness, ViewKind::Error);
+        if seen.last() != Some(&text) {
+            seen.push(text);
+        }
+    }
+    assert!(seen.len() <= 2, "renewed every frame: {seen:#?}");
+    for _ in 0..10 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let later = description_of(&harness, ViewKind::Error);
+    assert_ne!(Some(&later), seen.last(), "renewed as the runs train");
+    harness.state_mut().act(Action::TogglePlay);
+}
+
+#[test]
+fn the_decision_boundary_is_read_with_each_runs_accuracy() {
+    use reglab::experiment::ViewKind;
+    use reglab::workbench::describe::percent;
+    let mut harness = harness_with(quick_settings(20), DataSource::Synthetic(SyntheticSpec::default()));
+    harness.state_mut().act(Action::Train);
+    wait_for(&mut harness, "the runs to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    harness.state_mut().window.dashboard.maximized = Some(ViewKind::Boundary);
+    harness.run_steps(2);
+    let text = description_of(&harness, ViewKind::Boundary);
+    for r in &harness.state().wb.screen.runs {
+        let m = r.history.latest.as_ref().unwrap();
+        let accuracy = m.val.unwrap_or(m.train).accuracy.unwrap();
+        assert!(text.contains(&format!("{} {}", r.name, percent(accuracy))), "{text}");
+    }
+}
+
+/// The stroked rectangles of the last frame, with their stroke width.
+fn stroked_rects(harness: &Harness<'static, ReglabApp>) -> Vec<(egui::Rect, f32)> {
+    fn collect(shape: &egui::Shape, out: &mut Vec<(egui::Rect, f32)>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| collect(s, out)),
+            egui::Shape::Rect(r) if r.stroke.width > 0.0 => out.push((r.rect, r.stroke.width)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &harness.output().shapes {
+        collect(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn tab_reaches_the_controls_and_the_focused_one_has_a_ring_to_see() {
+    let mut harness = harness_with(quick_settings(10), DataSource::Builtin(Builtin::Iris));
+    let mut focused = std::collections::HashSet::new();
+    let mut reached_train = false;
+    for _ in 0..150 {
+        harness.key_press(egui::Key::Tab);
+        harness.run_steps(1);
+        let Some(id) = harness.ctx.memory(|m| m.focused()) else { continue };
+        focused.insert(id);
+        reached_train |= harness.get_by_label("Train").accesskit_node().is_focused();
+        let rect = harness.ctx.read_response(id).expect("the focused widget was drawn").rect;
+        assert!(
+            stroked_rects(&harness).iter().any(|(r, w)| *w >= 2.0 && r.contains_rect(rect)),
+            "no ring around the focused widget at {rect:?}"
+        );
+    }
+    assert!(reached_train, "Tab reaches Train");
+    assert!(focused.len() >= 20, "Tab reaches {} controls", focused.len());
 }

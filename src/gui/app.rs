@@ -368,6 +368,7 @@ impl ReglabApp {
         }
         let mut out = Vec::new();
         self.panels_ui(ui, &ctx, &mut out);
+        focus_ring(&ctx);
         self.window.last_frame = started.elapsed();
         self.actions.extend(out);
         if let Some(mut job) = self.window.capture.take() {
@@ -475,4 +476,20 @@ impl eframe::App for ReglabApp {
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
         self.save_settings();
     }
+}
+
+/// A ring around the widget with keyboard focus, thick enough to find on a
+/// projector: egui alone only shades it.
+fn focus_ring(ctx: &egui::Context) {
+    let Some(id) = ctx.memory(|m| m.focused()) else { return };
+    let Some(response) = ctx.read_response(id) else { return };
+    let color = ctx.global_style().visuals.selection.stroke.color;
+    let painter =
+        ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("reglab-focus")));
+    painter.rect_stroke(
+        response.rect.expand(2.0),
+        3.0,
+        egui::Stroke::new(2.5, color),
+        egui::StrokeKind::Outside,
+    );
 }

@@ -37,6 +37,70 @@ pub struct Dashboard {
     hovered: Option<ViewKind>,
     /// The view shown when the area is too small for the layout.
     compact: Option<ViewKind>,
+    /// What a screen reader reads of each view, renewed at a calm rate.
+    pub descriptions: Descriptions,
+}
+
+/// Each view's description for a screen reader, and when it was made: it is
+/// renewed every [`Descriptions::EVERY`] seconds while the runs train (a
+/// reader that re-read it every frame would never finish a sentence), and
+/// at once when they stop, when the session changes or when it was made
+/// before any metrics.
+#[derive(Default)]
+pub struct Descriptions {
+    made: std::collections::HashMap<ViewKind, Description>,
+}
+
+struct Description {
+    text: String,
+    at: f64,
+    state: State,
+}
+
+/// What, when it changes, renews every description at once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct State {
+    session: u64,
+    trainer: crate::train::live::TrainerState,
+    /// Every run has metrics.
+    measured: bool,
+    /// The studies: which runs have contours (and of which epochs), seeds, a path.
+    contours: usize,
+    seeds: bool,
+    sweep: bool,
+}
+
+impl State {
+    fn of(wb: &Workbench) -> State {
+        State {
+            session: wb.screen.session_id,
+            trainer: wb.screen.trainer_state,
+            measured: wb.screen.runs.iter().all(|r| r.history.latest.is_some()),
+            contours: wb.studies.geometry.iter().map(|p| p.epoch + 1).sum(),
+            seeds: wb.studies.seeds.is_some(),
+            sweep: wb.studies.sweep.is_some(),
+        }
+    }
+}
+
+impl Descriptions {
+    pub const EVERY: f64 = 2.0;
+
+    /// The description of `kind`, renewed when due.
+    pub fn of(&mut self, wb: &Workbench, kind: ViewKind, now: f64) -> &str {
+        let state = State::of(wb);
+        let due = match self.made.get(&kind) {
+            None => true,
+            Some(d) => d.state != state || now - d.at >= Self::EVERY,
+        };
+        if due {
+            self.made.insert(
+                kind,
+                Description { text: crate::workbench::describe::describe(wb, kind), at: now, state },
+            );
+        }
+        &self.made[&kind].text
+    }
 }
 
 /// Below this size (in points) the views are shown one at a time.
@@ -46,7 +110,14 @@ fn is_compact(area: egui::Vec2) -> bool {
 
 impl Dashboard {
     pub fn new(layout: &Layout) -> Dashboard {
-        Dashboard { tree: tree_of(layout), maximized: None, drawn: Vec::new(), hovered: None, compact: None }
+        Dashboard {
+            tree: tree_of(layout),
+            maximized: None,
+            drawn: Vec::new(),
+            hovered: None,
+            compact: None,
+            descriptions: Descriptions::default(),
+        }
     }
 
     /// The arrangement as a file holds it.
@@ -136,6 +207,7 @@ impl Dashboard {
             toggle: None,
             hovered: None,
             maximized: None,
+            descriptions: &mut self.descriptions,
         };
         match shown {
             Some(kind) => {
@@ -204,6 +276,7 @@ struct TileBehavior<'a> {
     toggle: Option<ViewKind>,
     hovered: Option<ViewKind>,
     maximized: Option<ViewKind>,
+    descriptions: &'a mut Descriptions,
 }
 
 impl TileBehavior<'_> {
@@ -223,6 +296,7 @@ impl TileBehavior<'_> {
         if chrome.toggle {
             self.toggle = Some(kind);
         }
+        self.expose(ui, kind, rect);
         let drag = chrome.drag_started;
         self.drawn.push(Drawn {
             view: kind,
@@ -232,6 +306,23 @@ impl TileBehavior<'_> {
             panels: chrome.panels,
         });
         drag
+    }
+}
+
+impl TileBehavior<'_> {
+    /// The view as a screen reader sees it: an image named by the view's
+    /// title, described with its numbers now.
+    fn expose(&mut self, ui: &mut Ui, kind: ViewKind, rect: egui::Rect) {
+        let response =
+            ui.interact(rect, ui.scope_id().with(("reglab-view", kind.id())), egui::Sense::hover());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, kind.title()));
+        // Without a screen reader (AccessKit off) there is no node, and nothing to describe.
+        if ui.ctx().accesskit_node_builder(response.id, |_| ()).is_none() {
+            return;
+        }
+        let now = ui.input(|i| i.time);
+        let text = self.descriptions.of(self.wb, kind, now).to_owned();
+        ui.ctx().accesskit_node_builder(response.id, |node| node.set_description(text));
     }
 }
 

@@ -16,6 +16,7 @@ pub mod actions;
 pub mod autosave;
 mod background;
 pub mod colors;
+pub mod describe;
 pub mod export;
 pub mod geometry;
 pub mod history;

@@ -47,7 +47,11 @@ fn run_ui(wb: &Workbench, i: usize, current: &RunSpec, color: [u8; 3], ui: &mut 
         let (text, bad) = status_text(&run.status, wb.screen.trainer_state);
         let color = if bad { ui.visuals().error_fg_color } else { ui.visuals().weak_text_color() };
         let epoch = run.epoch();
-        ui.label(RichText::new(format!("epoch {epoch} · η {:.3e} · {text}", run.lr)).color(color).small());
+        ui.label(
+            RichText::new(format!("epoch {epoch} · η {} · {text}", crate::train::compact(run.lr)))
+                .color(color)
+                .small(),
+        );
         for change in &run.pending {
             ui.label(
                 RichText::new(format!("{} to {}: waiting for the run", change.setting(), change.value()))
@@ -84,7 +88,11 @@ fn header_ui(
         }
         let label = ui.label("Name");
         commit |= ui
-            .add(egui::TextEdit::singleline(&mut spec.name).desired_width(120.0))
+            .add(
+                egui::TextEdit::singleline(&mut spec.name)
+                    .desired_width(120.0)
+                    .char_limit(crate::train::MAX_NAME_CHARS),
+            )
             .labelled_by(label.id)
             .changed();
     });

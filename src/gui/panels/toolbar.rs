@@ -53,7 +53,7 @@ pub fn toolbar_ui(
         epoch_ui(wb, ui);
         ui.separator();
         window_ui(view, controls_shown, ui);
-        menus_ui(view, show_help, reset_layout, ui, out);
+        menus_ui(wb, view, show_help, reset_layout, ui, out);
     });
 }
 
@@ -179,6 +179,7 @@ fn window_ui(view: &mut ViewSettings, controls_shown: bool, ui: &mut Ui) {
 
 /// The File and View menus.
 fn menus_ui(
+    wb: &Workbench,
     view: &mut ViewSettings,
     show_help: &mut bool,
     reset_layout: &mut bool,
@@ -207,6 +208,26 @@ fn menus_ui(
             .clicked()
         {
             out.push(Action::OpenSessionDialog);
+        }
+        if !wb.notices.stopped_sessions.is_empty() {
+            ui.menu_button("Sessions of earlier stops", |ui| {
+                for path in &wb.notices.stopped_sessions {
+                    let name = path.file_stem().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    // `stopped-2026-11-30_14-05-09`: when the window stopped without closing.
+                    let stamp = name.strip_prefix("stopped-").unwrap_or(&name);
+                    let when = match stamp.split_once('_') {
+                        Some((day, time)) => format!("{day} {} UTC", time.replace('-', ":")),
+                        None => stamp.to_string(),
+                    };
+                    if ui
+                        .button(format!("Stopped {when}"))
+                        .on_hover_text(format!("The session a window had when it stopped without closing: {}", path.display()))
+                        .clicked()
+                    {
+                        out.push(Action::OpenSessionFile(path.clone()));
+                    }
+                }
+            });
         }
         if ui
             .button(format!("Save session…  ({})", shortcut_text(ui, &SHORTCUT_SAVE)))
