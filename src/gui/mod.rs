@@ -10,6 +10,7 @@ mod capture;
 pub mod dashboard;
 mod dialogs;
 mod panels;
+pub mod raster;
 pub mod shortcuts;
 pub mod timing;
 mod view;
