@@ -5,6 +5,7 @@
 //! the [`crate::workbench::Workbench`] and returns its actions; nothing here
 //! computes a gradient or trains.
 
+pub mod apng;
 mod app;
 mod capture;
 pub mod dashboard;
