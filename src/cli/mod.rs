@@ -1,8 +1,9 @@
 //! The headless commands: `reglab train`, `reglab sweep`, `reglab data`,
-//! `reglab bench`; without one, `reglab [FILE]` opens the window.
+//! `reglab bench`, `reglab render`; without one, `reglab [FILE]` opens the window.
 
 mod args;
 mod data;
+mod render;
 mod sweep;
 mod train;
 
@@ -14,6 +15,7 @@ pub use args::{
     DataArgs, Hidden, OnOff, SweepArgs, TrainArgs, experiment_from_args, load_data, session_from_experiment,
 };
 pub use data::{describe_data, describe_dataset};
+pub use render::{RenderArgs, render};
 pub use sweep::sweep;
 pub use train::train;
 
@@ -95,6 +97,9 @@ pub enum Command {
     Bench(crate::bench::BenchArgs),
     /// Regularization path: train each --reg at every λ of a log grid, warm-started, and write a CSV.
     Sweep(Box<SweepArgs>),
+    /// Draw the window or one view after training a session, as a PNG, or
+    /// over the run as an animated PNG, without a display.
+    Render(Box<RenderArgs>),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -104,6 +109,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Data(a)) => describe_data(&a),
         Some(Command::Bench(a)) => crate::bench::run(&a, window_bench()).map_err(CliError::Failure),
         Some(Command::Sweep(a)) => sweep(&a),
+        Some(Command::Render(a)) => render(&a),
         None => open_window(cli.file),
     };
     match result {
