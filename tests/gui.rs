@@ -1436,3 +1436,133 @@ fn tab_reaches_the_controls_and_the_focused_one_has_a_ring_to_see() {
     assert!(reached_train, "Tab reaches Train");
     assert!(focused.len() >= 20, "Tab reaches {} controls", focused.len());
 }
+
+/// Runs frames until the window's picture is written, and says what the status bar said.
+fn picture_written(harness: &mut Harness<'static, ReglabApp>) -> String {
+    let start = Instant::now();
+    while harness.state().window.recording.is_some() {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(start.elapsed() < Duration::from_secs(240), "the picture takes too long");
+    }
+    harness.step();
+    harness.state().wb.notices.list.last().expect("a message").text.clone()
+}
+
+fn decoded(path: &std::path::Path) -> (png::OutputInfo, Vec<u8>, Option<png::AnimationControl>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let animation = reader.info().animation_control;
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info, buf, animation)
+}
+
+#[test]
+fn a_picture_from_the_window_is_what_reglab_render_draws_of_the_saved_session() {
+    use reglab::experiment::ViewKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with(quick_settings(12), DataSource::Builtin(Builtin::Iris));
+    harness.state_mut().wb.data_dir = dir.path().to_path_buf();
+    harness.state_mut().wb.dialog_unavailable = true;
+    harness.state_mut().act(Action::Train);
+    wait_for(&mut harness, "the runs to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    // Training goes on to epoch 24 from the window: the picture is of the epoch on screen.
+    harness.state_mut().act(Action::Train);
+    wait_for(&mut harness, "the runs to go on", |app| {
+        app.wb.screen.trainer_state == TrainerState::Finished && app.wb.screen.epoch() == 24
+    });
+    harness.state_mut().act(Action::SavePicture { view: ViewKind::Error, animate: false });
+    harness.run_steps(2);
+    assert!(harness.state().window.recording.is_some(), "drawing in the background");
+    let said = picture_written(&mut harness);
+    assert!(said.starts_with("Saved the Error view at epoch 24 to "), "{said}");
+    let out = dir.path().join("exports");
+    let picture = std::fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+    assert!(picture.file_name().unwrap().to_string_lossy().starts_with("error-"), "{picture:?}");
+    let (info, window_pixels, animation) = decoded(&picture);
+    assert!(animation.is_none());
+    // At twice the window's 1600×1000 points: the error view's tile (beside the controls at this width).
+    assert!(
+        info.width > 2 * 1000 && info.width <= 3200 && info.height > 2 * 800 && info.height <= 2000,
+        "{info:?}"
+    );
+
+    // The same session saved, drawn by `reglab render` at the same size, theme and epoch.
+    let session = dir.path().join("session.toml");
+    harness.state_mut().act(Action::SaveSessionTo(session.clone()));
+    harness.run_steps(2);
+    let theme = format!("{:?}", harness.state().view.theme).to_lowercase();
+    let cli = dir.path().join("cli.png");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_reglab"))
+        .args([
+            "render",
+            "-q",
+            "--config",
+            session.to_str().unwrap(),
+            "--view",
+            "error",
+            "--size",
+            "1600x1000",
+        ])
+        .args(["--epoch", "24", "--theme", &theme, "--out", cli.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (cli_info, cli_pixels, _) = decoded(&cli);
+    assert_eq!((cli_info.width, cli_info.height), (info.width, info.height));
+    // The same drawing code on the same numbers; the font atlas alone may
+    // differ (the window drew other text before), and a glyph sampled from
+    // another place in it can round one level apart.
+    let differing = cli_pixels.chunks(4).zip(window_pixels.chunks(4)).filter(|(a, b)| a != b).count();
+    let largest = cli_pixels.iter().zip(&window_pixels).map(|(a, b)| a.abs_diff(*b)).max().unwrap_or(0);
+    if differing * 10_000 > cli_pixels.len() / 4 || largest > 2 {
+        let keep = std::env::temp_dir().join("reglab-picture-differs");
+        let _ = std::fs::create_dir_all(&keep);
+        let _ = std::fs::copy(&picture, keep.join("window.png"));
+        let _ = std::fs::copy(&cli, keep.join("render.png"));
+        panic!(
+            "the window's picture and reglab render's differ in {differing} pixels, by up to {largest}; both are in {}",
+            keep.display()
+        );
+    }
+}
+
+#[test]
+fn a_view_recorded_from_the_window_is_an_animated_png_of_the_run_so_far() {
+    use reglab::experiment::ViewKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with(quick_settings(10), DataSource::Builtin(Builtin::Iris));
+    harness.state_mut().wb.data_dir = dir.path().to_path_buf();
+    harness.state_mut().wb.dialog_unavailable = true;
+    harness.state_mut().act(Action::Train);
+    wait_for(&mut harness, "the runs to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    harness.state_mut().act(Action::SavePicture { view: ViewKind::Sparsity, animate: true });
+    harness.run_steps(2);
+    assert!(harness.state().window.recording.is_some(), "drawing in the background");
+    let said = picture_written(&mut harness);
+    assert!(said.starts_with("Saved an animation of the Sparsity view to "), "{said}");
+    assert!(said.contains("11 frames from epoch 0 to 10"), "{said}");
+    let picture = std::fs::read_dir(dir.path().join("exports")).unwrap().next().unwrap().unwrap().path();
+    let (_, _, animation) = decoded(&picture);
+    assert_eq!(animation.map(|a| a.num_frames), Some(11), "{picture:?}");
+}
+
+#[test]
+fn a_picture_cancelled_writes_nothing() {
+    use reglab::experiment::ViewKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with(quick_settings(2000), DataSource::Builtin(Builtin::Iris));
+    harness.state_mut().wb.data_dir = dir.path().to_path_buf();
+    harness.state_mut().wb.dialog_unavailable = true;
+    harness.state_mut().act(Action::Train);
+    wait_for(&mut harness, "the runs to finish", |app| app.wb.screen.trainer_state == TrainerState::Finished);
+    harness.state_mut().act(Action::SavePicture { view: ViewKind::Error, animate: true });
+    harness.run_steps(2);
+    harness.get_by_label("Cancel").click();
+    let said = picture_written(&mut harness);
+    assert!(said.starts_with("Cancelled the picture of the Error view"), "{said}");
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("exports")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

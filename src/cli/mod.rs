@@ -1,9 +1,10 @@
 //! The headless commands: `reglab train`, `reglab sweep`, `reglab data`,
-//! `reglab bench`; without one, `reglab [FILE]` opens the window.
+//! `reglab bench`, `reglab render`; without one, `reglab [FILE]` opens the window.
 
 mod args;
 mod data;
 pub mod out;
+mod render;
 pub mod stop;
 mod sweep;
 mod train;
@@ -16,6 +17,7 @@ pub use args::{
     DataArgs, Hidden, OnOff, SweepArgs, TrainArgs, experiment_from_args, load_data, session_from_experiment,
 };
 pub use data::{describe_data, describe_dataset};
+pub use render::{RenderArgs, render};
 pub use sweep::sweep;
 pub use train::train;
 
@@ -130,6 +132,9 @@ pub enum Command {
     Sweep(Box<SweepArgs>),
     /// Open the workbench on a lesson: steps moved on with the arrows or a clicker.
     Lesson(LessonArgs),
+    /// Draw the window or one view after training a session, as a PNG, or
+    /// over the run as an animated PNG, without a display.
+    Render(Box<RenderArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -150,6 +155,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Lesson(a)) => crate::lesson::Lesson::load(&a.file)
             .map_err(usage)
             .and_then(|lesson| open_window_with(None, Some(lesson))),
+        Some(Command::Render(a)) => render(&a),
         None => open_window_with(cli.file, None),
     };
     match result {

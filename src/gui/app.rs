@@ -35,6 +35,8 @@ pub struct WindowState {
     capture: Option<PictureJob>,
     /// How long the last frame's drawing took (the app's own code).
     pub last_frame: std::time::Duration,
+    /// A picture or animation of a view being drawn in the background.
+    pub recording: Option<super::record::Recording>,
 }
 
 impl WindowState {
@@ -49,6 +51,7 @@ impl WindowState {
             applied_theme: None,
             capture: None,
             last_frame: std::time::Duration::ZERO,
+            recording: None,
         }
     }
 }
@@ -224,6 +227,10 @@ impl ReglabApp {
         for message in self.wb.take_messages() {
             self.take_message(message, ctx);
         }
+        if let Some(done) = self.window.recording.as_mut().and_then(|r| r.poll()) {
+            self.window.recording = None;
+            self.wb.apply(done);
+        }
     }
 
     fn take_message(&mut self, message: Message, ctx: &egui::Context) {
@@ -251,6 +258,19 @@ impl ReglabApp {
                 let start = self.wb.settings.recent_files.first().and_then(|p| p.parent());
                 if let Err(e) = self.window.dialogs.ask(request, start, waker(ctx)) {
                     self.wb.notices.error(e);
+                }
+            }
+            Message::Render(order) => {
+                if self.window.recording.is_some() {
+                    let _ = std::fs::remove_file(&order.session);
+                    return self.wb.notices.error(
+                        "A picture is being drawn already: wait for it, or cancel it under the views.".into(),
+                    );
+                }
+                let size = ctx.content_rect().size();
+                match super::record::Recording::start(order, size, self.view.theme, ctx) {
+                    Ok(r) => self.window.recording = Some(r),
+                    Err(e) => self.wb.notices.error(format!("cannot start drawing the picture: {e}")),
                 }
             }
         }
@@ -396,6 +416,28 @@ impl ReglabApp {
         if !view.presentation {
             egui::Panel::bottom("status").show(ui, |ui| panels::status_ui(wb, ui, out));
         }
+        if let Some(recording) = &window.recording {
+            egui::Panel::bottom("recording").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let (text, fraction) = recording.status();
+                    if ui.button("Cancel").on_hover_text("Stop drawing; nothing is written").clicked() {
+                        recording.cancel();
+                    }
+                    match fraction {
+                        Some(f) => {
+                            ui.add(egui::ProgressBar::new(f).text(text).desired_width(ui.available_width()))
+                        }
+                        None => {
+                            ui.horizontal(|ui| {
+                                ui.spinner();
+                                ui.label(text)
+                            })
+                            .inner
+                        }
+                    };
+                });
+            });
+        }
         if controls_shown {
             egui::Panel::left("settings")
                 .resizable(true)
@@ -429,12 +471,7 @@ impl ReglabApp {
     /// Whether view `kind` has something to show (a picture of an empty
     /// view is not worth a file).
     fn shows(&self, kind: ViewKind) -> bool {
-        match kind {
-            ViewKind::Boundary => self.wb.screen.boundary.is_some(),
-            ViewKind::Path => self.wb.studies.sweep.is_some(),
-            ViewKind::Accuracy => self.wb.data.prepared.as_ref().is_some_and(|p| p.task.is_classification()),
-            _ => true,
-        }
+        self.wb.shows(kind)
     }
 }
 

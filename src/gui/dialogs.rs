@@ -81,5 +81,14 @@ fn show(request: PathRequest, start_dir: Option<PathBuf>) -> Option<PathBuf> {
             .set_title("Save the session")
             .save_file(),
         PathRequest::ExportFolder => FileDialog::new().set_title("Export into a folder").pick_folder(),
+        PathRequest::Picture { view, animate } => FileDialog::new()
+            .add_filter(if animate { "Animated PNG" } else { "PNG" }, &["png"])
+            .set_file_name(format!("{}{}.png", view.id(), if animate { "-animation" } else { "" }))
+            .set_title(if animate {
+                "Record the view as an animated PNG"
+            } else {
+                "Save a picture of the view"
+            })
+            .save_file(),
     }
 }

@@ -1,16 +1,22 @@
 //! The workbench window (eframe/egui), behind the default cargo feature
 //! `gui`: the glue ([`app`]), the panels around the views ([`panels`]), the
 //! tiled views ([`dashboard`], one file per view under [`views`]), the file
-//! dialogs, the export's pictures and the window's bench workloads. It reads
-//! the [`crate::workbench::Workbench`] and returns its actions; nothing here
+//! dialogs, the export's pictures, the window's bench workloads, and its
+//! pictures made without a display ([`render`]: drawn on the CPU by
+//! [`raster`], animations written by [`apng`]). It reads the
+//! [`crate::workbench::Workbench`] and returns its actions; nothing here
 //! computes a gradient or trains.
 
+pub mod apng;
 mod app;
 mod capture;
 pub mod dashboard;
 mod dialogs;
 mod lesson;
 mod panels;
+pub mod raster;
+mod record;
+pub mod render;
 pub mod shortcuts;
 pub mod timing;
 mod view;

@@ -109,6 +109,14 @@ pub enum Action {
     PreviousStep,
     /// Leave the lesson; the workbench keeps what is on screen.
     LeaveLesson,
+    /// A picture of a view at 2× (or, `animate`, an animated PNG of it over
+    /// the run so far) into a file the user chooses.
+    SavePicture {
+        view: crate::experiment::ViewKind,
+        animate: bool,
+    },
+    /// The window finished a picture: what it wrote, or why not.
+    PictureWritten(Result<String, String>),
     /// A run that panics (tests: a failure stays in its run).
     #[cfg(test)]
     InjectPanic(usize),
@@ -179,12 +187,15 @@ impl Workbench {
             Action::NextStep => self.next_step(),
             Action::PreviousStep => self.previous_step(),
             Action::LeaveLesson => self.leave_lesson(),
+            Action::PictureWritten(Ok(text)) => self.notices.info(text),
+            Action::PictureWritten(Err(text)) => self.notices.error(text),
             Action::OpenDataDialog
             | Action::OpenLessonDialog
             | Action::SaveSession
             | Action::SaveSessionTo(_)
             | Action::OpenSessionDialog
             | Action::ExportAll
+            | Action::SavePicture { .. }
             | Action::PathChosen { .. }
             | Action::NoFileDialog(_) => self.file_action(action),
             #[cfg(test)]
@@ -214,12 +225,17 @@ impl Workbench {
                 self.notices.error("There is nothing to export yet.".into())
             }
             Action::ExportAll => self.ask_path(PathRequest::ExportFolder),
+            Action::SavePicture { .. } if !self.screen.has_session() => {
+                self.notices.error("There is nothing to draw yet.".into())
+            }
+            Action::SavePicture { view, animate } => self.ask_path(PathRequest::Picture { view, animate }),
             Action::PathChosen { request, path: Some(p) } => match request {
                 PathRequest::OpenData => self.start_load(DataSource::File(p)),
                 PathRequest::OpenLesson => self.open_lesson(&p),
                 PathRequest::OpenSession => self.open_session(&p),
                 PathRequest::SaveSession => self.file_action(Action::SaveSessionTo(p)),
                 PathRequest::ExportFolder => self.export_to(&p),
+                PathRequest::Picture { view, animate } => self.render_picture(view, animate, p),
             },
             Action::NoFileDialog(request) => {
                 self.dialog_unavailable = true;
@@ -261,6 +277,10 @@ impl Workbench {
                 self.file_action(Action::SaveSessionTo(path));
             }
             PathRequest::ExportFolder => self.export_to(&self.default_export_dir()),
+            PathRequest::Picture { view, animate } => {
+                let path = self.default_picture_path(view, animate);
+                self.render_picture(view, animate, path);
+            }
         }
     }
 }

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::Workbench;
-use super::messages::Message;
+use super::messages::{Message, RenderOrder};
+use crate::experiment::ViewKind;
 use crate::train::live::{Command, ExportError};
 use crate::train::write_atomic;
 
@@ -119,6 +120,55 @@ impl Workbench {
     /// Where exports go when there is no folder dialog.
     pub fn default_export_dir(&self) -> PathBuf {
         unused(&self.data_dir.join("exports"), "export", "")
+    }
+
+    /// View `kind` has something to show for the session on screen (a
+    /// picture of it is worth a file).
+    pub fn shows(&self, kind: ViewKind) -> bool {
+        match kind {
+            ViewKind::Boundary => self.screen.boundary.is_some(),
+            ViewKind::Path => self.studies.sweep.is_some(),
+            ViewKind::Accuracy => self.data.prepared.as_ref().is_some_and(|p| p.task.is_classification()),
+            _ => true,
+        }
+    }
+
+    /// Where a picture goes without a file dialog: `exports/VIEW-DATE.png`
+    /// (`VIEW-animation-DATE.png` for an animation).
+    pub fn default_picture_path(&self, view: ViewKind, animate: bool) -> PathBuf {
+        let prefix = if animate { format!("{}-animation", view.id()) } else { view.id().to_string() };
+        unused(&self.data_dir.join("exports"), &prefix, ".png")
+    }
+
+    /// Saves the session on screen for the window to draw `view` of it
+    /// into `out`, at the epoch on screen.
+    pub(crate) fn render_picture(&mut self, view: ViewKind, animate: bool, out: PathBuf) {
+        let Some(mut exp) = self.session_experiment() else {
+            return self.notices.error("There is nothing to draw yet.".into());
+        };
+        // Drawn at the epoch on screen: the session is trained to it by the picture's own code.
+        exp.reached = None;
+        let epoch = self.screen.epoch();
+        let text = match exp.to_toml() {
+            Ok(t) => t,
+            Err(e) => return self.notices.error(format!("cannot draw the {} view: {e}", view.id())),
+        };
+        static ORDERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let k = ORDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let session = std::env::temp_dir().join(format!("reglab-picture-{}-{k}.toml", std::process::id()));
+        if let Err(e) = write_atomic(&session, text.as_bytes()) {
+            return self.notices.error(format!(
+                "cannot draw the {} view: {}: {e}",
+                view.id(),
+                session.display()
+            ));
+        }
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            return self.notices.error(format!("{}: {e}", dir.display()));
+        }
+        self.outbox.push(Message::Render(RenderOrder { view, animate, session, epoch, out }));
     }
 }
 

@@ -23,6 +23,24 @@ pub enum Message {
     Maximise(Option<crate::experiment::ViewKind>),
     /// Arrange the views so: a lesson's step.
     Layout(Layout),
+    /// Draw a view of the session on screen into a file, as `reglab
+    /// render` does; the window answers with
+    /// [`super::Action::PictureWritten`].
+    Render(RenderOrder),
+}
+
+/// A picture (or an animation) of a view of the session on screen: the
+/// session, saved for it, is trained again to its epoch by the same code as
+/// `reglab render` and drawn at 2 pixels per point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderOrder {
+    pub view: crate::experiment::ViewKind,
+    pub animate: bool,
+    /// The session as it is on screen (a file of its own, removed after).
+    pub session: PathBuf,
+    /// The epoch on screen: a still is drawn there, an animation ends there.
+    pub epoch: usize,
+    pub out: PathBuf,
 }
 
 /// What a path is asked for.
@@ -33,6 +51,11 @@ pub enum PathRequest {
     OpenSession,
     SaveSession,
     ExportFolder,
+    /// A file for a picture of a view, or an animation of it.
+    Picture {
+        view: crate::experiment::ViewKind,
+        animate: bool,
+    },
 }
 
 /// A message in the status area.

@@ -44,7 +44,7 @@ pub use history::{Point, RunHistory, Series};
 use jobs::Waker;
 pub use lesson::LessonRun;
 pub use loading::{DataOnScreen, LoadError};
-pub use messages::{IgnoreOffer, Message, Note, Notice, Notices, PathRequest};
+pub use messages::{IgnoreOffer, Message, Note, Notice, Notices, PathRequest, RenderOrder};
 pub use screen::{Screen, ScreenRun};
 pub use settings::{Pace, SavedState, Settings, SettingsError, SettingsFile, WATCH_SECONDS};
 pub use studies::{Studies, SweepResult};

@@ -252,6 +252,19 @@ fn menus_ui(
             ui.radio_value(&mut view.theme, t, t.name());
         }
         ui.separator();
+        for (animate, label, hover) in [
+            (false, "Picture of a view (2×)", "The view alone at the epoch on screen, as a PNG at twice the window's resolution, for slides"),
+            (true, "Record a view (animated PNG)", "The view from epoch 0 to the epoch on screen, up to 300 frames at 15 a second, as an animated PNG (browsers play it)"),
+        ] {
+            ui.menu_button(label, |ui| {
+                for kind in crate::experiment::ViewKind::ALL.into_iter().filter(|v| wb.shows(*v)) {
+                    if ui.button(format!("{}…", kind.title())).on_hover_text(hover).clicked() {
+                        out.push(Action::SavePicture { view: kind, animate });
+                    }
+                }
+            });
+        }
+        ui.separator();
         if ui
             .button("Reset layout")
             .on_hover_text("The views of this experiment large, the others in tabs below")
