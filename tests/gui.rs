@@ -1247,7 +1247,7 @@ fn the_workshop_lesson_walks_from_its_first_step_to_its_last() {
         }
         if step.title == "A stronger L1 mid-run" {
             wait_for(&mut harness, "the end of the step", |app| {
-                app.wb.screen.trainer_state == TrainerState::Finished
+                app.wb.screen.trainer_state == TrainerState::Finished && app.wb.screen.epoch() >= 150
             });
             let l1 = &harness.state().wb.screen.runs[0];
             assert_eq!((l1.changes[0].epoch, l1.changes[0].to), (150, LiveChange::Lambda(2.0)));

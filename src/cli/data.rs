@@ -109,6 +109,20 @@ pub fn describe_dataset(ds: &Dataset, expansion: Option<&Expansion>, head: usize
             );
         }
     }
+    first_rows_text(ds, expansion, names, head, &mut o);
+    o
+}
+
+/// The first `head` rows as the network gets them (after any feature
+/// crosses), at most 12 columns wide.
+fn first_rows_text(
+    ds: &Dataset,
+    expansion: Option<&Expansion>,
+    names: &[String],
+    head: usize,
+    o: &mut String,
+) {
+    use std::fmt::Write as _;
     let shown = head.min(ds.rows());
     if shown > 0 {
         let _ = writeln!(o, "first rows:");
@@ -130,7 +144,6 @@ pub fn describe_dataset(ds: &Dataset, expansion: Option<&Expansion>, head: usize
             let _ = writeln!(o, "  {}{}{more} | {}", label(Some(r)), row.join("\t"), ds.target_text(r));
         }
     }
-    o
 }
 
 /// One line per column of the source: its role, kind, encoding and missing values.

@@ -91,18 +91,7 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
 
     let names = first.run_names();
     let epochs = first.context().epochs;
-    let progress = if a.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let pb = indicatif::ProgressBar::new((seeds.len() * names.len() * epochs) as u64);
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} epochs {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        pb
-    };
+    let progress = progress_bar(a.quiet, (seeds.len() * names.len() * epochs) as u64);
     let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut finals: Vec<Vec<Option<f64>>> = Vec::new();
     let mut diverged: Vec<String> = Vec::new();
@@ -123,17 +112,8 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
             log = log.with_seed(seed);
             progress.set_message(format!("seed {seed}"));
         }
-        let mut progress_events = |e: &Event<'_>| match e {
-            Event::Epoch { epoch, .. } if *epoch > 0 => progress.inc(1),
-            Event::RunFinished { run, epoch, status } => {
-                progress.inc(epochs.saturating_sub(*epoch) as u64);
-                if !matches!(status, RunStatus::Done | RunStatus::Stopped) {
-                    let who = if seeds.len() > 1 { format!(" (seed {seed})") } else { String::new() };
-                    progress.println(format!("{}{who}: {}", names[*run], status.describe()));
-                }
-            }
-            _ => {}
-        };
+        let who = if seeds.len() > 1 { format!(" (seed {seed})") } else { String::new() };
+        let mut progress_events = progress_events(&progress, &names, epochs, &who);
         s.train(threads, &mut Both(&mut log, &mut progress_events), signals.flag());
         if signals.received().is_some() {
             let reached: Vec<usize> = s.runs.iter().map(|r| r.epoch).collect();
@@ -148,24 +128,13 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
         if let Some(e) = log.take_error() {
             return Err(failure(anyhow!("cannot record the metrics: {e}")));
         }
-        if let Some(out) = metrics_out.as_mut() {
-            if k == 0 {
-                out.write(|w| writeln!(w, "{}", log.header()))?;
-            }
-            out.write(|w| log.write_rows(w))?;
-        }
-        if k == 0
-            && let Some(out) = weights_out.as_mut()
-        {
-            let json = weights_json(&s).map_err(failure)?;
-            out.write(|w| w.write_all(json.as_bytes()))?;
-        }
-        for r in &s.runs {
-            if r.status.is_failure() {
-                let who = if seeds.len() > 1 { format!(" (seed {seed})") } else { String::new() };
-                diverged.push(format!("{}{who}: {}", r.spec.name, r.status.describe()));
-            }
-        }
+        write_seed(k == 0, &mut log, &s, metrics_out.as_mut(), weights_out.as_mut())?;
+        diverged.extend(
+            s.runs
+                .iter()
+                .filter(|r| r.status.is_failure())
+                .map(|r| format!("{}{who}: {}", r.spec.name, r.status.describe())),
+        );
         if stopped.is_some() {
             shown = (seeds.len() == 1).then_some(s);
             break;
@@ -187,26 +156,14 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
     // Standard output may have no reader any more: the files are written,
     // and what is printed is a courtesy.
     if !a.quiet {
-        if let Some(s) = &shown {
-            let _ = print_summary(s);
-        }
-        if seeds.len() > 1 && signals.received().is_none() {
+        let compared = (seeds.len() > 1 && signals.received().is_none()).then(|| {
             let which = if has_validation { "validation" } else { "training" };
-            let _ = outln!("{}", crate::train::seeds::compare(&names, &seeds, &finals, which));
-        }
+            crate::train::seeds::compare(&names, &seeds, &finals, which)
+        });
+        let _ = print_summaries(shown.as_ref(), compared);
     }
     if signals.received().is_some() {
-        let at = match stopped {
-            Some((seed, reached)) => {
-                let lo = reached.iter().copied().min().unwrap_or(0);
-                let hi = reached.iter().copied().max().unwrap_or(0);
-                let at = if lo == hi { format!("epoch {lo}") } else { format!("epochs {lo} to {hi}") };
-                let at = if seeds.len() > 1 { format!("{at} of seed {seed}") } else { at };
-                format!("at {at} of {epochs}")
-            }
-            // Between two seeds: the ones before are complete.
-            None => format!("after {} of {} seeds", finals.len(), seeds.len()),
-        };
+        let at = stopped_at(stopped, finals.len(), seeds.len(), epochs);
         let files = if written.is_empty() {
             String::new()
         } else {
@@ -215,6 +172,89 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
         return Err(stopped_error(&signals, format!("{at}{files}")));
     }
     if diverged.is_empty() { Ok(()) } else { Err(failure(anyhow!("{}", diverged.join("; ")))) }
+}
+
+/// The session's summary (one seed), and the seeds compared.
+fn print_summaries(shown: Option<&Session>, compared: Option<String>) -> Result<(), super::out::Closed> {
+    if let Some(s) = shown {
+        print_summary(s)?;
+    }
+    if let Some(text) = compared {
+        outln!("{text}")?;
+    }
+    Ok(())
+}
+
+/// The progress bar moved on by the trainer's events; a run that fails
+/// is said above it (`who` names the seed when there are several).
+fn progress_events<'a>(
+    progress: &'a indicatif::ProgressBar,
+    names: &'a [String],
+    epochs: usize,
+    who: &'a str,
+) -> impl FnMut(&Event<'_>) + 'a {
+    move |e: &Event<'_>| match e {
+        Event::Epoch { epoch, .. } if *epoch > 0 => progress.inc(1),
+        Event::RunFinished { run, epoch, status } => {
+            progress.inc(epochs.saturating_sub(*epoch) as u64);
+            if !matches!(status, RunStatus::Done | RunStatus::Stopped) {
+                progress.println(format!("{}{who}: {}", names[*run], status.describe()));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn progress_bar(quiet: bool, epochs: u64) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new(epochs);
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} epochs {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    pb
+}
+
+/// Appends one seed's rows to the metrics file (with the header first) and,
+/// for the first seed, writes the weights.
+fn write_seed(
+    first: bool,
+    log: &mut MetricsLog,
+    s: &Session,
+    metrics: Option<&mut Output>,
+    weights: Option<&mut Output>,
+) -> Result<(), CliError> {
+    if let Some(out) = metrics {
+        if first {
+            out.write(|w| writeln!(w, "{}", log.header()))?;
+        }
+        out.write(|w| log.write_rows(w))?;
+    }
+    if first && let Some(out) = weights {
+        let json = weights_json(s).map_err(failure)?;
+        out.write(|w| w.write_all(json.as_bytes()))?;
+    }
+    Ok(())
+}
+
+/// Where a signal stopped the seeds: within one (its seed and the epochs
+/// its runs reached), or between two.
+fn stopped_at(stopped: Option<(u64, Vec<usize>)>, complete: usize, seeds: usize, epochs: usize) -> String {
+    match stopped {
+        Some((seed, reached)) => {
+            let lo = reached.iter().copied().min().unwrap_or(0);
+            let hi = reached.iter().copied().max().unwrap_or(0);
+            let at = if lo == hi { format!("epoch {lo}") } else { format!("epochs {lo} to {hi}") };
+            let at = if seeds > 1 { format!("{at} of seed {seed}") } else { at };
+            format!("at {at} of {epochs}")
+        }
+        // Between two seeds: the ones before are complete.
+        None => format!("after {complete} of {seeds} seeds"),
+    }
 }
 
 /// The training stopped by a signal, `when` as said.

@@ -183,6 +183,9 @@ impl Screen {
         self.boundary = boundary;
         self.rate_mark = None;
         self.epochs_per_s = 0.0;
+        // New runs at epoch 0: whatever the last ones were doing (finished,
+        // paused) is not theirs, until the trainer says otherwise.
+        self.trainer_state = TrainerState::Idle;
     }
 
     /// Measures epochs per second over half a second at a time.
