@@ -147,8 +147,8 @@ pub fn run(args: &BenchArgs, window: Option<&dyn WindowBench>) -> anyhow::Result
 }
 
 /// The report as a table.
-/// Ends early, with [`crate::cli::out::Closed`], when nobody reads it any more.
-fn print_table(r: &Report) -> Result<(), crate::cli::out::Closed> {
+/// Ends early, with [`crate::console::out::Closed`], when nobody reads it any more.
+fn print_table(r: &Report) -> Result<(), crate::console::out::Closed> {
     crate::outln!(
         "CPU: {}; {} core(s); kernels: {} ({})",
         r.cpu,

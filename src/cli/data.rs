@@ -20,7 +20,7 @@ pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
         .then(|| Expansion::plan(&ds, crosses))
         .transpose()
         .map_err(super::args::crosses_error)?;
-    super::out::out(format_args!("{}", describe_dataset(&ds, expansion.as_ref(), a.head)))?;
+    crate::console::out::out(format_args!("{}", describe_dataset(&ds, expansion.as_ref(), a.head)))?;
     Ok(())
 }
 

@@ -3,9 +3,7 @@
 
 mod args;
 mod data;
-pub mod out;
 mod render;
-pub mod stop;
 mod sweep;
 mod train;
 
@@ -57,8 +55,8 @@ impl CliError {
     }
 }
 
-impl From<out::Closed> for CliError {
-    fn from(_: out::Closed) -> CliError {
+impl From<crate::console::out::Closed> for CliError {
+    fn from(_: crate::console::out::Closed) -> CliError {
         CliError::Closed
     }
 }
@@ -149,8 +147,9 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Some(Command::Train(a)) => train(&a),
         Some(Command::Data(a)) => describe_data(&a),
-        Some(Command::Bench(a)) => crate::bench::run(&a, window_bench())
-            .map_err(|e| if e.is::<out::Closed>() { CliError::Closed } else { CliError::Failure(e) }),
+        Some(Command::Bench(a)) => crate::bench::run(&a, window_bench()).map_err(|e| {
+            if e.is::<crate::console::out::Closed>() { CliError::Closed } else { CliError::Failure(e) }
+        }),
         Some(Command::Sweep(a)) => sweep(&a),
         Some(Command::Lesson(a)) => crate::lesson::Lesson::load(&a.file)
             .map_err(usage)

@@ -15,8 +15,8 @@ use std::path::Path;
 use anyhow::anyhow;
 
 use super::args::{TrainArgs, experiment_from_args, load_data, session_with_seed};
-use super::stop::{StopSignals, signal_name};
 use super::{CliError, failure, usage};
+use crate::console::stop::{StopSignals, signal_name};
 use crate::outln;
 use crate::train::{AtomicFile, Both, Event, MetricsLog, RunStatus, Session, weights_json};
 
@@ -175,7 +175,10 @@ pub fn train(a: &TrainArgs) -> Result<(), CliError> {
 }
 
 /// The session's summary (one seed), and the seeds compared.
-fn print_summaries(shown: Option<&Session>, compared: Option<String>) -> Result<(), super::out::Closed> {
+fn print_summaries(
+    shown: Option<&Session>,
+    compared: Option<String>,
+) -> Result<(), crate::console::out::Closed> {
     if let Some(s) = shown {
         print_summary(s)?;
     }
@@ -263,7 +266,7 @@ fn stopped_error(signals: &StopSignals, when: String) -> CliError {
     CliError::Stopped { signal, message: anyhow!("stopped by {} {when}", signal_name(signal)) }
 }
 
-fn print_summary(session: &Session) -> Result<(), super::out::Closed> {
+fn print_summary(session: &Session) -> Result<(), crate::console::out::Closed> {
     let classification = session.data.task.is_classification();
     outln!(
         "{} rows for training, {} for validation; task {}; network {:?}; η per run below",

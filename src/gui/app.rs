@@ -160,8 +160,10 @@ impl ReglabApp {
         #[cfg(unix)]
         {
             use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-            let wanted: Vec<i32> =
-                [SIGTERM, SIGINT, SIGHUP].into_iter().filter(|&s| !crate::cli::stop::ignored(s)).collect();
+            let wanted: Vec<i32> = [SIGTERM, SIGINT, SIGHUP]
+                .into_iter()
+                .filter(|&s| !crate::console::stop::ignored(s))
+                .collect();
             let Ok(mut signals) = signal_hook::iterator::Signals::new(&wanted) else {
                 self.wb.notices.error(
                     "Signals cannot be caught: a SIGTERM would end reglab without saving its settings."

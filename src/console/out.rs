@@ -45,7 +45,7 @@ pub fn err(args: fmt::Arguments<'_>) {
 #[macro_export]
 macro_rules! outln {
     ($($arg:tt)*) => {
-        $crate::cli::out::out(format_args!("{}\n", format_args!($($arg)*)))
+        $crate::console::out::out(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
 
@@ -53,6 +53,6 @@ macro_rules! outln {
 #[macro_export]
 macro_rules! errln {
     ($($arg:tt)*) => {
-        $crate::cli::out::err(format_args!("{}\n", format_args!($($arg)*)))
+        $crate::console::out::err(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
