@@ -1,4 +1,5 @@
-//! The `LOAD` workload: reading a large numeric CSV.
+//! The `LOAD` workload, reading a large numeric CSV, and `WIDE`, reading a
+//! file of one very long line (its time must stay linear in its size).
 
 use std::time::Instant;
 
@@ -86,6 +87,52 @@ pub fn time_load(rows: usize, cols: usize, repeats: usize) -> anyhow::Result<Loa
         mb_per_s: file_mb / seconds,
         peak_extra_mb,
         matrix_mb: (rows * (cols - 1) * 4) as f64 / 1e6,
+        repeats: times,
+    })
+}
+
+/// Reading a CSV of one header and one row, both very long.
+#[derive(Debug, Serialize)]
+pub struct WideResult {
+    pub columns: usize,
+    pub file_mb: f64,
+    pub seconds: f64,
+    /// The time this file may take: a load linear in its size reads it in
+    /// well under this, one quadratic in the columns takes minutes.
+    pub budget_seconds: f64,
+    pub repeats: Vec<f64>,
+}
+
+/// The time a 10 MB line may take to load.
+pub const WIDE_BUDGET_SECONDS: f64 = 5.0;
+
+/// Writes a header and one row of `columns` columns (about 10 MB for a
+/// million), then loads it `repeats` times.
+pub fn time_wide(columns: usize, repeats: usize) -> anyhow::Result<WideResult> {
+    let path = tempfile_dir()?.join("reglab-bench-wide.csv");
+    let mut text: String = (1..columns).map(|j| format!("x{j},")).collect();
+    text.push_str("y\n");
+    text.extend((1..columns).map(|j| format!("{},", j % 10)));
+    text.push_str("1\n");
+    std::fs::write(&path, &text)?;
+    let file_mb = text.len() as f64 / 1e6;
+    drop(text);
+    let mut times = Vec::new();
+    for _ in 0..repeats.max(1) {
+        let start = Instant::now();
+        let loaded = data::load_file(&path, &data::ColumnRoles::default(), None);
+        times.push(start.elapsed().as_secs_f64());
+        let ds = loaded.inspect_err(|_| {
+            let _ = std::fs::remove_file(&path);
+        })?;
+        anyhow::ensure!(ds.feature_count() == columns - 1, "loaded {} features", ds.feature_count());
+    }
+    let _ = std::fs::remove_file(&path);
+    Ok(WideResult {
+        columns,
+        file_mb,
+        seconds: median(&times),
+        budget_seconds: WIDE_BUDGET_SECONDS,
         repeats: times,
     })
 }

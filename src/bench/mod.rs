@@ -9,7 +9,7 @@ use clap::Args;
 use serde::Serialize;
 
 pub use gemm::{GemmResult, gemm_peak_gflops, gemm_shapes};
-pub use load::{LoadResult, time_load};
+pub use load::{LoadResult, WideResult, time_load, time_wide};
 pub use training::WorkloadResult;
 
 #[derive(Debug, Args)]
@@ -19,8 +19,9 @@ pub struct BenchArgs {
     pub json: bool,
     /// Workloads to time, comma-separated.
     /// LOAD writes a 1 000 000 × 20 numeric CSV to a temporary file and times reading it;
+    /// WIDE times reading a CSV of one 10 MB line (a header and a row of 1 000 000 columns);
     /// UI times the window's drawing code with 5 runs training to 100 000 epochs.
-    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3,LOAD,UI")]
+    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3,LOAD,WIDE,UI")]
     pub workloads: Vec<String>,
     /// Timed repeats per workload; the median is reported.
     #[arg(long, default_value_t = 3)]
@@ -40,6 +41,7 @@ struct Report {
     threads_available: usize,
     workloads: Vec<WorkloadResult>,
     load: Option<LoadResult>,
+    wide: Option<WideResult>,
     gemm: Vec<GemmResult>,
     ui: Option<UiResult>,
     window_throughput: Option<WindowThroughput>,
@@ -118,6 +120,7 @@ pub fn run(args: &BenchArgs, window: Option<&dyn WindowBench>) -> anyhow::Result
     let wants = |id: &str| args.workloads.iter().any(|w| w.eq_ignore_ascii_case(id));
     let results = training::time_workloads(&wants, args.repeats, kernel.name(), peak, cores)?;
     let load = if wants("LOAD") { Some(time_load(1_000_000, 21, args.repeats)?) } else { None };
+    let wide = if wants("WIDE") { Some(time_wide(1_000_000, args.repeats)?) } else { None };
     let gemm = if wants("GEMM") { gemm_shapes() } else { Vec::new() };
     let (ui, window_throughput) = match (wants("UI"), window) {
         (true, Some(w)) => (Some(w.time_ui(100_000)?), Some(w.time_window_throughput(3000)?)),
@@ -134,6 +137,7 @@ pub fn run(args: &BenchArgs, window: Option<&dyn WindowBench>) -> anyhow::Result
         threads_available: cores,
         workloads: results,
         load,
+        wide,
         gemm,
         ui,
         window_throughput,
@@ -169,19 +173,19 @@ fn print_table(r: &Report) -> Result<(), crate::console::out::Closed> {
             g.general_purpose
         )?;
     }
-    crate::outln!(
-        "{:<4} {:<10} {:>5} {:>8} {:>14} {:>10} {:>10} {:>10} {:>9}",
-        "id",
-        "workload",
-        "runs",
-        "threads",
-        "samples/s",
-        "µs/step",
-        "seconds",
-        "GFLOP/s",
-        "of peak"
-    )?;
     if !r.workloads.is_empty() {
+        crate::outln!(
+            "{:<4} {:<10} {:>5} {:>8} {:>14} {:>10} {:>10} {:>10} {:>9}",
+            "id",
+            "workload",
+            "runs",
+            "threads",
+            "samples/s",
+            "µs/step",
+            "seconds",
+            "GFLOP/s",
+            "of peak"
+        )?;
         crate::outln!(
             "     (training steps only, as the reference times them; the evaluation after the last epoch is timed apart)"
         )?;
@@ -214,6 +218,16 @@ fn print_table(r: &Report) -> Result<(), crate::console::out::Closed> {
             l.mb_per_s,
             l.peak_extra_mb.map_or("unknown".to_string(), |m| format!("+{m:.0} MB")),
             l.matrix_mb
+        )?;
+    }
+    if let Some(w) = &r.wide {
+        crate::outln!(
+            "WIDE one line of {} columns ({:.1} MB): {:.2} s, {} the budget of {:.0} s",
+            w.columns,
+            w.file_mb,
+            w.seconds,
+            if w.seconds <= w.budget_seconds { "within" } else { "OVER" },
+            w.budget_seconds
         )?;
     }
     if let Some(u) = &r.ui {
