@@ -425,6 +425,11 @@ fn data_says_what_it_did_with_an_orange_table_and_a_name_column() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("note:     column 'state' holds a different text in almost every row"), "{text}");
     assert!(text.contains("[state]") && text.contains("[Alabama]"), "{text}");
+    // --as-feature makes the names a feature after all.
+    let out = reglab(&["data", dir.join("states_names.csv").to_str().unwrap(), "--as-feature", "state"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1  state   feature  text, 30 values") && !text.contains("[state]"), "{text}");
     // A class called "none" is a class; --na makes it missing.
     let out = reglab(&["data", dir.join("european.csv").to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -64,6 +64,10 @@ pub struct TrainArgs {
     /// Columns to leave out, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
+    /// Columns to use as features that would be set aside (an identifier,
+    /// R's row names, an Orange meta column), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub as_feature: Option<Vec<String>>,
     /// The sheet of a spreadsheet (.xlsx, .ods; default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
@@ -170,6 +174,10 @@ pub struct DataArgs {
     /// Columns to leave out, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
+    /// Columns to use as features that would be set aside (an identifier,
+    /// R's row names, an Orange meta column), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub as_feature: Option<Vec<String>>,
     /// The sheet of a spreadsheet (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
@@ -210,6 +218,9 @@ fn data_from_args(a: &TrainArgs, exp: &mut Experiment) -> Result<(), CliError> {
     }
     if let Some(i) = &a.ignore {
         d.ignore = i.clone();
+    }
+    if let Some(f) = &a.as_feature {
+        d.features = f.clone();
     }
     if a.sheet.is_some() {
         d.sheet = a.sheet.clone();

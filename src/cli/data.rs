@@ -12,6 +12,7 @@ pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
     spec.set_source(&a.file).map_err(|e| usage(anyhow!("{e}")))?;
     spec.target = a.target.clone();
     spec.ignore = a.ignore.clone().unwrap_or_default();
+    spec.features = a.as_feature.clone().unwrap_or_default();
     spec.sheet = a.sheet.clone();
     spec.na = a.na.clone().unwrap_or_default();
     let ds = spec.load(None).map_err(failure)?;
