@@ -230,6 +230,11 @@ fn print_table(r: &Report) -> Result<(), crate::console::out::Closed> {
             w.budget_seconds
         )?;
     }
+    print_window(r)
+}
+
+/// The window's workloads of the report, when it has them.
+fn print_window(r: &Report) -> Result<(), crate::console::out::Closed> {
     if let Some(u) = &r.ui {
         crate::outln!(
             "UI   {} runs to {} epochs ({} points of history each), {}×{}: ui code {:.2} ms mean, {:.2} ms p95, {:.2} ms max \

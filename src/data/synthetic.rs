@@ -130,8 +130,8 @@ pub fn crossed_terms(rows: usize, noise: f64, seed: u64) -> Dataset {
     let mut ds =
         Dataset::from_parts("crosses", x, names, "y", TargetValues::Numeric(y), Some(vec![true, true]));
     ds.notes.push(format!(
-        "generated: y = 0.25·{} − 2·{} + {}·ε (ε standard normal); expand with product and sin to give a \
-         linear model these two terms",
+        "generated: y = 0.25·{} − 2·{} + {}·ε (ε standard normal); a linear model sees these two terms \
+         when the inputs are expanded with products and sines",
         terms[0],
         terms[1],
         super::format_number(noise)

@@ -47,11 +47,11 @@ fn run_ui(wb: &Workbench, i: usize, current: &RunSpec, color: [u8; 3], ui: &mut 
         let (text, bad) = status_text(&run.status, wb.screen.trainer_state);
         let color = if bad { ui.visuals().error_fg_color } else { ui.visuals().weak_text_color() };
         let epoch = run.epoch();
-        ui.label(
-            RichText::new(format!("epoch {epoch} · η {} · {text}", crate::train::compact(run.lr)))
-                .color(color)
-                .small(),
-        );
+        // η as typed (0.05), or to three digits when computed (auto: 0.822).
+        let lr = Some(crate::train::compact(run.lr))
+            .filter(|s| s.len() <= 7)
+            .unwrap_or_else(|| crate::workbench::describe::sig(run.lr));
+        ui.label(RichText::new(format!("epoch {epoch} · η {lr} · {text}")).color(color).small());
         for change in &run.pending {
             ui.label(
                 RichText::new(format!("{} to {}: waiting for the run", change.setting(), change.value()))
