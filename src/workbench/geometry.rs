@@ -81,21 +81,40 @@ pub fn error_at(
     n.data_error(data.x_train.slice(ndarray::s![..r, ..]), data.y_train.slice(ndarray::s![..r, ..]))
 }
 
-/// The plane of `net`'s chosen pair of weights, for run `run` at `epoch`.
+/// The largest |value| the pair of weights took along `path` (the first
+/// layer's weights by epoch, row-major) up to `epoch`.
+fn path_reach(
+    path: &[(usize, Vec<f32>)],
+    pair: ((usize, usize), (usize, usize)),
+    ncols: usize,
+    epoch: usize,
+) -> f64 {
+    let at = |w: &[f32], (i, j): (usize, usize)| w.get(i * ncols + j).map_or(0.0, |v| (*v as f64).abs());
+    path.iter()
+        .filter(|(e, _)| *e <= epoch)
+        .map(|(_, w)| at(w, pair.0).max(at(w, pair.1)))
+        .fold(0.0, f64::max)
+}
+
+/// The plane of `net`'s chosen pair of weights, for run `run` at `epoch`;
+/// `path` is the first layer's weights along the run, so that the plane
+/// reaches as far as the two weights went.
 pub fn plane(
     data: &Prepared,
     net: &Mlp<f32>,
+    path: &[(usize, Vec<f32>)],
     spec: &RunSpec,
-    batch_rows: usize,
-    run: usize,
-    epoch: usize,
+    (batch_rows, run, epoch): (usize, usize, usize),
 ) -> Plane {
     let pair = choose_pair(net);
     let w = &net.layers[0].weights;
     let now = (w[[pair.0.0, pair.0.1]] as f64, w[[pair.1.0, pair.1.1]] as f64);
-    // Wide enough for the level set through the weights: the diamond's
-    // corners lie at |a| + |b|, the circle within.
-    let half = (1.5 * now.0.abs().max(now.1.abs()).max(0.25)).max(1.1 * (now.0.abs() + now.1.abs()));
+    // Wide enough for the level set through the weights (the diamond's
+    // corners lie at |a| + |b|, the circle within) and for their path: the
+    // view frames all of it, and the shading is to fill the frame.
+    let half = (1.5 * now.0.abs().max(now.1.abs()).max(0.25))
+        .max(1.1 * (now.0.abs() + now.1.abs()))
+        .max(1.25 * path_reach(path, pair, w.ncols(), epoch));
     let rows = ROWS.min(data.train_rows());
     let n = spec.lambda_scale.n(batch_rows, data.train_rows());
     let (k1, k2) = spec.penalty().coefficients(n);

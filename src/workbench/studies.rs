@@ -43,14 +43,15 @@ impl Workbench {
         // The data the runs were set up on: a newer data set may be on screen already.
         let (Some(data), Some(exp)) = (self.screen.data().cloned(), self.screen.experiment()) else { return };
         let batch_rows = exp.training.batch.rows(data.train_rows());
-        let nets: Vec<(usize, usize, crate::nn::Mlp<f32>, RunSpec)> = self
+        type Picture = (usize, usize, crate::nn::Mlp<f32>, Vec<(usize, Vec<f32>)>, RunSpec);
+        let nets: Vec<Picture> = self
             .screen
             .runs
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
                 let (epoch, net) = r.pictures.net.as_ref()?;
-                Some((i, *epoch, net.clone(), r.live()))
+                Some((i, *epoch, net.clone(), r.pictures.first_layer_path.clone(), r.live()))
             })
             .collect();
         if nets.is_empty() {
@@ -58,7 +59,9 @@ impl Workbench {
         }
         let work = move |_: &NoProgress| {
             nets.iter()
-                .map(|(i, epoch, net, spec)| geometry::plane(&data, net, spec, batch_rows, *i, *epoch))
+                .map(|(i, epoch, net, path, spec)| {
+                    geometry::plane(&data, net, path, spec, (batch_rows, *i, *epoch))
+                })
                 .collect()
         };
         match Job::spawn("geometry", "contours".into(), Arc::new(NoProgress), Arc::clone(&self.wake), work) {
