@@ -1,6 +1,7 @@
 //! Settings that are words in files and on the command line (`l1`,
 //! `proximal`, `tanh`, `fill-mean`): one macro gives each such enum its
 //! names, its parsing and its serde form, so that the three always agree.
+//! And sizes in bytes said in words, for the messages of every layer.
 
 /// A value given as text could not be understood (`"tanhh"` for an activation).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,6 +58,18 @@ macro_rules! text_enum {
 }
 
 pub(crate) use text_enum;
+
+/// A size in bytes in words: `512 bytes`, `1.5 GB`, `40 TB`.
+pub fn bytes(b: u128) -> String {
+    let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"];
+    let mut v = b as f64;
+    let mut k = 0;
+    while v >= 1000.0 && k + 1 < units.len() {
+        v /= 1000.0;
+        k += 1;
+    }
+    if k == 0 { format!("{b} bytes") } else { format!("{v:.1} {}", units[k]) }
+}
 
 #[cfg(test)]
 mod tests {

@@ -48,16 +48,9 @@ pub enum OnOff {
     Off,
 }
 
+/// How a file's columns are read: the flags `train` and `data` share.
 #[derive(Debug, Args, Default)]
-pub struct TrainArgs {
-    /// Experiment file (TOML); the flags below override its values for every run.
-    #[arg(long, value_name = "FILE.toml")]
-    pub config: Option<PathBuf>,
-    /// Data: a CSV/TSV, LIBSVM or ARFF file (gzip too), a built-in set
-    /// (iris, wine, breast-cancer, diabetes) or synthetic:KIND[,rows=N,noise=F,extra=K]
-    /// with KIND circle, xor, gaussian, spiral, moons, sparse-regression, irrelevant or crosses.
-    #[arg(long, value_name = "SOURCE")]
-    pub data: Option<String>,
+pub struct ColumnFlags {
     /// Target column (default: y, target, label or class, else the last column).
     #[arg(long)]
     pub target: Option<String>,
@@ -75,6 +68,41 @@ pub struct TrainArgs {
     /// "", ? and NA always do, and in numeric columns NaN, null, None and - too.
     #[arg(long, value_delimiter = ',', value_name = "WORDS")]
     pub na: Option<Vec<String>>,
+}
+
+impl ColumnFlags {
+    /// The flags given, over what `d` had.
+    pub fn apply(&self, d: &mut crate::experiment::DataSpec) {
+        if let Some(t) = &self.target {
+            d.target = Some(t.clone());
+        }
+        if let Some(i) = &self.ignore {
+            d.ignore = i.clone();
+        }
+        if let Some(f) = &self.as_feature {
+            d.features = f.clone();
+        }
+        if self.sheet.is_some() {
+            d.sheet = self.sheet.clone();
+        }
+        if let Some(na) = &self.na {
+            d.na = na.clone();
+        }
+    }
+}
+
+#[derive(Debug, Args, Default)]
+pub struct TrainArgs {
+    /// Experiment file (TOML); the flags below override its values for every run.
+    #[arg(long, value_name = "FILE.toml")]
+    pub config: Option<PathBuf>,
+    /// Data: a CSV/TSV, LIBSVM or ARFF file (gzip too), a built-in set
+    /// (iris, wine, breast-cancer, diabetes) or synthetic:KIND[,rows=N,noise=F,extra=K]
+    /// with KIND circle, xor, gaussian, spiral, moons, sparse-regression, irrelevant or crosses.
+    #[arg(long, value_name = "SOURCE")]
+    pub data: Option<String>,
+    #[command(flatten)]
+    pub columns: ColumnFlags,
     /// regression | binary | multiclass (inferred from the target when absent).
     #[arg(long)]
     pub task: Option<TaskKind>,
@@ -168,23 +196,8 @@ pub struct DataArgs {
     /// A file, a built-in set or synthetic:KIND (as for `train --data`).
     #[arg(value_name = "SOURCE")]
     pub file: String,
-    /// Target column (default: y, target, label or class, else the last column).
-    #[arg(long)]
-    pub target: Option<String>,
-    /// Columns to leave out, comma-separated.
-    #[arg(long, value_delimiter = ',')]
-    pub ignore: Option<Vec<String>>,
-    /// Columns to use as features that would be set aside (an identifier,
-    /// R's row names, an Orange meta column), comma-separated.
-    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
-    pub as_feature: Option<Vec<String>>,
-    /// The sheet of a spreadsheet (default: the first).
-    #[arg(long)]
-    pub sheet: Option<String>,
-    /// Words that mean a missing value in every column, comma-separated (e.g. none);
-    /// "", ? and NA always do, and in numeric columns NaN, null, None and - too.
-    #[arg(long, value_delimiter = ',', value_name = "WORDS")]
-    pub na: Option<Vec<String>>,
+    #[command(flatten)]
+    pub columns: ColumnFlags,
     /// Rows to show.
     #[arg(long, default_value_t = 5)]
     pub head: usize,
@@ -213,21 +226,7 @@ fn data_from_args(a: &TrainArgs, exp: &mut Experiment) -> Result<(), CliError> {
     if let Some(p) = &a.data {
         d.set_source(p).map_err(|e| usage(anyhow!("--data: {e}")))?;
     }
-    if let Some(t) = &a.target {
-        d.target = Some(t.clone());
-    }
-    if let Some(i) = &a.ignore {
-        d.ignore = i.clone();
-    }
-    if let Some(f) = &a.as_feature {
-        d.features = f.clone();
-    }
-    if a.sheet.is_some() {
-        d.sheet = a.sheet.clone();
-    }
-    if let Some(na) = &a.na {
-        d.na = na.clone();
-    }
+    a.columns.apply(d);
     if let Some(t) = a.task {
         d.task = Some(t);
     }

@@ -10,11 +10,7 @@ use crate::data::{self, ColumnKind, Dataset, Expansion, TargetValues};
 pub fn describe_data(a: &DataArgs) -> Result<(), CliError> {
     let mut spec = crate::experiment::DataSpec::default();
     spec.set_source(&a.file).map_err(|e| usage(anyhow!("{e}")))?;
-    spec.target = a.target.clone();
-    spec.ignore = a.ignore.clone().unwrap_or_default();
-    spec.features = a.as_feature.clone().unwrap_or_default();
-    spec.sheet = a.sheet.clone();
-    spec.na = a.na.clone().unwrap_or_default();
+    a.columns.apply(&mut spec);
     let ds = spec.load(None).map_err(failure)?;
     let crosses = a.expand.as_ref().map_or(&[][..], |e| &e.0[..]);
     let expansion = (!crosses.is_empty())

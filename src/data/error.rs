@@ -86,14 +86,7 @@ pub enum DataError {
 
 /// Bytes in words ("1.5 GB").
 pub fn format_bytes(b: u64) -> String {
-    let units = ["bytes", "KB", "MB", "GB", "TB"];
-    let mut v = b as f64;
-    let mut k = 0;
-    while v >= 1000.0 && k + 1 < units.len() {
-        v /= 1000.0;
-        k += 1;
-    }
-    if k == 0 { format!("{b} bytes") } else { format!("{v:.1} {}", units[k]) }
+    crate::text::bytes(b.into())
 }
 
 #[cfg(test)]

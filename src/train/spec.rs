@@ -83,14 +83,7 @@ pub fn grouped(n: u128) -> String {
 
 /// `1.5 GB`, `40 TB`.
 pub fn human_bytes(b: u128) -> String {
-    let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"];
-    let mut v = b as f64;
-    let mut k = 0;
-    while v >= 1000.0 && k + 1 < units.len() {
-        v /= 1000.0;
-        k += 1;
-    }
-    if k == 0 { format!("{b} bytes") } else { format!("{v:.1} {}", units[k]) }
+    crate::text::bytes(b)
 }
 
 /// Memory the training may use: half of what the system has available
