@@ -2,7 +2,7 @@
 //! first layer, one bar per run; inputs known to be noise shaded.
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Plot};
+use egui_plot::{AxisHints, Bar, BarChart, GridMark, Plot, PlotPoint};
 
 use super::chrome::{Chrome, Extent, run_colors, shorten};
 use crate::gui::view::ViewSettings;
@@ -50,6 +50,21 @@ pub fn importance_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrom
     let bw = 0.8 / n as f64;
     let mut data = Extent::default();
     let (width, height) = chrome.fill(ui);
+    // A mark every `step` inputs, far enough apart for the longest name;
+    // the tallest bars between marks get their names above them.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widths: Vec<f32> = names
+        .iter()
+        .take(shown)
+        .map(|n| ui.painter().layout_no_wrap(shorten(n, 14), font.clone(), egui::Color32::WHITE).size().x)
+        .collect();
+    let longest = widths.iter().copied().fold(0.0f32, f32::max) as f64;
+    let per_input = width as f64 / (shown as f64 + 1.0);
+    let step =
+        [1, 2, 5, 10, 20, 50].into_iter().find(|k| per_input * *k as f64 >= longest + 10.0).unwrap_or(50);
+    let tallest: Vec<f64> =
+        (0..shown).map(|j| values.iter().filter_map(|v| v.get(j)).copied().fold(0.0, f64::max)).collect();
+    let ink = ui.visuals().strong_text_color();
     let band_color = ui.visuals().text_color().gamma_multiply(0.12);
     let y_label = if raw { "Σ|w| into layer 1" } else { "share of the run's Σ|w| (%)" };
     let response = Plot::new("importance-plot")
@@ -58,14 +73,27 @@ pub fn importance_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrom
         .height(height)
         .y_axis_label(y_label)
         .include_y(0.0)
-        .x_axis_formatter(move |mark, _| {
+        // A mark at every input (every k-th when they are packed tighter
+        // than a short name); egui leaves out each name wider than the room
+        // between two marks, so the names that fit are all written.
+        .x_grid_spacer(move |input| {
+            let (lo, hi) = input.bounds;
+            (0..shown)
+                .step_by(step)
+                .map(|j| j as f64)
+                .filter(|j| (lo..=hi).contains(j))
+                .map(|value| GridMark { value, step_size: step as f64 })
+                .collect()
+        })
+        .include_y(top * 1.15)
+        .custom_x_axes(vec![AxisHints::new_x().label_spacing(14.0..=16.0).formatter(move |mark, _| {
             let k = mark.value;
             if (k - k.round()).abs() < 1e-6 && k >= 0.0 && (k as usize) < names.len() {
                 shorten(&names[k as usize], 14)
             } else {
                 String::new()
             }
-        })
+        })])
         .show(ui, |plot| {
             // A faint band behind each input known to be noise.
             if let Some(inf) = informative {
@@ -95,6 +123,51 @@ pub fn importance_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrom
                     .collect();
                 plot.bar_chart(BarChart::new(run.name.clone(), bars).color(colors[i]).width(bw * 0.95));
             }
+            bar_names(plot, names, &widths, &tallest, step, ink);
         });
     chrome.plot("importance", &response, data);
+}
+
+/// The names of the tallest inputs whose mark on the axis has no name
+/// (between two marks), above their bars, as many as fit without touching.
+fn bar_names(
+    plot: &mut egui_plot::PlotUi<'_>,
+    names: &[String],
+    widths: &[f32],
+    tallest: &[f64],
+    step: usize,
+    ink: egui::Color32,
+) {
+    // Placed by the last frame's scale: none before there is one.
+    let b = plot.plot_bounds();
+    let spans = [b.max()[0] - b.min()[0], b.max()[1] - b.min()[1]];
+    let top = tallest.iter().copied().fold(0.0, f64::max);
+    if !spans.iter().all(|w| w.is_finite() && *w > 1e-9) || top <= 0.0 {
+        return;
+    }
+    let mut order: Vec<usize> =
+        (0..tallest.len()).filter(|j| j % step != 0 && tallest[*j] >= 0.25 * top).collect();
+    order.sort_by(|a, b| tallest[*b].total_cmp(&tallest[*a]));
+    let frame = plot.response().rect;
+    let mut taken: Vec<egui::Rect> = Vec::new();
+    for j in order {
+        let bar_top = plot.screen_from_plot(PlotPoint::new(j as f64, tallest[j]));
+        let rect =
+            egui::Rect::from_center_size(bar_top - egui::vec2(0.0, 11.0), egui::vec2(widths[j] + 6.0, 18.0));
+        if !frame.contains_rect(rect) || taken.iter().any(|t| t.intersects(rect)) {
+            continue;
+        }
+        taken.push(rect);
+        let at = plot.plot_from_screen(rect.center());
+        let name = shorten(&names[j], 14);
+        plot.text(
+            egui_plot::Text::new(format!("{name} (input)"), at, egui::RichText::new(name))
+                .color(ink)
+                .anchor(egui::Align2::CENTER_CENTER)
+                .allow_hover(false),
+        );
+        if taken.len() == 8 {
+            break;
+        }
+    }
 }
