@@ -73,9 +73,7 @@ pub fn importance_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrom
         .height(height)
         .y_axis_label(y_label)
         .include_y(0.0)
-        // A mark at every input (every k-th when they are packed tighter
-        // than a short name); egui leaves out each name wider than the room
-        // between two marks, so the names that fit are all written.
+        // A named mark every `step` inputs.
         .x_grid_spacer(move |input| {
             let (lo, hi) = input.bounds;
             (0..shown)
