@@ -33,35 +33,13 @@ pub fn importance_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrom
         }
     });
     let raw = view.importance_raw;
-    // Each run's bars: Σ|w| per input, or its share of the run's total.
-    let values: Vec<Vec<f64>> = wb
-        .screen
-        .runs
-        .iter()
-        .map(|r| {
-            let Some(m) = &r.history.latest else { return Vec::new() };
-            let total: f64 = m.importance.iter().map(|&v| v as f64).sum();
-            let scale = if raw || total <= 0.0 { 1.0 } else { 100.0 / total };
-            m.importance.iter().take(shown).map(|&v| v as f64 * scale).collect()
-        })
-        .collect();
+    let values = bar_values(wb, raw, shown);
     let top = values.iter().flatten().copied().fold(0.0, f64::max);
     let n = wb.screen.runs.len().max(1);
     let bw = 0.8 / n as f64;
     let mut data = Extent::default();
     let (width, height) = chrome.fill(ui);
-    // A mark every `step` inputs, far enough apart for the longest name;
-    // the tallest bars between marks get their names above them.
-    let font = egui::TextStyle::Body.resolve(ui.style());
-    let widths: Vec<f32> = names
-        .iter()
-        .take(shown)
-        .map(|n| ui.painter().layout_no_wrap(shorten(n, 14), font.clone(), egui::Color32::WHITE).size().x)
-        .collect();
-    let longest = widths.iter().copied().fold(0.0f32, f32::max) as f64;
-    let per_input = width as f64 / (shown as f64 + 1.0);
-    let step =
-        [1, 2, 5, 10, 20, 50].into_iter().find(|k| per_input * *k as f64 >= longest + 10.0).unwrap_or(50);
+    let (widths, step) = name_marks(ui, &names[..shown], width);
     let tallest: Vec<f64> =
         (0..shown).map(|j| values.iter().filter_map(|v| v.get(j)).copied().fold(0.0, f64::max)).collect();
     let ink = ui.visuals().strong_text_color();
@@ -124,6 +102,36 @@ pub fn importance_ui(wb: &Workbench, view: &mut ViewSettings, chrome: &mut Chrom
             bar_names(plot, names, &widths, &tallest, step, ink);
         });
     chrome.plot("importance", &response, data);
+}
+
+/// Each run's bars: Σ|w| per input (`raw`), or its share of the run's total.
+fn bar_values(wb: &Workbench, raw: bool, shown: usize) -> Vec<Vec<f64>> {
+    wb.screen
+        .runs
+        .iter()
+        .map(|r| {
+            let Some(m) = &r.history.latest else { return Vec::new() };
+            let total: f64 = m.importance.iter().map(|&v| v as f64).sum();
+            let scale = if raw || total <= 0.0 { 1.0 } else { 100.0 / total };
+            m.importance.iter().take(shown).map(|&v| v as f64 * scale).collect()
+        })
+        .collect()
+}
+
+/// The width of each input's name, and a mark every `step` inputs along a
+/// plot `width` wide, far enough apart for the longest name; the tallest
+/// bars between marks get their names above them ([`bar_names`]).
+fn name_marks(ui: &Ui, names: &[String], width: f32) -> (Vec<f32>, usize) {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widths: Vec<f32> = names
+        .iter()
+        .map(|n| ui.painter().layout_no_wrap(shorten(n, 14), font.clone(), egui::Color32::WHITE).size().x)
+        .collect();
+    let longest = widths.iter().copied().fold(0.0f32, f32::max) as f64;
+    let per_input = width as f64 / (names.len() as f64 + 1.0);
+    let step =
+        [1, 2, 5, 10, 20, 50].into_iter().find(|k| per_input * *k as f64 >= longest + 10.0).unwrap_or(50);
+    (widths, step)
 }
 
 /// The names of the tallest inputs whose mark on the axis has no name
