@@ -222,6 +222,19 @@ fn preset_6_the_same_lambda_means_three_strengths_for_every_seed() {
 }
 
 #[test]
+fn preset_7_l1_ends_on_the_axis_and_l2_off_it_for_every_seed() {
+    for seed in 1..=5 {
+        let t = train_seeded("7-why-l1-gives-zeros.toml", seed);
+        // A linear model on (x1, x2): one weight from each input.
+        let w = |run: &str| -> Vec<f64> { t.first_layer(run).iter().map(|row| row[0]).collect() };
+        let (l1, l2) = (w("L1"), w("L2"));
+        assert_eq!(l1[1], 0.0, "seed {seed}: L1 keeps w(x2) = {}", l1[1]);
+        assert!(l1[0] > 0.5, "seed {seed}: L1's w(x1) = {}", l1[0]);
+        assert!(l2[0] > 0.5 && l2[1].abs() > 0.02, "seed {seed}: L2 at {l2:?}");
+    }
+}
+
+#[test]
 fn preset_8_l1_keeps_exactly_the_two_true_terms_for_every_seed() {
     let file = "8-l1-picks-the-true-terms.toml";
     let exp = reglab::experiment::Experiment::load(&preset(file)).unwrap();
