@@ -83,7 +83,7 @@ pub fn error_at(
 
 /// The largest |value| the pair of weights took along `path` (the first
 /// layer's weights by epoch, row-major) up to `epoch`.
-fn path_reach(
+pub fn path_reach(
     path: &[(usize, Vec<f32>)],
     pair: ((usize, usize), (usize, usize)),
     ncols: usize,
@@ -96,13 +96,13 @@ fn path_reach(
         .fold(0.0, f64::max)
 }
 
-/// The plane of `net`'s chosen pair of weights, for run `run` at `epoch`;
-/// `path` is the first layer's weights along the run, so that the plane
-/// reaches as far as the two weights went.
+/// The plane of `net`'s chosen pair of weights ([`choose_pair`]), for run
+/// `run` at `epoch`; `reach` is the largest |value| the two weights took on
+/// their way ([`path_reach`]), so that the plane reaches as far as they went.
 pub fn plane(
     data: &Prepared,
     net: &Mlp<f32>,
-    path: &[(usize, Vec<f32>)],
+    reach: f64,
     spec: &RunSpec,
     (batch_rows, run, epoch): (usize, usize, usize),
 ) -> Plane {
@@ -114,7 +114,7 @@ pub fn plane(
     // view frames all of it, and the shading is to fill the frame.
     let half = (1.5 * now.0.abs().max(now.1.abs()).max(0.25))
         .max(1.1 * (now.0.abs() + now.1.abs()))
-        .max(1.25 * path_reach(path, pair, w.ncols(), epoch));
+        .max(1.25 * reach);
     let rows = ROWS.min(data.train_rows());
     let n = spec.lambda_scale.n(batch_rows, data.train_rows());
     let (k1, k2) = spec.penalty().coefficients(n);

@@ -43,15 +43,19 @@ impl Workbench {
         // The data the runs were set up on: a newer data set may be on screen already.
         let (Some(data), Some(exp)) = (self.screen.data().cloned(), self.screen.experiment()) else { return };
         let batch_rows = exp.training.batch.rows(data.train_rows());
-        type Picture = (usize, usize, crate::nn::Mlp<f32>, Vec<(usize, Vec<f32>)>, RunSpec);
-        let nets: Vec<Picture> = self
+        // How far each run's two weights went, read here from the path on
+        // screen: the job needs that number, not the path.
+        let nets: Vec<(usize, usize, crate::nn::Mlp<f32>, f64, RunSpec)> = self
             .screen
             .runs
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
                 let (epoch, net) = r.pictures.net.as_ref()?;
-                Some((i, *epoch, net.clone(), r.pictures.first_layer_path.clone(), r.live()))
+                let pair = geometry::choose_pair(net);
+                let ncols = net.layers[0].weights.ncols();
+                let reach = geometry::path_reach(&r.pictures.first_layer_path, pair, ncols, *epoch);
+                Some((i, *epoch, net.clone(), reach, r.live()))
             })
             .collect();
         if nets.is_empty() {
@@ -59,8 +63,8 @@ impl Workbench {
         }
         let work = move |_: &NoProgress| {
             nets.iter()
-                .map(|(i, epoch, net, path, spec)| {
-                    geometry::plane(&data, net, path, spec, (batch_rows, *i, *epoch))
+                .map(|(i, epoch, net, reach, spec)| {
+                    geometry::plane(&data, net, *reach, spec, (batch_rows, *i, *epoch))
                 })
                 .collect()
         };
